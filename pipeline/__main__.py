@@ -1,0 +1,56 @@
+"""Command line: python -m pipeline COMMAND ...  (python -m pipeline --help)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import PipelineError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Japanese ministry budget releases -> verified, year-comparable records.",
+    )
+    p.add_argument("--version", action="version", version=__version__)
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ex = sub.add_parser(
+        "extract",
+        help="extract pages, facts and validation for each input",
+        description="For each INPUT (PDF, .txt or .md) write output/<release>/ with pages.jsonl, "
+        "pages.txt, amounts/programs/observations (CSV, JSON, Parquet), validation.json/.md and "
+        "meta.json. The release id is the input's file stem.",
+    )
+    ex.add_argument("inputs", nargs="+", metavar="INPUT", type=Path)
+    ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    ex.add_argument("--backend", choices=("pymupdf", "pdfplumber"), default="pymupdf",
+                    help="PDF text backend (default: pymupdf)")
+    ex.add_argument("--max-pages", type=int, default=None, help="read at most this many pages per PDF")
+    ex.add_argument("--password", default=None, help="password for an encrypted PDF")
+    ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            from pipeline.run import run_extract
+            return run_extract(args)
+        raise PipelineError(f"unknown command {args.command}")
+    except PipelineError as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; earlier outputs are left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

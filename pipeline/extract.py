@@ -1,0 +1,231 @@
+"""Extractors: a release file becomes pages of positioned, normalized lines.
+
+One object model for every input:
+
+    Page(number, lines, failures, needs_ocr)
+    Line(page, number, text, raw_text, bbox, font_size)
+
+``text`` is normalized (pipeline.normalize), ``raw_text`` is what the PDF or
+the converter gave; ``index_map`` ties each character of ``text`` to its raw
+character. PDF pages are 1-based; unpaged text has page None.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.normalize import extraction_failures, normalize_pairs, strip_markdown
+
+BACKENDS = ("pymupdf", "pdfplumber")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+@dataclass
+class Line:
+    page: int | None
+    number: int
+    text: str
+    raw_text: str
+    bbox: tuple[float, float, float, float] | None = None
+    font_size: float | None = None
+    index_map: list[int] = field(default_factory=list, repr=False)
+
+    def as_record(self) -> dict:
+        return {
+            "page": self.page,
+            "line": self.number,
+            "text": self.text,
+            "raw_text": self.raw_text,
+            "bbox": list(self.bbox) if self.bbox else None,
+            "font_size": self.font_size,
+        }
+
+
+@dataclass
+class Page:
+    number: int | None
+    lines: list[Line]
+    failures: list[str] = field(default_factory=list)
+    needs_ocr: bool = False
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None,
+              markdown: bool = False) -> Line | None:
+    """Normalize one raw line; None when nothing is left (blank or pure markup)."""
+    pairs = strip_markdown(raw) if markdown else [(c, i) for i, c in enumerate(raw)]
+    if pairs is None:
+        return None
+    pairs = normalize_pairs(pairs)
+    if not pairs:
+        return None
+    return Line(page, number, "".join(c for c, _ in pairs), raw, bbox, font_size,
+                [i for _, i in pairs])
+
+
+def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float | None]],
+                 markdown: bool = False, has_images: bool = False, first_line: int = 1) -> Page:
+    """Normalize a page's raw lines. PDF lines are numbered in reading order;
+    text lines keep their line number in the file (blank lines count)."""
+    page_no = number
+    lines: list[Line] = []
+    failures: list[str] = []
+    for k, (raw, bbox, size) in enumerate(raws):
+        failures.extend(extraction_failures(raw))
+        number = first_line + k if markdown else len(lines) + 1
+        line = make_line(page_no, number, raw, bbox, size, markdown)
+        if line is not None:
+            lines.append(line)
+    return Page(page_no, lines, failures, needs_ocr=has_images and not lines)
+
+
+# ---------------------------------------------------------------- text input
+
+def read_text(path: Path) -> str:
+    """Decode a converted text file: UTF-8 (with or without BOM), else CP932."""
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PipelineError(f"{path}: text is neither UTF-8 nor Shift_JIS/CP932", 3)
+
+
+def extract_text(path: Path) -> list[Page]:
+    """Pages of a text or Markdown file. Form feeds are page breaks; without
+    them the pages are unknown and every line has page None."""
+    text = read_text(path)
+    markdown = True  # converters emit Markdown artefacts even in .txt files
+    chunks = text.split("\f")
+    paged = len(chunks) > 1
+    pages = []
+    first = 1
+    for k, chunk in enumerate(chunks, start=1):
+        raws = [(raw, None, None) for raw in chunk.splitlines()]
+        pages.append(_finish_page(k if paged else None, raws, markdown, first_line=first))
+        first += chunk.count("\n")
+    return pages
+
+
+# ----------------------------------------------------------------- PDF input
+
+def _rounded(bbox) -> tuple[float, float, float, float]:
+    return tuple(round(float(v), 1) for v in bbox)
+
+
+def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
+    import pymupdf
+
+    flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+    pages = []
+    with _open_pdf(path, password) as doc:
+        for pno in range(min(doc.page_count, max_pages or doc.page_count)):
+            page = doc[pno]
+            raws = []
+            for block in page.get_text("dict", flags=flags)["blocks"]:
+                for ln in block.get("lines", []):
+                    spans = ln["spans"]
+                    raw = "".join(s["text"] for s in spans)
+                    if not raw.strip():
+                        continue
+                    size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
+                    raws.append((raw, _rounded(ln["bbox"]), round(size, 1)))
+            pages.append(_finish_page(pno + 1, raws, has_images=bool(page.get_images())))
+    return pages
+
+
+def _open_pdf(path: Path, password: str | None = None):
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as e:  # PyMuPDF raises several types for broken files
+        raise PipelineError(f"{path}: not a readable PDF ({e})", 3) from e
+    if doc.needs_pass and not (password and doc.authenticate(password)):
+        doc.close()
+        hint = "wrong --password" if password else "PDF is encrypted; give --password"
+        raise PipelineError(f"{path}: {hint}", 4)
+    return doc
+
+
+def _pdfplumber_rows(chars: list[dict]) -> list[list[dict]]:
+    """Group characters into lines: characters on one baseline, cut wherever
+    the gap between neighbours exceeds 0.4 of the font size (a space glyph is
+    at most 0.3), so that
+    side-by-side text boxes (a title and the budget box beside it, a label and
+    its value) stay separate lines, as they are in the default backend."""
+    def center(c):
+        return (c["top"] + c["bottom"]) / 2
+
+    bands: list[list[dict]] = []
+    for ch in sorted(chars, key=center):
+        if bands and abs(center(ch) - center(bands[-1][0])) <= 0.3 * max(ch["size"], bands[-1][0]["size"]):
+            bands[-1].append(ch)
+        else:
+            bands.append([ch])
+    rows: list[list[dict]] = []
+    for band in bands:
+        band.sort(key=lambda c: c["x0"])
+        row = [band[0]]
+        for ch in band[1:]:
+            if ch["x0"] - row[-1]["x1"] > 0.4 * min(ch["size"], row[-1]["size"]):
+                rows.append(row)
+                row = []
+            row.append(ch)
+        rows.append(row)
+    return rows
+
+
+def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
+    import pdfplumber
+
+    _open_pdf(path, password).close()  # same error messages as the default backend
+    pages = []
+    with pdfplumber.open(path, password=password or "") as pdf:
+        for pno, page in enumerate(pdf.pages[: max_pages or None]):
+            chars = [c for c in page.chars if c.get("upright", True)]
+            rows = _pdfplumber_rows(chars)
+            rows.sort(key=lambda r: (round(min(c["top"] for c in r), 0), r[0]["x0"]))
+            raws = []
+            for row in rows:
+                raw = "".join(c["text"] for c in row)
+                if not raw.strip():
+                    continue
+                bbox = (min(c["x0"] for c in row), min(c["top"] for c in row),
+                        max(c["x1"] for c in row), max(c["bottom"] for c in row))
+                sizes = [round(c["size"], 1) for c in row if c["text"].strip()]
+                size = max(set(sizes), key=sizes.count) if sizes else None
+                raws.append((raw, _rounded(bbox), size))
+            pages.append(_finish_page(pno + 1, raws, has_images=bool(page.images)))
+    return pages
+
+
+def extract_pages(path: Path, backend: str = "pymupdf", max_pages: int | None = None,
+                  password: str | None = None) -> list[Page]:
+    """Pages of lines from a PDF, text or Markdown release file."""
+    path = Path(path)
+    if not path.exists():
+        raise PipelineError(f"{path}: no such file", 3)
+    if path.is_dir():
+        raise PipelineError(f"{path}: is a directory, not a release file", 3)
+    if path.stat().st_size == 0:
+        raise PipelineError(f"{path}: file is empty", 3)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return extract_text(path)
+    if path.suffix.lower() != ".pdf":
+        raise PipelineError(f"{path}: unsupported input type (use .pdf, .txt or .md)", 3)
+    if backend not in BACKENDS:
+        raise PipelineError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})", 2)
+    if backend == "pdfplumber":
+        return _pdfplumber_pages(path, max_pages, password)
+    return _pymupdf_pages(path, max_pages, password)

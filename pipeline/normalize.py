@@ -1,0 +1,209 @@
+"""Japanese text normalization that keeps a map back to the raw text.
+
+Every function works on the line as a list of (char, raw_index) pairs, so a
+match in the normalized text can always be traced to the exact raw characters
+it came from (``source_of``). The character tables live in
+``rules/normalization.yaml``.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import regex
+
+from pipeline.rules import load_yaml
+
+Pairs = list[tuple[str, int]]
+
+
+@functools.cache
+def _tables() -> dict:
+    data = load_yaml("normalization.yaml")
+    keep = [tuple(r) for r in data["keep_ranges"]]
+    return {
+        "keep": keep,
+        "range_mark": data["range_mark"],
+        "range_forms": set(data["range_forms"]),
+        "radicals": dict(data["radicals_supplement"]),
+        "failures": regex.compile("|".join(data["failure_patterns"])),
+    }
+
+
+def _map_char(c: str) -> str:
+    """One character to its normalized form (possibly several characters)."""
+    t = _tables()
+    cp = ord(c)
+    if any(lo <= cp <= hi for lo, hi in t["keep"]):
+        return c
+    if c in t["range_forms"]:
+        return t["range_mark"]
+    if c in t["radicals"]:
+        return t["radicals"][c]
+    if c in "\u3000\u00a0":
+        return " "
+    # NFKC: fullwidth ASCII and brackets, halfwidth katakana, Kangxi radicals,
+    # compatibility ideographs with a decomposition (U+F9E4 -> 理). Real
+    # ideographs of the compatibility block such as 﨑 U+FA11 have none and stay.
+    return unicodedata.normalize("NFKC", c)
+
+
+_JAPANESE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〆\u3000-\u303F\uFF00-\uFFEF「」『』【】《》〈〉・※●○◆■□▲△▼▽◎★☆✓→⇒\u2460-\u24FF\u3251-\u325F\u32B1-\u32BF]")
+
+
+def is_japanese(c: str) -> bool:
+    """True for characters of Japanese text (kanji, kana, Japanese punctuation).
+
+    >>> is_japanese("億"), is_japanese("2"), is_japanese("(")
+    (True, False, False)
+    """
+    return bool(_JAPANESE.match(c))
+
+
+def _fix_spaces(pairs: Pairs) -> Pairs:
+    """Drop spaces next to Japanese text; keep one space between other tokens.
+
+    Font changes split spans and the split shows up as a space: 「令和8 年度」,
+    「2,479 億円」. Spaces between two numbers or two Latin words are real.
+    Runs of three or more single digits separated by single spaces
+    (「1 1 2 1」, Word's letter spacing) are joined.
+    """
+    out: Pairs = []
+    i, n = 0, len(pairs)
+    while i < n:
+        c, idx = pairs[i]
+        if c != " ":
+            out.append((c, idx))
+            i += 1
+            continue
+        j = i
+        while j < n and pairs[j][0] == " ":
+            j += 1
+        before = out[-1][0] if out else ""
+        after = pairs[j][0] if j < n else ""
+        if before and after and not (is_japanese(before) or is_japanese(after)):
+            out.append((" ", idx))
+        i = j
+    return _join_spaced_digits(out)
+
+
+_SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
+
+
+def _join_spaced_digits(pairs: Pairs) -> Pairs:
+    text = "".join(c for c, _ in pairs)
+    drop = set()
+    for m in _SPACED_DIGITS.finditer(text):
+        drop.update(k for k in range(m.start(), m.end()) if text[k] == " ")
+    return [p for k, p in enumerate(pairs) if k not in drop] if drop else pairs
+
+
+def normalize_pairs(pairs: Pairs) -> Pairs:
+    """Map characters, then fix spaces. Tabs (table cells) are kept as one tab."""
+    mapped: Pairs = []
+    for c, idx in pairs:
+        if c == "\t":
+            if mapped and mapped[-1][0] == "\t":
+                continue
+            mapped.append(("\t", idx))
+            continue
+        if c in "\r\n":
+            continue
+        for m in _map_char(c):
+            mapped.append((m, idx))
+    # a tab absorbs the spaces around it
+    cells: Pairs = []
+    for c, idx in mapped:
+        if c == " " and cells and cells[-1][0] == "\t":
+            continue
+        if c == "\t":
+            while cells and cells[-1][0] == " ":
+                cells.pop()
+        cells.append((c, idx))
+    out = _fix_spaces(cells)
+    while out and out[0][0] in " \t":
+        out.pop(0)
+    while out and out[-1][0] in " \t":
+        out.pop()
+    return out
+
+
+def normalize_with_map(raw: str) -> tuple[str, list[int]]:
+    """Normalized text and, for each of its characters, the raw index.
+
+    >>> normalize_with_map("令和８ 年度")[0]
+    '令和8年度'
+    """
+    pairs = normalize_pairs([(c, i) for i, c in enumerate(raw)])
+    return "".join(c for c, _ in pairs), [i for _, i in pairs]
+
+
+def normalize(raw: str) -> str:
+    """Normalize one line of extracted Japanese text.
+
+    >>> normalize("⽂部科学省（ＭＥＸＴ） ①②⑳ 令和8年度〜令和12年度")
+    '文部科学省(MEXT)①②⑳令和8年度~令和12年度'
+    >>> normalize("2,479 億円 と 2,479 2,379")
+    '2,479億円と2,479 2,379'
+    """
+    return normalize_with_map(raw)[0]
+
+
+def source_of(raw: str, index_map: list[int], start: int, end: int) -> str:
+    """The raw characters behind normalized text[start:end].
+
+    >>> t, m = normalize_with_map("（前年度予算額 ３６億円）")
+    >>> source_of("（前年度予算額 ３６億円）", m, t.index("36"), t.index("円") + 1)
+    '３６億円'
+    """
+    if start >= end or not index_map:
+        return ""
+    return raw[index_map[start]: index_map[end - 1] + 1]
+
+
+def extraction_failures(raw: str) -> list[str]:
+    """Marks of a failed extraction in raw text: (cid:N), NUL, U+FFFD.
+
+    >>> extraction_failures("予算(cid:1234)額")
+    ['(cid:1234)']
+    """
+    return _tables()["failures"].findall(raw)
+
+
+_MD_BULLET = regex.compile(r"^\s*(?:[-+]\s+|#{1,6}\s+|>\s*)")
+_MD_TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def strip_markdown(raw: str) -> Pairs | None:
+    """Drop Markdown artefacts from one line of converted text.
+
+    Returns the kept (char, raw_index) pairs, or None for a line that is only
+    markup (a table rule). ``**``/``__`` go, a leading ``- `` or ``# `` goes,
+    table pipes become tabs (cells).
+
+    >>> "".join(c for c, _ in strip_markdown("- **BINDS 37億円**"))
+    'BINDS 37億円'
+    >>> "".join(c for c, _ in strip_markdown("| 予算額 | 37億円 |"))
+    ' 予算額 \\t 37億円 '
+    """
+    if _MD_TABLE_RULE.match(raw) and "-" in raw:
+        return None
+    pairs = [(c, i) for i, c in enumerate(raw)]
+    m = _MD_BULLET.match(raw)
+    if m:
+        pairs = pairs[m.end():]
+    text = "".join(c for c, _ in pairs)
+    drop = set()
+    for em in regex.finditer(r"\*\*|__", text):
+        drop.update(range(em.start(), em.end()))
+    pairs = [p for k, p in enumerate(pairs) if k not in drop]
+    if "|" in "".join(c for c, _ in pairs):
+        stripped = "".join(c for c, _ in pairs).strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            inner = [p for p in pairs]
+            # remove leading/trailing pipe, others become tabs
+            first = next(k for k, (c, _) in enumerate(inner) if c == "|")
+            last = max(k for k, (c, _) in enumerate(inner) if c == "|")
+            inner = inner[first + 1:last]
+            pairs = [("\t", i) if c == "|" else (c, i) for c, i in inner]
+    return pairs

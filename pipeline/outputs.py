@@ -1,0 +1,54 @@
+"""Writing a release's outputs: all files or none.
+
+Files are written into a temporary folder next to the target and swapped into
+place at the end, so a failed or killed run leaves the previous complete
+output of the release untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+
+@contextmanager
+def release_dir(out: Path, release: str):
+    """Yield a temporary folder; on success it replaces ``out/release``."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{release}.", dir=out))
+    except OSError as e:
+        raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e
+    try:
+        yield tmp
+        tmp.chmod(0o755)
+        target = out / release
+        old = out / f".{release}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+
+
+def write_jsonl(path: Path, records) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")

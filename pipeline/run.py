@@ -1,0 +1,97 @@
+"""The extract job: input file -> output/<release>/ (all files or none)."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import PipelineError
+from pipeline.extract import Page, extract_pages, sha256_of
+from pipeline.outputs import release_dir, write_json, write_jsonl
+
+
+def release_id(path: Path) -> str:
+    """The release id of an output is its input's file stem."""
+    return Path(path).stem
+
+
+def pages_text(pages: list[Page], header: str) -> str:
+    """A human-readable dump: one block per page, one line per extracted line."""
+    out = [header, ""]
+    for page in pages:
+        out.append(f"=== page {page.number if page.number is not None else '(unpaged)'}"
+                   + (" — needs OCR (no text layer)" if page.needs_ocr else "")
+                   + (f" — extraction failures: {len(page.failures)}" if page.failures else ""))
+        for line in page.lines:
+            where = ""
+            if line.bbox:
+                x0, y0, x1, y1 = line.bbox
+                where = f"[{x0:6.1f} {y0:6.1f} {x1:6.1f} {y1:6.1f} {line.font_size or 0:4.1f}pt] "
+            out.append(f"{line.number:4d} {where}{line.text}")
+        out.append("")
+    return "\n".join(out)
+
+
+def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: int | None = None,
+                    password: str | None = None, pages_only: bool = False) -> dict:
+    """Extract one input into out/<release>/ and return its meta record."""
+    path = Path(path)
+    started = time.perf_counter()
+    pages = extract_pages(path, backend, max_pages, password)
+    release = release_id(path)
+    digest = sha256_of(path)
+    meta = {
+        "release": release,
+        "input": str(path),
+        "input_sha256": digest,
+        "backend": backend if path.suffix.lower() == ".pdf" else "text",
+        "pipeline_version": __version__,
+        "pages": len(pages) if pages and pages[0].number is not None else None,
+        "lines": sum(len(p.lines) for p in pages),
+        "pages_needing_ocr": [p.number for p in pages if p.needs_ocr],
+        "extraction_failures": {str(p.number): len(p.failures) for p in pages if p.failures},
+    }
+    with release_dir(out, release) as tmp:
+        write_jsonl(tmp / "pages.jsonl",
+                    ({**line.as_record(), "input_sha256": digest} for p in pages for line in p.lines))
+        (tmp / "pages.txt").write_text(
+            pages_text(pages, f"# {release} — {path.name} — sha256 {digest} — backend {meta['backend']}"),
+            encoding="utf-8")
+        if not pages_only:
+            from pipeline.facts import write_facts
+            meta.update(write_facts(pages, release, path, tmp, digest))
+        meta["seconds"] = round(time.perf_counter() - started, 3)
+        write_json(tmp / "meta.json", meta)
+    return meta
+
+
+def run_extract(args) -> int:
+    failures: list[str] = []
+    for path in args.inputs:
+        try:
+            meta = extract_release(path, args.out, args.backend, args.max_pages, args.password,
+                                   args.pages_only)
+        except PipelineError as e:
+            if args.debug:
+                raise
+            failures.append(str(e))
+            print(f"error: {e}", file=sys.stderr)
+            continue
+        for page, n in meta["extraction_failures"].items():
+            print(f"warning: {path}: page {page}: {n} characters failed to extract "
+                  "((cid:N), NUL or U+FFFD)", file=sys.stderr)
+        if meta["pages_needing_ocr"]:
+            print(f"warning: {path}: pages needing OCR (no text layer): "
+                  f"{', '.join(map(str, meta['pages_needing_ocr']))}", file=sys.stderr)
+        pages = f"{meta['pages']} pages" if meta["pages"] is not None else "unpaged"
+        summary = f"{meta['release']}: {pages}, {meta['lines']} lines"
+        if "amounts" in meta:
+            summary += f", {meta['amounts']} facts, validation {meta['validation']}"
+        print(f"{summary} -> {Path(args.out) / meta['release']}/")
+    if failures:
+        print(f"{len(failures)} of {len(args.inputs)} inputs failed:", file=sys.stderr)
+        for f in failures:
+            print(f"  {f}", file=sys.stderr)
+        return 1
+    return 0
