@@ -5,6 +5,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= output
+INPUTS ?= $(wildcard raw/*.pdf raw/*.txt raw/*.md)
+RELEASES = $(addprefix $(OUT)/,$(basename $(notdir $(INPUTS))))
 
 .PHONY: extract test validate bench clean help
 
@@ -19,7 +21,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 extract: $(STAMP)
-	$(PY) -m pipeline extract raw/*.pdf raw/*.txt --out $(OUT)
+	$(PY) -m pipeline extract $(INPUTS) --out $(OUT)
+	$(PY) -m pipeline validate $(RELEASES)
+
+validate: $(STAMP)
+	$(PY) -m pipeline validate $(RELEASES)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -32,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-pages", type=int, default=None, help="read at most this many pages per PDF")
     ex.add_argument("--password", default=None, help="password for an encrypted PDF")
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
+    va = sub.add_parser(
+        "validate",
+        help="check an output folder against its golden and against itself",
+        description="Compare output/<release>/ with its hand-verified golden (where raw/sources.json "
+        "names one) field by field, and check the release against itself: overview vs. detail "
+        "slides, components vs. parent, items vs. the release total (within rounding), years vs. "
+        "the release title. Writes validation.json and validation.md; exit 1 on any mismatch.",
+    )
+    va.add_argument("folders", nargs="+", metavar="FOLDER", type=Path)
     return p
 
 
@@ -41,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "extract":
             from pipeline.run import run_extract
             return run_extract(args)
+        if args.command == "validate":
+            from pipeline.run import run_validate
+            return run_validate(args)
         raise PipelineError(f"unknown command {args.command}")
     except PipelineError as e:
         if args.debug:

@@ -49,6 +49,7 @@ class Page:
     lines: list[Line]
     failures: list[str] = field(default_factory=list)
     needs_ocr: bool = False
+    height: float | None = None     # PDF pages only, in points
 
 
 def sha256_of(path: Path) -> str:
@@ -107,11 +108,13 @@ def extract_text(path: Path) -> list[Page]:
     text = read_text(path)
     markdown = True  # converters emit Markdown artefacts even in .txt files
     chunks = text.split("\f")
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks.pop()   # pdftotext ends every page, the last one too, with a form feed
     paged = len(chunks) > 1
     pages = []
     first = 1
     for k, chunk in enumerate(chunks, start=1):
-        raws = [(raw, None, None) for raw in chunk.splitlines()]
+        raws = [(raw.rstrip("\r"), None, None) for raw in chunk.split("\n")]
         pages.append(_finish_page(k if paged else None, raws, markdown, first_line=first))
         first += chunk.count("\n")
     return pages
@@ -141,6 +144,7 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
                     size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
                     raws.append((raw, _rounded(ln["bbox"]), round(size, 1)))
             pages.append(_finish_page(pno + 1, raws, has_images=bool(page.get_images())))
+            pages[-1].height = round(page.rect.height, 1)
     return pages
 
 
@@ -159,11 +163,12 @@ def _open_pdf(path: Path, password: str | None = None):
 
 
 def _pdfplumber_rows(chars: list[dict]) -> list[list[dict]]:
-    """Group characters into lines: characters on one baseline, cut wherever
-    the gap between neighbours exceeds 0.4 of the font size (a space glyph is
-    at most 0.3), so that
-    side-by-side text boxes (a title and the budget box beside it, a label and
-    its value) stay separate lines, as they are in the default backend."""
+    """Group characters into lines: characters on one baseline, cut where two
+    neighbours are far apart — more than 1.5 em, or more than 0.4 em (a space
+    glyph is at most 0.3) with a change of font — so that side-by-side text
+    boxes (a title and the budget box beside it, a label and its value) stay
+    separate lines, as in the default backend, while letter-spaced text
+    (Word's 「令和元年 1 1 月」) stays one line."""
     def center(c):
         return (c["top"] + c["bottom"]) / 2
 
@@ -178,7 +183,11 @@ def _pdfplumber_rows(chars: list[dict]) -> list[list[dict]]:
         band.sort(key=lambda c: c["x0"])
         row = [band[0]]
         for ch in band[1:]:
-            if ch["x0"] - row[-1]["x1"] > 0.4 * min(ch["size"], row[-1]["size"]):
+            prev = row[-1]
+            em = min(ch["size"], prev["size"])
+            gap = ch["x0"] - prev["x1"]
+            font_change = ch["fontname"] != prev["fontname"] or abs(ch["size"] - prev["size"]) > 0.05 * em
+            if gap > 1.5 * em or (gap > 0.4 * em and font_change):
                 rows.append(row)
                 row = []
             row.append(ch)
@@ -207,6 +216,7 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
                 size = max(set(sizes), key=sizes.count) if sizes else None
                 raws.append((raw, _rounded(bbox), size))
             pages.append(_finish_page(pno + 1, raws, has_images=bool(page.images)))
+            pages[-1].height = round(float(page.height), 1)
     return pages
 
 

@@ -110,6 +110,12 @@ def normalize_pairs(pairs: Pairs) -> Pairs:
         if c in "\r\n":
             continue
         for m in _map_char(c):
+            if m in "\u3099\u309a" and mapped:
+                # halfwidth ﾞ/ﾟ: compose with the kana before (ﾃﾞ -> デ)
+                composed = unicodedata.normalize("NFC", mapped[-1][0] + m)
+                if len(composed) == 1:
+                    mapped[-1] = (composed, mapped[-1][1])
+                    continue
             mapped.append((m, idx))
     # a tab absorbs the spaces around it
     cells: Pairs = []

@@ -1,29 +1,115 @@
-"""Rule files in rules/: loaded safely, compiled with the regex module."""
+"""Rule files in rules/: loaded safely, compiled with the regex module, and
+checked against their own examples before any input is touched.
+
+A rule is a mapping with an ``id``, a one-line ``description``, a ``pattern``
+(or ``before``/``after`` context patterns), ``match`` and ``no_match``
+examples, and for stage labels the ``budget``/``stage`` it stands for.
+``{name}`` in a pattern is replaced by the piece of that name in defs.yaml.
+"""
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
+import regex
 import yaml
 
 from pipeline.errors import PipelineError
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
+              "not_budgets.yaml", "structure.yaml")
+FIELDS = {"id", "description", "pattern", "before", "after", "match", "no_match",
+          "budget", "stage", "stage_if_draft", "relative"}
+TIMEOUT = 1.0  # seconds per regex call; a pattern that backtracks forever fails loudly
 
 
-@functools.cache
-def load_yaml(name: str, rules_dir: Path = RULES_DIR) -> dict:
+def load_yaml(name: str, rules_dir: Path | None = None) -> dict:
     """Load one rule file with yaml.safe_load; a broken file is a PipelineError."""
-    path = Path(rules_dir) / name
+    path = Path(rules_dir or RULES_DIR) / name
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
     except OSError as e:
-        raise PipelineError(f"{path}: cannot read rule file ({e.strerror})") from e
+        raise PipelineError(f"{path}: cannot read rule file ({e.strerror})", 6) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise PipelineError(f"{path}:{where} rule file is not valid YAML") from e
+        where = f" line {mark.line + 1}:" if mark else ""
+        raise PipelineError(f"{path}:{where} rule file is not valid YAML", 6) from e
     if not isinstance(data, dict):
-        raise PipelineError(f"{path}: rule file must be a mapping")
+        raise PipelineError(f"{path}: rule file must be a mapping", 6)
     return data
+
+
+def expand(pattern: str, defs: dict[str, str]) -> str:
+    """Replace ``{name}`` by its definition (recursively).
+
+    >>> expand("{a}円", {"a": "{b}億", "b": "\\\\d+"})
+    '\\\\d+億円'
+    """
+    for _ in range(10):
+        new = regex.sub(r"\{([a-z_]+)\}", lambda m: defs.get(m.group(1), m.group(0)), pattern)
+        if new == pattern:
+            return new
+        pattern = new
+    return pattern
+
+
+def search(compiled: regex.Pattern, text: str, rule_id: str, pos: int = 0):
+    """compiled.search with the per-match timeout; a timeout names the rule."""
+    try:
+        return compiled.search(text, pos, timeout=TIMEOUT)
+    except TimeoutError as e:
+        raise PipelineError(f"rule {rule_id}: pattern timed out after {TIMEOUT}s "
+                            f"(catastrophic backtracking?) on: {text[:60]!r}", 6) from e
+
+
+def finditer(compiled: regex.Pattern, text: str, rule_id: str):
+    try:
+        return list(compiled.finditer(text, timeout=TIMEOUT))
+    except TimeoutError as e:
+        raise PipelineError(f"rule {rule_id}: pattern timed out after {TIMEOUT}s "
+                            f"(catastrophic backtracking?) on: {text[:60]!r}", 6) from e
+
+
+def _compile(rule: dict, key: str, defs: dict, where: str):
+    if key not in rule:
+        return None
+    try:
+        return regex.compile(expand(str(rule[key]), defs))
+    except regex.error as e:
+        raise PipelineError(f"{where}: rule {rule['id']}: {key} does not compile ({e})", 6) from e
+
+
+@functools.cache
+def load_rules(rules_dir: str | None = None) -> dict[str, dict]:
+    """All rules by id, compiled and self-checked. Also holds 'settings' of structure.yaml."""
+    base = Path(rules_dir or RULES_DIR)
+    defs = {k: str(v) for k, v in (load_yaml("defs.yaml", base).get("defs") or {}).items()}
+    rules: dict[str, dict] = {}
+    settings: dict = {}
+    for name in RULE_FILES:
+        data = load_yaml(name, base)
+        where = str(base / name)
+        settings.update({k: v for k, v in data.items() if k != "rules"})
+        for rule in data.get("rules") or []:
+            if not isinstance(rule, dict) or "id" not in rule:
+                raise PipelineError(f"{where}: every rule needs an id", 6)
+            unknown = set(rule) - FIELDS
+            if unknown:
+                raise PipelineError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", 6)
+            if rule["id"] in rules:
+                raise PipelineError(f"{where}: rule {rule['id']}: id used twice", 6)
+            if not rule.get("description"):
+                raise PipelineError(f"{where}: rule {rule['id']}: needs a description", 6)
+            compiled = {k: _compile(rule, k, defs, where) for k in ("pattern", "before", "after")}
+            if not any(compiled.values()):
+                raise PipelineError(f"{where}: rule {rule['id']}: needs a pattern, before or after", 6)
+            rules[rule["id"]] = {**rule, **{f"re_{k}": v for k, v in compiled.items()}, "file": name}
+    rules["settings"] = settings
+    from pipeline.checks import check_rule_examples
+    failures = check_rule_examples(rules)
+    if failures:
+        raise PipelineError(f"rule {failures[0]} (fix the rule or its example; "
+                            f"{len(failures)} example(s) fail)", 6)
+    return rules

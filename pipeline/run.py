@@ -63,6 +63,9 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
             meta.update(write_facts(pages, release, path, tmp, digest))
         meta["seconds"] = round(time.perf_counter() - started, 3)
         write_json(tmp / "meta.json", meta)
+        if not pages_only:
+            from pipeline.validate import validate_folder
+            meta["validation"] = validate_folder(tmp)["status"]
     return meta
 
 
@@ -88,10 +91,26 @@ def run_extract(args) -> int:
         summary = f"{meta['release']}: {pages}, {meta['lines']} lines"
         if "amounts" in meta:
             summary += f", {meta['amounts']} facts, validation {meta['validation']}"
+            if meta["validation"] != "passed":
+                summary += f" (see {Path(args.out) / meta['release'] / 'validation.md'})"
         print(f"{summary} -> {Path(args.out) / meta['release']}/")
-    if failures:
+    if failures and len(args.inputs) > 1:
         print(f"{len(failures)} of {len(args.inputs)} inputs failed:", file=sys.stderr)
         for f in failures:
             print(f"  {f}", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if failures else 0
+
+
+def run_validate(args) -> int:
+    """Validate output folders; non-zero exit on any golden mismatch or error."""
+    from pipeline.validate import validate_folder
+    failed = 0
+    for folder in args.folders:
+        report = validate_folder(folder)
+        g = report["golden"]
+        golden = "no golden" if not g else ("golden: match" if g["ok"] else "golden: MISMATCH")
+        errors = sum(c["status"] == "error" for c in report["checks"])
+        print(f"{report['release']}: {report['status']} ({golden}; {report['facts']} facts; "
+              f"{errors} self-consistency errors) -> {Path(folder) / 'validation.md'}")
+        failed += report["status"] != "passed"
+    return 1 if failed else 0

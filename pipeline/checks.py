@@ -1,0 +1,78 @@
+"""Rules test themselves: every `match` example must match (and give the
+values it names), every `no_match` example must not."""
+from __future__ import annotations
+
+from pipeline.parse import fiscal_year_of, parse_amount, period_of
+
+
+def stage_of(rule: dict, m) -> str:
+    """The stage a stage-label match stands for ((案) turns enacted into draft)."""
+    if rule.get("stage_if_draft") and m.groupdict().get("draft"):
+        return rule["stage_if_draft"]
+    return rule["stage"]
+
+
+def year_of(m) -> int | None:
+    g = m.groupdict()
+    return fiscal_year_of(g["era"], g["year"]) if g.get("era") and g.get("year") else None
+
+
+def in_context(rule: dict, text: str, start: int, end: int) -> bool:
+    """Does the text around text[start:end] satisfy the rule's before/after patterns?"""
+    from pipeline.rules import search
+    before, after = rule.get("re_before"), rule.get("re_after")
+    return bool((before and search(before, text[:start], rule["id"]))
+                or (after and search(after, text[end:], rule["id"])))
+
+
+def _value(key: str, m, rule: dict):
+    if key == "yen":
+        return parse_amount(m.group(0))
+    if key == "year":
+        return year_of(m)
+    if key in ("start", "end"):
+        return period_of(m.groupdict())[0 if key == "start" else 1]
+    if key == "stage":
+        return stage_of(rule, m)
+    value = m.groupdict().get(key)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _example_matches(rule: dict, rules: dict, text: str):
+    """(matched?, match object or None)."""
+    from pipeline.rules import search
+    if rule.get("re_pattern") is not None:
+        m = search(rule["re_pattern"], text, rule["id"])
+        return m is not None, m
+    from pipeline.rules import finditer
+    for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
+        if in_context(rule, text, m.start(), m.end()):
+            return True, m
+    return False, None
+
+
+def check_rule_examples(rules: dict) -> list[str]:
+    """'<id>: <what failed>' for every failing example (empty when all pass)."""
+    failures = []
+    for rid, rule in rules.items():
+        if rid == "settings":
+            continue
+        if not rule.get("match"):
+            failures.append(f"{rid}: has no match example")
+        for ex in rule.get("match") or []:
+            ex = ex if isinstance(ex, dict) else {"text": ex}
+            ok, m = _example_matches(rule, rules, str(ex["text"]))
+            if not ok:
+                failures.append(f"{rid}: example {ex['text']!r} does not match")
+                continue
+            for key, want in ex.items():
+                if key == "text" or m is None:
+                    continue
+                got = _value(key, m, rule)
+                if got != want:
+                    failures.append(f"{rid}: example {ex['text']!r} gives {key}={got!r}, expected {want!r}")
+        for text in rule.get("no_match") or []:
+            ok, _ = _example_matches(rule, rules, str(text))
+            if ok:
+                failures.append(f"{rid}: no_match example {text!r} matches")
+    return failures

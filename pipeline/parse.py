@@ -1,0 +1,93 @@
+"""Pure parsers for the pieces the rules find: amounts, fiscal years, periods."""
+from __future__ import annotations
+
+import regex
+
+from pipeline.errors import PipelineError
+
+_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
+UNITS = {"兆": 10**12, "億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3}
+_TOKEN = regex.compile(
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇一二三四五六七八九十百千]*[〇一二三四五六七八九][〇一二三四五六七八九十百千]*)"
+    r"(兆|億|千万|百万|万|千)?")
+
+
+def kanji_to_int(text: str) -> int:
+    """A kanji numeral below 10,000 (units above are handled by parse_amount).
+
+    >>> kanji_to_int("二千三百七十九"), kanji_to_int("十"), kanji_to_int("〇七")
+    (2379, 10, 7)
+    """
+    total, digit = 0, None
+    for c in text:
+        if c in _KANJI_DIGITS:
+            digit = _KANJI_DIGITS[c] if digit is None else digit * 10 + _KANJI_DIGITS[c]
+        elif c in _KANJI_SMALL:
+            total += (digit if digit is not None else 1) * _KANJI_SMALL[c]
+            digit = None
+        else:
+            raise PipelineError(f"not a kanji numeral: {text!r}")
+    return total + (digit or 0)
+
+
+def _number(token: str) -> float:
+    if token[0].isdigit():
+        return float(token.replace(",", ""))
+    return kanji_to_int(token)
+
+
+def parse_amount(text: str) -> int:
+    """Yen of an amount matched by rule amount.yen.
+
+    >>> parse_amount("2,479億円"), parse_amount("861億0700万円"), parse_amount("▲5億円")
+    (247900000000, 86107000000, -500000000)
+    >>> parse_amount("530.63億円"), parse_amount("二千三百七十九億円")
+    (53063000000, 237900000000)
+    """
+    body = text.strip()
+    sign = -1 if body[:1] in "▲△-" else 1
+    body = body.lstrip("▲△-").rstrip("円")
+    total = 0.0
+    pos = 0
+    for m in _TOKEN.finditer(body):
+        if m.start() != pos:
+            raise PipelineError(f"not an amount: {text!r}")
+        total += _number(m.group(1)) * UNITS.get(m.group(2) or "", 1)
+        pos = m.end()
+    if pos != len(body) or not body:
+        raise PipelineError(f"not an amount: {text!r}")
+    return sign * round(total)
+
+
+ERAS = {"令和": 2018, "平成": 1988}
+
+
+def fiscal_year_of(era: str, year: str) -> int:
+    """Western fiscal year of an era year. No calendar logic: 令和元年度 is FY2019.
+
+    >>> fiscal_year_of("令和", "8"), fiscal_year_of("令和", "元"), fiscal_year_of("平成", "三十")
+    (2026, 2019, 2018)
+    """
+    if era not in ERAS:
+        raise PipelineError(f"unknown era {era!r}")
+    n = 1 if year == "元" else int(year) if year.isdigit() else kanji_to_int(year)
+    if n < 1:
+        raise PipelineError(f"no year 0 in era {era}")
+    return ERAS[era] + n
+
+
+def period_of(groups: dict) -> tuple[int | None, int | None]:
+    """(start, end) fiscal years from the groups of rule fy.range; the era of
+    the end defaults to the start's (令和3~11年度).
+
+    >>> period_of({"era1": "令和", "y1": "3", "era2": None, "y2": "11"})
+    (2021, 2029)
+    >>> period_of({"era1": "令和", "y1": "3", "era2": None, "y2": None})
+    (2021, None)
+    """
+    start = fiscal_year_of(groups["era1"], groups["y1"]) if groups.get("y1") else None
+    end = None
+    if groups.get("y2"):
+        end = fiscal_year_of(groups.get("era2") or groups.get("era1"), groups["y2"])
+    return start, end

@@ -1,0 +1,110 @@
+"""`python -m pipeline` as a user runs it (subprocess, from the project folder)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
+RECORD_KEYS = {"page", "line", "text", "raw_text", "bbox", "font_size", "input_sha256"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+def test_help_lists_extract():
+    r = run("--help")
+    assert r.returncode == 0, r.stderr
+    assert "extract" in r.stdout
+    assert "usage:" in r.stdout
+
+
+def test_extract_help_lists_its_options():
+    r = run("extract", "--help")
+    assert r.returncode == 0, r.stderr
+    for option in ("--out", "--backend", "--pages-only", "--max-pages"):
+        assert option in r.stdout
+
+
+@pytest.fixture(scope="module")
+def text_release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    r = run("extract", TEXT, "--out", out, "--pages-only")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    return out / TEXT.stem
+
+
+def test_pages_only_writes_pages_files(text_release):
+    assert (text_release / "pages.jsonl").is_file()
+    assert (text_release / "pages.txt").is_file()
+
+
+def test_pages_jsonl_records(text_release):
+    digest = hashlib.sha256(TEXT.read_bytes()).hexdigest()
+    rows = (text_release / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(rows) > 300
+    for row in rows:
+        record = json.loads(row)
+        assert isinstance(record, dict)
+        assert RECORD_KEYS <= record.keys(), record
+        assert record["input_sha256"] == digest
+        assert record["page"] is None  # converted text: pages unknown
+        assert record["bbox"] is None and record["font_size"] is None
+
+
+def test_pages_jsonl_line_numbers_point_into_the_file(text_release):
+    file_lines = TEXT.read_text(encoding="utf-8").split("\n")
+    records = [json.loads(r) for r in (text_release / "pages.jsonl").read_text(encoding="utf-8").splitlines()]
+    wrong = [r["line"] for r in records if file_lines[r["line"] - 1] != r["raw_text"]]
+    assert wrong == []
+    assert {"line": 91, "text": "生命科学・創薬研究支援基盤事業(BINDS) 37億円(36億円)"}.items() <= \
+        next(r for r in records if r["line"] == 91).items()
+
+
+def test_pages_txt_names_the_input_and_its_digest(text_release):
+    digest = hashlib.sha256(TEXT.read_bytes()).hexdigest()
+    head = (text_release / "pages.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert TEXT.name in head and digest in head
+
+
+@pytest.fixture
+def missing_run(tmp_path):
+    out = tmp_path / "out"
+    missing = tmp_path / "no-such-release-2026.pdf"
+    r = run("extract", missing, "--out", out, "--pages-only")
+    return r, out, missing
+
+
+def test_missing_input_fails_cleanly(missing_run):
+    r, out, missing = missing_run
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines and missing.name in lines[0]
+    assert lines[0].startswith("error:")
+    assert not (out / missing.stem).exists()
+
+
+def test_missing_input_message_is_one_line(missing_run):
+    r, _, missing = missing_run
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and missing.name in lines[0], r.stderr
+
+
+def test_one_bad_input_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "out"
+    missing = tmp_path / "missing-first.txt"
+    r = run("extract", missing, TEXT, "--out", out, "--pages-only")
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    assert missing.name in r.stderr
+    assert (out / TEXT.stem / "pages.jsonl").is_file()
+    assert not (out / missing.stem).exists()
