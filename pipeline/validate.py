@@ -88,7 +88,8 @@ def sum_check(name: str, total: int, parts: list[tuple[str, int]], complete: boo
 
     >>> sum_check("x", 41 * 10**8, [("a", 14 * 10**8), ("b", 27 * 10**8)], True)["status"]
     'ok'
-    >>> sum_check("x", 176 * 10**8, [("a", 175 * 10**8)], True)["status"]
+    >>> parts = [(k, v * 10**8) for k, v in zip("abcde", (43, 1, 70, 2, 59))]   # 175
+    >>> sum_check("x", 176 * 10**8, parts, True)["status"]                         # ±2.5 for 5 figures
     'ok'
     >>> sum_check("x", 100 * 10**8, [("a", 120 * 10**8)], False)["status"]
     'error'
