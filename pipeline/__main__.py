@@ -16,6 +16,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=__version__)
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    p.add_argument("--rules", type=Path, default=None, metavar="DIR",
+                   help="rule folder to use instead of rules/ (for trying edited rules)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = sub.add_parser(
@@ -47,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.rules is not None:
+            import pipeline.rules
+            if not args.rules.is_dir():
+                raise PipelineError(f"{args.rules}: no such rule folder", 2)
+            pipeline.rules.RULES_DIR = args.rules.resolve()
         if args.command == "extract":
             from pipeline.run import run_extract
             return run_extract(args)

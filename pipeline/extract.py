@@ -50,6 +50,7 @@ class Page:
     failures: list[str] = field(default_factory=list)
     needs_ocr: bool = False
     height: float | None = None     # PDF pages only, in points
+    warnings: list[str] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:
@@ -91,21 +92,37 @@ def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float |
 
 # ---------------------------------------------------------------- text input
 
-def read_text(path: Path) -> str:
-    """Decode a converted text file: UTF-8 (with or without BOM), else CP932."""
+def _plausible_japanese(text: str) -> bool:
+    """Most characters are ASCII or Japanese: a CP932 decoding that makes sense."""
+    if not text:
+        return True
+    ok = sum(1 for c in text if c.isascii() or "\u3000" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff"
+             or "\uff00" <= c <= "\uffef")
+    return ok / len(text) >= 0.95
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """(text, encoding) of a converted text file: UTF-8 (with or without BOM),
+    else Shift_JIS/CP932 when that decodes to plausible Japanese."""
     data = Path(path).read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PipelineError(f"{path}: text is neither UTF-8 nor Shift_JIS/CP932", 3)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as e:
+        bad = e.start
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_japanese(text):
+        return text, "cp932"
+    raise PipelineError(f"{path}: invalid UTF-8 at byte {bad} and not Shift_JIS/CP932 either; "
+                        "convert the file to UTF-8", 3)
 
 
 def extract_text(path: Path) -> list[Page]:
     """Pages of a text or Markdown file. Form feeds are page breaks; without
     them the pages are unknown and every line has page None."""
-    text = read_text(path)
+    text, encoding = read_text(path)
     markdown = True  # converters emit Markdown artefacts even in .txt files
     chunks = text.split("\f")
     if len(chunks) > 1 and not chunks[-1].strip():
@@ -117,6 +134,8 @@ def extract_text(path: Path) -> list[Page]:
         raws = [(raw.rstrip("\r"), None, None) for raw in chunk.split("\n")]
         pages.append(_finish_page(k if paged else None, raws, markdown, first_line=first))
         first += chunk.count("\n")
+    if encoding != "utf-8":
+        pages[0].warnings.append(f"decoded as Shift_JIS/CP932 (not UTF-8)")
     return pages
 
 
@@ -133,9 +152,14 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
     pages = []
     with _open_pdf(path, password) as doc:
         for pno in range(min(doc.page_count, max_pages or doc.page_count)):
-            page = doc[pno]
+            try:
+                page = doc[pno]
+                blocks = page.get_text("dict", flags=flags)["blocks"]
+            except Exception as e:  # a damaged page: report it, read the others
+                pages.append(Page(pno + 1, [], [f"page unreadable: {e}"]))
+                continue
             raws = []
-            for block in page.get_text("dict", flags=flags)["blocks"]:
+            for block in blocks:
                 for ln in block.get("lines", []):
                     spans = ln["spans"]
                     raw = "".join(s["text"] for s in spans)
@@ -145,6 +169,9 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
                     raws.append((raw, _rounded(ln["bbox"]), round(size, 1)))
             pages.append(_finish_page(pno + 1, raws, has_images=bool(page.get_images())))
             pages[-1].height = round(page.rect.height, 1)
+        if doc.is_repaired and pages:
+            pages[0].warnings.append("PDF was damaged (broken cross-reference table) and repaired "
+                                     "by PyMuPDF; check its figures")
     return pages
 
 
@@ -159,6 +186,11 @@ def _open_pdf(path: Path, password: str | None = None):
         doc.close()
         hint = "wrong --password" if password else "PDF is encrypted; give --password"
         raise PipelineError(f"{path}: {hint}", 4)
+    if doc.page_count == 0:
+        repaired = doc.is_repaired
+        doc.close()
+        raise PipelineError(f"{path}: " + ("PDF is damaged beyond repair (no readable page; truncated?)"
+                                           if repaired else "PDF has no pages"), 3)
     return doc
 
 

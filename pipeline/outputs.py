@@ -22,6 +22,8 @@ def release_dir(out: Path, release: str):
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob(f".{release}.*"):   # left by a run that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{release}.", dir=out))
     except OSError as e:
         raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e

@@ -39,6 +39,10 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
     path = Path(path)
     started = time.perf_counter()
     pages = extract_pages(path, backend, max_pages, password)
+    if pages and all(not p.lines for p in pages):
+        ocr = [str(p.number) for p in pages if p.needs_ocr]
+        raise PipelineError(f"{path}: no text on any page" + (
+            f"; pages {ocr[0]}–{ocr[-1]} are images and need OCR" if ocr else ""), 3)
     release = release_id(path)
     digest = sha256_of(path)
     meta = {
@@ -51,6 +55,7 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
         "lines": sum(len(p.lines) for p in pages),
         "pages_needing_ocr": [p.number for p in pages if p.needs_ocr],
         "extraction_failures": {str(p.number): len(p.failures) for p in pages if p.failures},
+        "warnings": [w for p in pages for w in p.warnings],
     }
     with release_dir(out, release) as tmp:
         write_jsonl(tmp / "pages.jsonl",
@@ -70,17 +75,37 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
 
 
 def run_extract(args) -> int:
-    failures: list[str] = []
+    if not args.pages_only:
+        from pipeline.rules import load_rules
+        load_rules()   # a broken rule stops the run before any output is touched
+    failures: list[tuple[str, int]] = []
+    seen: dict[str, Path] = {}
     for path in args.inputs:
+        rid = release_id(path)
+        if rid in seen:
+            msg = f"{path}: release id {rid!r} is also {seen[rid]}'s; rename one of them"
+            failures.append((msg, 2))
+            print(f"error: {msg}", file=sys.stderr)
+            continue
+        seen[rid] = Path(path)
         try:
             meta = extract_release(path, args.out, args.backend, args.max_pages, args.password,
                                    args.pages_only)
         except PipelineError as e:
             if args.debug:
                 raise
-            failures.append(str(e))
+            failures.append((str(e), e.exit_code))
             print(f"error: {e}", file=sys.stderr)
             continue
+        except Exception as e:  # a bug or an input nobody foresaw: one line, not a traceback
+            if args.debug:
+                raise
+            msg = f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it"
+            failures.append((msg, 70))
+            print(f"error: {msg}", file=sys.stderr)
+            continue
+        for w in meta["warnings"]:
+            print(f"warning: {path}: {w}", file=sys.stderr)
         for page, n in meta["extraction_failures"].items():
             print(f"warning: {path}: page {page}: {n} characters failed to extract "
                   "((cid:N), NUL or U+FFFD)", file=sys.stderr)
@@ -96,9 +121,10 @@ def run_extract(args) -> int:
         print(f"{summary} -> {Path(args.out) / meta['release']}/")
     if failures and len(args.inputs) > 1:
         print(f"{len(failures)} of {len(args.inputs)} inputs failed:", file=sys.stderr)
-        for f in failures:
-            print(f"  {f}", file=sys.stderr)
-    return 1 if failures else 0
+        for msg, _ in failures:
+            print(f"  {msg}", file=sys.stderr)
+        return 1
+    return failures[0][1] if failures else 0
 
 
 def run_validate(args) -> int:
