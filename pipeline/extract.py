@@ -93,12 +93,14 @@ def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float |
 # ---------------------------------------------------------------- text input
 
 def _plausible_japanese(text: str) -> bool:
-    """Most characters are ASCII or Japanese: a CP932 decoding that makes sense."""
+    """A CP932 decoding that makes sense: few halfwidth katakana, control or
+    unassigned characters (what UTF-8 bytes read as CP932 turn into)."""
+    import unicodedata
     if not text:
         return True
-    ok = sum(1 for c in text if c.isascii() or "\u3000" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff"
-             or "\uff00" <= c <= "\uffef")
-    return ok / len(text) >= 0.95
+    odd = sum(1 for c in text if "\uff61" <= c <= "\uff9f" or (
+        unicodedata.category(c) in ("Co", "Cn", "Cc") and c not in "\t\n\r\f"))
+    return odd / len(text) < 0.05
 
 
 def read_text(path: Path) -> tuple[str, str]:
