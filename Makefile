@@ -8,11 +8,12 @@ OUT    ?= output
 INPUTS ?= $(wildcard raw/*.pdf raw/*.txt raw/*.md)
 RELEASES = $(addprefix $(OUT)/,$(basename $(notdir $(INPUTS))))
 
-.PHONY: extract test validate bench clean help
+.PHONY: extract test validate review browser bench clean help
 
 help:
 	@echo "make extract   extract + validate every release in raw/ into $(OUT)/"
 	@echo "make test      run the test suite"
+	@echo "make review RELEASE=<id>   write $(OUT)/<id>/review.html"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -27,8 +28,21 @@ extract: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(RELEASES)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+review: $(STAMP)
+	@test -n "$(RELEASE)" || { echo "usage: make review RELEASE=<release id> (a folder in $(OUT)/)"; exit 2; }
+	$(PY) -m pipeline review $(OUT)/$(RELEASE)
+
+# Headless Chromium (Debian's package) and a Japanese font, for the review
+# page's browser test. Installed when missing and we are root with apt.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium and fonts-noto-cjk (Debian packages) for the review page test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "note: chromium is missing and cannot be installed here; the browser test will be skipped"; fi
 
 clean:
 	rm -rf $(OUT) $(VENV)

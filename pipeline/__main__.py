@@ -43,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
         "the release title. Writes validation.json and validation.md; exit 1 on any mismatch.",
     )
     va.add_argument("folders", nargs="+", metavar="FOLDER", type=Path)
+
+    rv = sub.add_parser(
+        "review",
+        help="write review.html: every figure beside the PDF region it came from",
+        description="Write output/<release>/review.html, a self-contained page (opens from disk) "
+        "with the validation findings and one row per figure: its fields, a crop of the PDF region "
+        "with the matched text highlighted (or the source lines for text input), filters, and "
+        "check boxes whose ticked rows export as the golden CSVs.",
+    )
+    rv.add_argument("folders", nargs="+", metavar="FOLDER", type=Path)
     return p
 
 
@@ -57,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "extract":
             from pipeline.run import run_extract
             return run_extract(args)
+        if args.command == "review":
+            from pipeline.review import write_review
+            for folder in args.folders:
+                print(f"{write_review(folder)}")
+            return 0
         if args.command == "validate":
             from pipeline.run import run_validate
             return run_validate(args)
