@@ -62,6 +62,10 @@ def check_rule_examples(rules: dict) -> list[str]:
         for ex in rule.get("match") or []:
             ex = ex if isinstance(ex, dict) else {"text": ex}
             ok, m = _example_matches(rule, rules, str(ex["text"]))
+            if ok and rule.get("requires") and not any(n in m.group(0) for n in rule["requires"]):
+                failures.append(f"{rid}: example {ex['text']!r} matches {m.group(0)!r}, which holds none "
+                                f"of requires {rule['requires']}")
+                continue
             if not ok:
                 failures.append(f"{rid}: example {ex['text']!r} does not match")
                 continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.normalize import extraction_failures, normalize_pairs, strip_markdown
+from pipeline.normalize import extraction_failures, normalize_pairs, normalize_with_map, strip_markdown
 
 BACKENDS = ("pymupdf", "pdfplumber")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -38,7 +38,7 @@ class Line:
             "line": self.number,
             "text": self.text,
             "raw_text": self.raw_text,
-            "bbox": list(self.bbox) if self.bbox else None,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
             "font_size": self.font_size,
         }
 
@@ -64,14 +64,17 @@ def sha256_of(path: Path) -> str:
 def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None,
               markdown: bool = False) -> Line | None:
     """Normalize one raw line; None when nothing is left (blank or pure markup)."""
-    pairs = strip_markdown(raw) if markdown else [(c, i) for i, c in enumerate(raw)]
-    if pairs is None:
+    if markdown:
+        pairs = strip_markdown(raw)
+        if pairs is None:
+            return None
+        pairs = normalize_pairs(pairs)
+        text, index_map = "".join(c for c, _ in pairs), [i for _, i in pairs]
+    else:
+        text, index_map = normalize_with_map(raw)
+    if not text:
         return None
-    pairs = normalize_pairs(pairs)
-    if not pairs:
-        return None
-    return Line(page, number, "".join(c for c, _ in pairs), raw, bbox, font_size,
-                [i for _, i in pairs])
+    return Line(page, number, text, raw, bbox, font_size, index_map)
 
 
 def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float | None]],
@@ -168,8 +171,9 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
                     if not raw.strip():
                         continue
                     size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
-                    raws.append((raw, _rounded(ln["bbox"]), round(size, 1)))
-            pages.append(_finish_page(pno + 1, raws, has_images=bool(page.get_images())))
+                    raws.append((raw, ln["bbox"], round(size, 1)))
+            # images are looked up only for pages without text (OCR candidates): it is slow
+            pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.get_images())))
             pages[-1].height = round(page.rect.height, 1)
         if doc.is_repaired and pages:
             pages[0].warnings.append("PDF was damaged (broken cross-reference table) and repaired "

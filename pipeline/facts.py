@@ -28,7 +28,7 @@ from pipeline.checks import in_context, stage_of, year_of
 from pipeline.extract import Line, Page
 from pipeline.normalize import source_of
 from pipeline.parse import parse_amount, period_of
-from pipeline.rules import finditer, load_rules, search
+from pipeline.rules import finditer, load_rules, may_match, search
 
 AMOUNT_COLUMNS = ["release", "program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                   "new", "portion", "approx", "page", "source", "rule"]
@@ -36,6 +36,7 @@ PROGRAM_COLUMNS = ["release", "program", "parent", "level", "category", "period_
                    "period_end", "office", "predecessor"]
 STAGE_RULES = ("stage.supplementary", "stage.prior", "stage.request", "stage.draft", "stage.enacted")
 _FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
+_SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure
 
 
 # ------------------------------------------------------------ line analysis
@@ -78,6 +79,7 @@ class Info:
     labels: list[Label]
     amounts: list[Amount]        # budget candidates (exclusions removed)
     excluded: list[Amount]
+    memo: dict = field(default_factory=dict, repr=False)   # per-line answers, computed once
 
     @property
     def text(self) -> str:
@@ -87,6 +89,8 @@ class Info:
 def _labels(text: str, rules: dict) -> list[Label]:
     found = []
     for priority, rid in enumerate(STAGE_RULES):
+        if not may_match(rules[rid], text):
+            continue
         for m in finditer(rules[rid]["re_pattern"], text, rid):
             if m.end() > m.start():
                 found.append((m.start(), -(m.end() - m.start()), priority, Label(m.start(), m.end(), rules[rid], m)))
@@ -100,6 +104,8 @@ def _labels(text: str, rules: dict) -> list[Label]:
 
 def _amounts(text: str, rules: dict) -> tuple[list[Amount], list[Amount]]:
     keep, dropped = [], []
+    if not may_match(rules["amount.yen"], text):
+        return keep, dropped
     flags = {k: rules[f"flag.{k}"] for k in ("new", "portion", "approx")}
     for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
         tail = m.end()
@@ -122,15 +128,13 @@ def analyze(line: Line, rules: dict) -> Info:
     return Info(line, _labels(line.text, rules), keep, dropped)
 
 
-def _residue(info: Info, drop_labels: bool = True) -> str:
+def _residue(info: Info) -> str:
     """What is left of a line once its amounts, labels, flags and brackets go."""
     text = info.text
     spans = [(a.start, a.tail) for a in info.amounts + info.excluded]
-    if drop_labels:
-        spans += [(lab.start, lab.end) for lab in info.labels]
+    spans += [(lab.start, lab.end) for lab in info.labels]
     for s, e in sorted(spans, reverse=True):
         text = text[:s] + text[e:]
-    text = regex.sub(r"\((?:[^()]{0,10})\)", "", text) if not drop_labels else text
     return _FILLER.sub("", text)
 
 
@@ -169,20 +173,42 @@ def clean_name(text: str, rules: dict) -> str:
     return name.strip()
 
 
+def hit(rules: dict, rid: str, text: str, pos: int = 0):
+    """The rule's first match in text (None fast when a required literal is absent)."""
+    rule = rules[rid]
+    return search(rule["re_pattern"], text, rid, pos) if may_match(rule, text) else None
+
+
+def _sentence(text: str) -> bool:
+    return "。" in text or "、" in text
+
+
 def is_name_like(info: Info, rules: dict) -> bool:
     """A short line with no figure, no label and no sentence punctuation."""
+    if "name_like" not in info.memo:
+        info.memo["name_like"] = _is_name_like(info, rules)
+    return info.memo["name_like"]
+
+
+def _is_name_like(info: Info, rules: dict) -> bool:
     text = info.text
     if info.amounts or info.excluded or info.labels or not text:
         return False
-    if regex.search(r"[。、]", text) or len(text) > rules["settings"]["max_name_length"]:
+    if _sentence(text) or len(text) > rules["settings"]["max_name_length"]:
         return False
-    if search(rules["struct.not_title"]["re_pattern"], text, "struct.not_title"):
+    if hit(rules, "struct.not_title", text):
         return False
     return len(clean_name(text, rules)) >= 2
 
 
 def header_name(info: Info, rules: dict) -> str | None:
     """NAME of a line 'NAME <figures>' or 'NAME【label amount】', else None."""
+    if "header" not in info.memo:
+        info.memo["header"] = _header_name(info, rules)
+    return info.memo["header"]
+
+
+def _header_name(info: Info, rules: dict) -> str | None:
     if not info.amounts:
         return None
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
@@ -190,11 +216,11 @@ def header_name(info: Info, rules: dict) -> str | None:
     name = clean_name(head, rules)
     if len(name) < 2 or len(name) > rules["settings"]["max_name_length"]:
         return None
-    if regex.search(r"[。、]", name) or search(rules["struct.part_of"]["re_pattern"], head.lstrip("(【["), "struct.part_of"):
+    if _sentence(name) or hit(rules, "struct.part_of", head.lstrip("(【[")):
         return None
     rest = Info(info.line, info.labels, info.amounts, info.excluded)
     tail_text = info.text[first:]
-    tail = regex.sub(r"\((?:[^()円]{0,10})\)", "", tail_text)  # short notes: (5年間)
+    tail = _SHORT_NOTE.sub("", tail_text)
     tail_info = analyze(Line(None, 0, tail, tail), rules)
     return name if not _residue(tail_info) and rest else None
 
@@ -208,7 +234,7 @@ def mention_name(info: Info, lab: "Label | None", rules: dict) -> str | None:
     if not head.endswith(("【", "[")):
         return None
     name = clean_name(head[:-1], rules)
-    if len(name) < 2 or len(name) > rules["settings"]["max_name_length"] or regex.search(r"[。、]", name):
+    if len(name) < 2 or len(name) > rules["settings"]["max_name_length"] or _sentence(name):
         return None
     return name
 
@@ -299,7 +325,7 @@ def segments(pages: list[Page], infos: dict[int, Info], rules: dict) -> list[lis
         for line in page.lines:
             info = infos[id(line)]
             current.append(info)
-            if page.height is None and search(rules["struct.office"]["re_pattern"], line.text, "struct.office"):
+            if page.height is None and hit(rules, "struct.office", line.text):
                 out.append(current)
                 current = []
         if current:
@@ -312,12 +338,12 @@ def overview_headers(seg: list[Info], rules: dict) -> dict[int, str]:
     heads: dict[int, str] = {}
     for i, info in enumerate(seg):
         name = header_name(info, rules)
-        if name and not search(rules["struct.enumerator"]["re_pattern"], info.text, "struct.enumerator"):
+        if name and not hit(rules, "struct.enumerator", info.text):
             heads[i] = name
         elif is_name_like(info, rules) and i + 1 < len(seg):
             nxt = seg[i + 1]
             if nxt.amounts and label_starts_line(nxt) and nxt.text[:1] in "【[" \
-                    and not search(rules["struct.part_of"]["re_pattern"], info.text, "struct.part_of"):
+                    and not hit(rules, "struct.part_of", info.text):
                 heads[i] = clean_name(info.text, rules)
     return heads
 
@@ -388,12 +414,12 @@ class SegmentWalker:
         for j in range(i - 1, max(-1, i - 7), -1):
             info = self.seg[j]
             if is_pure_label(info) or is_bare_amount(info) or j in self.skip \
-                    or info.text.isdigit() or search(self.rules["struct.office"]["re_pattern"], info.text, "struct.office"):
+                    or info.text.isdigit() or hit(self.rules, "struct.office", info.text):
                 continue
-            if search(self.rules["struct.subtitle"]["re_pattern"], info.text, "struct.subtitle"):
+            if hit(self.rules, "struct.subtitle", info.text):
                 candidates.append(info.text[1:-1].strip())
                 continue
-            if search(self.rules["struct.not_title"]["re_pattern"], info.text, "struct.not_title"):
+            if hit(self.rules, "struct.not_title", info.text):
                 continue
             if is_name_like(info, self.rules):
                 candidates.insert(0, clean_name(info.text, self.rules))
@@ -429,7 +455,7 @@ class SegmentWalker:
         if self.seg and self.seg[0].line.bbox:
             for k, info in enumerate(self.seg):
                 if is_pure_label(info) or (info.labels and not info.amounts and
-                                           search(self.rules["struct.governing"]["re_pattern"], info.text, "struct.governing")):
+                                           hit(self.rules, "struct.governing", info.text)):
                     self.pending.append((k, info, info.labels[-1]))
 
     # --- the walk
@@ -455,7 +481,7 @@ class SegmentWalker:
         self.current_index = i
         text = info.text
         # office, period, predecessor
-        m = search(r["struct.office"]["re_pattern"], text, "struct.office")
+        m = hit(r, "struct.office", text)
         if m:
             target = self.total() if self.overview else self.program
             if target:
@@ -471,21 +497,21 @@ class SegmentWalker:
         elif self.overview and is_name_like(info, r) and self.next_is_header(i):
             self.category = clean_name(text, r)
         elif self.overview and not info.amounts and self.first_header is not None and i > self.first_header \
-                and search(r["struct.part_of"]["re_pattern"], text, "struct.part_of") \
-                and not regex.search(r"[。、]", clean_name(text, r)):
+                and hit(r, "struct.part_of", text) \
+                and not _sentence(clean_name(text, r)):
             # うち、NAME on its own line: its figures follow in 【…】
             self.last_owner = clean_name(text, r)
             self.w.program(self.last_owner, self.last_owner_program(), "component", self.category)
         # enumerated component lines on detail slides
-        if not self.overview and search(r["struct.enumerator"]["re_pattern"], text, "struct.enumerator"):
+        if not self.overview and hit(r, "struct.enumerator", text):
             name = header_name(info, r) or (clean_name(text, r) if not info.amounts else None)
             if name:
                 self.component = name
         if not self.overview and label_starts_line(info) and not text.startswith(("【", "[")) \
-                and not regex.search(r"[。、]", text):
+                and not _sentence(text):
             self.detect_title(i)
         if is_pure_label(info) or (info.labels and not info.amounts and
-                                   search(r["struct.governing"]["re_pattern"], text, "struct.governing")):
+                                   hit(r, "struct.governing", text)):
             if not info.line.bbox:
                 self.pending.append((i, info, info.labels[-1]))
             return
@@ -497,9 +523,9 @@ class SegmentWalker:
 
     def period(self, info: Info):
         r = self.rules
-        pm = search(r["struct.period"]["re_pattern"], info.text, "struct.period")
+        pm = hit(r, "struct.period", info.text)
         start = pm.end() if pm else 0
-        rng = search(r["fy.range"]["re_pattern"], info.text, "fy.range", start)
+        rng = hit(r, "fy.range", info.text, start)
         if pm and not rng:
             self.period_wait = 3
             return
@@ -544,7 +570,7 @@ class SegmentWalker:
         r = self.rules
         text = info.text
         name = header_name(info, r)
-        partof = search(r["struct.part_of"]["re_pattern"], text.lstrip("(【["), "struct.part_of")
+        partof = hit(r, "struct.part_of", text.lstrip("(【["))
         prev_ctx = None
         for a in info.amounts:
             # 1. inline label
@@ -613,7 +639,7 @@ class SegmentWalker:
             return name, self.program or "", "component", ""
         if is_bare_amount(info) and not lab and i > 0:
             prev = self.seg[i - 1]
-            if is_name_like(prev, self.rules) and not search(self.rules["struct.subtitle"]["re_pattern"], prev.text, "struct.subtitle"):
+            if is_name_like(prev, self.rules) and not hit(self.rules, "struct.subtitle", prev.text):
                 self.component = clean_name(prev.text, self.rules)
                 return self.component, self.program or "", "component", ""
         if self.component and not (lab and label_starts_line(info) and not info.text.startswith(("【", "["))):
@@ -645,7 +671,7 @@ def title_by_font(seg: list[Info], height: float | None, walk: Walk) -> str | No
         return None
     title = max(titles, key=lambda i: i.line.font_size)
     subs = [i.text[1:-1].strip() for i in top
-            if search(rules["struct.subtitle"]["re_pattern"], i.text, "struct.subtitle")]
+            if hit(rules, "struct.subtitle", i.text)]
     for name in [clean_name(title.text, rules)] + subs:
         if name in walk.known:
             return name

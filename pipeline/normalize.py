@@ -60,56 +60,53 @@ def is_japanese(c: str) -> bool:
     return bool(_JAPANESE.match(c))
 
 
-def _fix_spaces(pairs: Pairs) -> Pairs:
-    """Drop spaces next to Japanese text; keep one space between other tokens.
+_WHITE = regex.compile(r"[ \t]+")
+_SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
+
+
+def _fix_whitespace(text: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Drop spaces next to Japanese text; keep one space between other tokens;
+    a run holding a tab (a table cell boundary) becomes one tab.
 
     Font changes split spans and the split shows up as a space: 「令和8 年度」,
     「2,479 億円」. Spaces between two numbers or two Latin words are real.
     Runs of three or more single digits separated by single spaces
     (「1 1 2 1」, Word's letter spacing) are joined.
     """
-    out: Pairs = []
-    i, n = 0, len(pairs)
-    while i < n:
-        c, idx = pairs[i]
-        if c != " ":
-            out.append((c, idx))
-            i += 1
-            continue
-        j = i
-        while j < n and pairs[j][0] == " ":
-            j += 1
-        before = out[-1][0] if out else ""
-        after = pairs[j][0] if j < n else ""
-        if before and after and not (is_japanese(before) or is_japanese(after)):
-            out.append((" ", idx))
-        i = j
-    return _join_spaced_digits(out)
-
-
-_SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
-
-
-def _join_spaced_digits(pairs: Pairs) -> Pairs:
-    text = "".join(c for c, _ in pairs)
-    drop = set()
-    for m in _SPACED_DIGITS.finditer(text):
-        drop.update(k for k in range(m.start(), m.end()) if text[k] == " ")
-    return [p for k, p in enumerate(pairs) if k not in drop] if drop else pairs
+    if " " not in text and "\t" not in text:
+        return text, idx
+    drop: set[int] = set()
+    n = len(text)
+    for m in _WHITE.finditer(text):
+        s, e = m.start(), m.end()
+        run = m.group(0)
+        if s == 0 or e == n:
+            drop.update(range(s, e))
+        elif "\t" in run:
+            keep = s + run.index("\t")
+            drop.update(k for k in range(s, e) if k != keep)
+        elif is_japanese(text[s - 1]) or is_japanese(text[e]):
+            drop.update(range(s, e))
+        else:
+            drop.update(range(s + 1, e))
+    if drop:
+        text = "".join(c for k, c in enumerate(text) if k not in drop)
+        idx = [i for k, i in enumerate(idx) if k not in drop]
+    joined = {k for m in _SPACED_DIGITS.finditer(text) for k in range(m.start(), m.end()) if text[k] == " "}
+    if joined:
+        text = "".join(c for k, c in enumerate(text) if k not in joined)
+        idx = [i for k, i in enumerate(idx) if k not in joined]
+    return text, idx
 
 
 def normalize_pairs(pairs: Pairs) -> Pairs:
-    """Map characters, then fix spaces. Tabs (table cells) are kept as one tab."""
+    """Map characters one by one (keeping each one's raw index), then fix
+    whitespace. Tabs (table cells) are kept as one tab."""
     mapped: Pairs = []
     for c, idx in pairs:
-        if c == "\t":
-            if mapped and mapped[-1][0] == "\t":
-                continue
-            mapped.append(("\t", idx))
-            continue
         if c in "\r\n":
             continue
-        for m in _map_char(c):
+        for m in ("\t" if c == "\t" else _map_char(c)):
             if m in "\u3099\u309a" and mapped:
                 # halfwidth ﾞ/ﾟ: compose with the kana before (ﾃﾞ -> デ)
                 composed = unicodedata.normalize("NFC", mapped[-1][0] + m)
@@ -117,21 +114,21 @@ def normalize_pairs(pairs: Pairs) -> Pairs:
                     mapped[-1] = (composed, mapped[-1][1])
                     continue
             mapped.append((m, idx))
-    # a tab absorbs the spaces around it
-    cells: Pairs = []
-    for c, idx in mapped:
-        if c == " " and cells and cells[-1][0] == "\t":
-            continue
-        if c == "\t":
-            while cells and cells[-1][0] == " ":
-                cells.pop()
-        cells.append((c, idx))
-    out = _fix_spaces(cells)
-    while out and out[0][0] in " \t":
-        out.pop(0)
-    while out and out[-1][0] in " \t":
-        out.pop()
-    return out
+    text, idx = _fix_whitespace("".join(c for c, _ in mapped), [i for _, i in mapped])
+    return list(zip(text, idx))
+
+
+class _CharTable(dict):
+    """str.translate table filled on first use: code point -> normalized text."""
+
+    def __missing__(self, cp: int) -> str:
+        c = chr(cp)
+        value = c if c == "\t" else ("" if c in "\r\n" else _map_char(c))
+        self[cp] = value
+        return value
+
+
+_TABLE = _CharTable()
 
 
 def normalize_with_map(raw: str) -> tuple[str, list[int]]:
@@ -140,6 +137,9 @@ def normalize_with_map(raw: str) -> tuple[str, list[int]]:
     >>> normalize_with_map("令和８ 年度")[0]
     '令和8年度'
     """
+    mapped = raw.translate(_TABLE)   # fast path: every character maps to one
+    if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
+        return _fix_whitespace(mapped, list(range(len(raw))))
     pairs = normalize_pairs([(c, i) for i, c in enumerate(raw)])
     return "".join(c for c, _ in pairs), [i for _, i in pairs]
 

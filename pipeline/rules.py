@@ -3,7 +3,8 @@ checked against their own examples before any input is touched.
 
 A rule is a mapping with an ``id``, a one-line ``description``, a ``pattern``
 (or ``before``/``after`` context patterns), ``match`` and ``no_match``
-examples, and for stage labels the ``budget``/``stage`` it stands for.
+examples, for stage labels the ``budget``/``stage`` it stands for, and
+optionally ``requires``: literals one of which any match must contain.
 ``{name}`` in a pattern is replaced by the piece of that name in defs.yaml.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
 FIELDS = {"id", "description", "pattern", "before", "after", "match", "no_match",
-          "budget", "stage", "stage_if_draft", "relative"}
+          "budget", "stage", "stage_if_draft", "relative", "requires"}
 TIMEOUT = 1.0  # seconds per regex call; a pattern that backtracks forever fails loudly
 
 
@@ -53,6 +54,13 @@ def expand(pattern: str, defs: dict[str, str]) -> str:
             return new
         pattern = new
     return pattern
+
+
+def may_match(rule: dict, text: str) -> bool:
+    """False when the text lacks every literal the rule ``requires`` (a cheap
+    pre-check before running the pattern on each of thousands of lines)."""
+    needs = rule.get("requires")
+    return not needs or any(n in text for n in needs)
 
 
 def search(compiled: regex.Pattern, text: str, rule_id: str, pos: int = 0):
