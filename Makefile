@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(PY) -m pipeline extract $(INPUTS) --out $(OUT)
 	$(PY) -m pipeline validate $(RELEASES)
+	$(PY) -m pipeline publish --out $(OUT)
 
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(RELEASES)
@@ -44,5 +45,15 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "note: chromium is missing and cannot be installed here; the browser test will be skipped"; fi
 
+bench: $(STAMP)
+	$(PY) -m pipeline.bench
+
 clean:
 	rm -rf $(OUT) $(VENV)
+
+# make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]; NEW alone gives the
+# year-over-year table inside one release. Writes diff.csv, diff.md, chart.png (+ consistency.csv).
+.PHONY: diff
+diff: $(STAMP)
+	@test -n "$(NEW)" || { echo "usage: make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]"; exit 2; }
+	$(PY) -m pipeline diff $(OLD) $(NEW) --out $(if $(DIFF_OUT),$(DIFF_OUT),$(OUT)/diff)

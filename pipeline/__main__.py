@@ -34,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-pages", type=int, default=None, help="read at most this many pages per PDF")
     ex.add_argument("--password", default=None, help="password for an encrypted PDF")
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
+    ex.add_argument("--jobs", type=int, default=None,
+                    help="worker processes for several inputs (default: all cores)")
+
+    pb = sub.add_parser(
+        "publish",
+        help="rebuild budget.duckdb and datapackage.json over every release in --out",
+        description="Rebuild OUT/budget.duckdb (tables releases, amounts, programs, observations, "
+        "lineage; views preferred_inputs and program_series) and OUT/datapackage.json (a Frictionless "
+        "data package of every release's amounts.csv and programs.csv) from the release folders in OUT.",
+    )
+    pb.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     va = sub.add_parser(
         "validate",
         help="check an output folder against its golden and against itself",
@@ -43,6 +54,20 @@ def _parser() -> argparse.ArgumentParser:
         "the release title. Writes validation.json and validation.md; exit 1 on any mismatch.",
     )
     va.add_argument("folders", nargs="+", metavar="FOLDER", type=Path)
+    di = sub.add_parser(
+        "diff",
+        help="year-over-year diff of two release output folders, with program lineage",
+        description="Compare release output folders OLD and NEW (written by extract): programs are "
+        "matched by name, then by the reviewed crosswalk rules/aliases.yaml, then by the NEW "
+        "release's predecessor notes (※令和N年度は…で実施); fuzzy look-alikes are only suggested. "
+        "Writes diff.csv, diff.md, chart.png and consistency.csv into --out. With NEW alone: the "
+        "release's own draft figures vs. the prior-year figures it states.",
+    )
+    di.add_argument("old", nargs="?", metavar="OLD", type=Path, help="the earlier release's output folder")
+    di.add_argument("new", metavar="NEW", type=Path, help="the later release's output folder")
+    di.add_argument("--out", type=Path, default=Path("output/diff"), help="output folder (default: output/diff/)")
+    di.add_argument("--aliases", type=Path, default=None,
+                    help="crosswalk file (default: rules/aliases.yaml)")
 
     rv = sub.add_parser(
         "review",
@@ -72,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
             for folder in args.folders:
                 print(f"{write_review(folder)}")
             return 0
+        if args.command == "diff":
+            from pipeline.diff import run_diff
+            return run_diff(args)
+        if args.command == "publish":
+            from pipeline.run import run_publish
+            return run_publish(args)
         if args.command == "validate":
             from pipeline.run import run_validate
             return run_validate(args)

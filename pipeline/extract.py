@@ -187,7 +187,11 @@ def _open_pdf(path: Path, password: str | None = None):
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as e:  # PyMuPDF raises several types for broken files
-        raise PipelineError(f"{path}: not a readable PDF ({e})", 3) from e
+        raise PipelineError(f"{path}: not a readable PDF (no PDF structure found)", 3) from e
+    if not doc.is_pdf:
+        kind = (doc.metadata or {}).get("format") or "another format"
+        doc.close()
+        raise PipelineError(f"{path}: not a readable PDF (the content is {kind}; a failed download?)", 3)
     if doc.needs_pass and not (password and doc.authenticate(password)):
         doc.close()
         hint = "wrong --password" if password else "PDF is encrypted; give --password"
@@ -236,9 +240,18 @@ def _pdfplumber_rows(chars: list[dict]) -> list[list[dict]]:
 def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
     import pdfplumber
 
-    _open_pdf(path, password).close()  # same error messages as the default backend
+    import io
+    with _open_pdf(path, password) as doc:   # same checks and messages as the default backend
+        repaired = doc.is_repaired
+        # pdfminer cannot read what PyMuPDF had to repair: give it PyMuPDF's clean copy
+        source = io.BytesIO(doc.tobytes()) if repaired else path
     pages = []
-    with pdfplumber.open(path, password=password or "") as pdf:
+    try:
+        pdf = pdfplumber.open(source, password=password or "")
+    except Exception as e:
+        raise PipelineError(f"{path}: pdfplumber cannot read this PDF ({type(e).__name__}); "
+                            "try the default backend", 3) from e
+    with pdf:
         for pno, page in enumerate(pdf.pages[: max_pages or None]):
             chars = [c for c in page.chars if c.get("upright", True)]
             rows = _pdfplumber_rows(chars)
@@ -253,8 +266,11 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
                 sizes = [round(c["size"], 1) for c in row if c["text"].strip()]
                 size = max(set(sizes), key=sizes.count) if sizes else None
                 raws.append((raw, _rounded(bbox), size))
-            pages.append(_finish_page(pno + 1, raws, has_images=bool(page.images)))
+            pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.images)))
             pages[-1].height = round(float(page.height), 1)
+    if repaired and pages:
+        pages[0].warnings.append("PDF was damaged (broken cross-reference table) and repaired "
+                                 "by PyMuPDF; check its figures")
     return pages
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline.checks import in_context, stage_of, year_of
+from pipeline.errors import PipelineError
 from pipeline.extract import Line, Page
 from pipeline.normalize import source_of
 from pipeline.parse import parse_amount, period_of
@@ -179,6 +180,12 @@ def hit(rules: dict, rid: str, text: str, pos: int = 0):
     return search(rule["re_pattern"], text, rid, pos) if may_match(rule, text) else None
 
 
+def hit_before(rules: dict, rid: str, text: str):
+    """Match of the rule's ``before`` pattern at the end of text."""
+    rule = rules[rid]
+    return search(rule["re_before"], text, rid) if rule.get("re_before") is not None else None
+
+
 def _sentence(text: str) -> bool:
     return "。" in text or "、" in text
 
@@ -212,7 +219,9 @@ def _header_name(info: Info, rules: dict) -> str | None:
     if not info.amounts:
         return None
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
-    head = info.text[:first].rstrip(" \t:【[(")
+    head = info.text[:first]
+    approx = hit_before(rules, "flag.approx", head)     # 約 belongs to the figure, not the name
+    head = (head[:approx.start()] if approx else head).rstrip(" \t:【[(")
     name = clean_name(head, rules)
     if len(name) < 2 or len(name) > rules["settings"]["max_name_length"]:
         return None
@@ -312,7 +321,6 @@ def release_context(infos: list[Info]) -> Release:
         if year and supp:
             break
     if year is None:
-        from pipeline.errors import PipelineError
         raise PipelineError("no budget year found (no label such as 令和N年度予算額/要求・要望額)", 7)
     return Release(year, stage, rule, supp)
 
@@ -554,8 +562,9 @@ class SegmentWalker:
         name = m.group("name").strip()
         pred = self.w.program(name, category="")
         pred["category"] = pred["category"] or ""
-        if self.program:
-            prog = self.w.program(self.program)
+        owner = self.last_owner if self.overview else self.program
+        if owner:   # on the overview the note stands under its program's line
+            prog = self.w.program(owner)
             prog["predecessor"] = prog["predecessor"] or name
         if m.group("amount"):
             from pipeline.parse import fiscal_year_of
@@ -696,6 +705,11 @@ def resolve_untitled(seg: list[Info], walk: Walk) -> str | None:
 
 def extract_facts(pages: list[Page], release: str, rules: dict | None = None):
     """(amounts, programs, observations, conflicts) of one release."""
+    return walk_release(pages, release, rules)[0]
+
+
+def walk_release(pages: list[Page], release: str, rules: dict | None = None):
+    """((amounts, programs, observations, conflicts), Release context)."""
     rules = rules or load_rules()
     infos = {id(line): analyze(line, rules) for page in pages for line in page.lines}
     ordered = [infos[id(line)] for page in pages for line in page.lines]
@@ -717,7 +731,7 @@ def extract_facts(pages: list[Page], release: str, rules: dict | None = None):
         if walker.program:
             walk.program(walker.program)
         walker.run()
-    return finish(walk)
+    return finish(walk), walk.ctx
 
 
 def finish(walk: Walk):
@@ -747,16 +761,20 @@ def write_facts(pages: list[Page], release: str, path, folder, digest: str) -> d
     """Write amounts, programs and observations (CSV/JSON/Parquet) into folder;
     return what meta.json should know about them."""
     from pipeline.tables import OBSERVATION_COLUMNS, write_table
-    from pipeline.validate import golden_dir_for
+    from pipeline.validate import golden_dir_for, source_entry
     rules = load_rules()
-    amounts, programs, observations, conflicts = extract_facts(pages, release, rules)
-    ctx = release_context([analyze(line, rules) for page in pages for line in page.lines])
+    try:
+        (amounts, programs, observations, conflicts), ctx = walk_release(pages, release, rules)
+    except PipelineError as e:
+        raise PipelineError(f"{path}: {e}", e.exit_code) from e
     meta = {"release": release, "input": str(path), "input_sha256": digest}
     write_table(folder, "amounts", amounts, AMOUNT_COLUMNS, meta)
     write_table(folder, "programs", programs, PROGRAM_COLUMNS, meta)
     write_table(folder, "observations", observations, OBSERVATION_COLUMNS, meta)
     golden = golden_dir_for(path)
-    return {"amounts": len(amounts), "programs": len(programs), "observations": len(observations),
+    entry, _ = source_entry(path)
+    return {"release_group": (entry or {}).get("release", release), "kind": (entry or {}).get("kind", ""),
+            "amounts": len(amounts), "programs": len(programs), "observations": len(observations),
             "conflicts": len(conflicts), "release_year": ctx.year, "release_stage": ctx.stage,
             "supplementary_year": ctx.supplementary_year,
             "golden": str(golden) if golden else None}

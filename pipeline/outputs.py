@@ -22,16 +22,17 @@ def release_dir(out: Path, release: str):
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for stale in out.glob(f".{release}.*"):   # left by a run that was killed
+        target, old = out / release, out / f".{release}.old"
+        if old.exists() and not target.exists():   # a run died between its two renames
+            os.replace(old, target)
+        for stale in out.glob(f".{release}.tmp-*"):   # left by a run that was killed
             shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{release}.", dir=out))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{release}.tmp-", dir=out))
     except OSError as e:
         raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e
     try:
         yield tmp
         tmp.chmod(0o755)
-        target = out / release
-        old = out / f".{release}.old"
         if old.exists():
             shutil.rmtree(old)
         if target.exists():

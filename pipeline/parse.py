@@ -9,7 +9,7 @@ _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "�
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 UNITS = {"兆": 10**12, "億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3}
 _TOKEN = regex.compile(
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇一二三四五六七八九十百千]*[〇一二三四五六七八九][〇一二三四五六七八九十百千]*)"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇一二三四五六七八九十百千]+)"
     r"(兆|億|千万|百万|万|千)?")
 
 
@@ -42,8 +42,8 @@ def parse_amount(text: str) -> int:
 
     >>> parse_amount("2,479億円"), parse_amount("861億0700万円"), parse_amount("▲5億円")
     (247900000000, 86107000000, -500000000)
-    >>> parse_amount("530.63億円"), parse_amount("二千三百七十九億円")
-    (53063000000, 237900000000)
+    >>> parse_amount("530.63億円"), parse_amount("二千三百七十九億円"), parse_amount("三兆十億円")
+    (53063000000, 237900000000, 3001000000000)
     """
     body = text.strip()
     sign = -1 if body[:1] in "▲△-" else 1
@@ -71,7 +71,7 @@ def fiscal_year_of(era: str, year: str) -> int:
     """
     if era not in ERAS:
         raise PipelineError(f"unknown era {era!r}")
-    n = 1 if year == "元" else int(year) if year.isdigit() else kanji_to_int(year)
+    n = 1 if year == "元" else int(year) if year.isdecimal() and year.isascii() else kanji_to_int(year)
     if n < 1:
         raise PipelineError(f"no year 0 in era {era}")
     return ERAS[era] + n

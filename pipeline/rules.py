@@ -60,7 +60,12 @@ def may_match(rule: dict, text: str) -> bool:
     """False when the text lacks every literal the rule ``requires`` (a cheap
     pre-check before running the pattern on each of thousands of lines)."""
     needs = rule.get("requires")
-    return not needs or any(n in text for n in needs)
+    if not needs:
+        return True
+    for n in needs:
+        if n in text:
+            return True
+    return False
 
 
 def search(compiled: regex.Pattern, text: str, rule_id: str, pos: int = 0):

@@ -74,57 +74,106 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
     return meta
 
 
+def _extract_job(job: dict) -> tuple:
+    """One input, in a worker process: ("ok", meta) or ("error", message, exit code)."""
+    import pipeline.rules
+    if job["rules_dir"]:
+        pipeline.rules.RULES_DIR = Path(job["rules_dir"])
+    path = job["path"]
+    try:
+        return ("ok", extract_release(path, job["out"], job["backend"], job["max_pages"], job["password"],
+                                      job["pages_only"]))
+    except PipelineError as e:
+        if job["debug"]:
+            raise
+        return ("error", str(e), e.exit_code)
+    except Exception as e:  # a bug or an input nobody foresaw: one line, not a traceback
+        if job["debug"]:
+            raise
+        return ("error", f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it", 70)
+
+
+def _report(path: Path, meta: dict, out: Path, say) -> None:
+    for w in meta["warnings"]:
+        say(f"warning: {path}: {w}", err=True)
+    for page, n in meta["extraction_failures"].items():
+        say(f"warning: {path}: page {page}: {n} characters failed to extract ((cid:N), NUL or U+FFFD)", err=True)
+    if meta["pages_needing_ocr"]:
+        say(f"warning: {path}: pages needing OCR (no text layer): "
+            f"{', '.join(map(str, meta['pages_needing_ocr']))}", err=True)
+    pages = f"{meta['pages']} pages" if meta["pages"] is not None else "unpaged"
+    summary = f"{meta['release']}: {pages}, {meta['lines']} lines"
+    if "amounts" in meta:
+        summary += f", {meta['amounts']} facts, validation {meta['validation']}"
+        if meta["validation"] != "passed":
+            summary += f" (see {Path(out) / meta['release'] / 'validation.md'})"
+    say(f"{summary} -> {Path(out) / meta['release']}/")
+
+
 def run_extract(args) -> int:
+    """Extract every input; several inputs run in a process pool (--jobs), with
+    a progress bar once the run takes more than a few seconds."""
+    import os
+    import pipeline.rules
     if not args.pages_only:
-        from pipeline.rules import load_rules
-        load_rules()   # a broken rule stops the run before any output is touched
-    failures: list[tuple[str, int]] = []
-    seen: dict[str, Path] = {}
+        pipeline.rules.load_rules()   # a broken rule stops the run before any output is touched
+    failures: list[tuple[str, int, int]] = []   # (message, exit code, input position)
+    jobs, seen = [], {}
     for path in args.inputs:
         rid = release_id(path)
         if rid in seen:
-            msg = f"{path}: release id {rid!r} is also {seen[rid]}'s; rename one of them"
-            failures.append((msg, 2))
-            print(f"error: {msg}", file=sys.stderr)
+            failures.append((f"{path}: release id {rid!r} is also {seen[rid]}'s; rename one of them", 2,
+                             len(jobs) + len(failures)))
+            print(f"error: {failures[-1][0]}", file=sys.stderr)
             continue
         seen[rid] = Path(path)
-        try:
-            meta = extract_release(path, args.out, args.backend, args.max_pages, args.password,
-                                   args.pages_only)
-        except PipelineError as e:
-            if args.debug:
-                raise
-            failures.append((str(e), e.exit_code))
-            print(f"error: {e}", file=sys.stderr)
-            continue
-        except Exception as e:  # a bug or an input nobody foresaw: one line, not a traceback
-            if args.debug:
-                raise
-            msg = f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it"
-            failures.append((msg, 70))
-            print(f"error: {msg}", file=sys.stderr)
-            continue
-        for w in meta["warnings"]:
-            print(f"warning: {path}: {w}", file=sys.stderr)
-        for page, n in meta["extraction_failures"].items():
-            print(f"warning: {path}: page {page}: {n} characters failed to extract "
-                  "((cid:N), NUL or U+FFFD)", file=sys.stderr)
-        if meta["pages_needing_ocr"]:
-            print(f"warning: {path}: pages needing OCR (no text layer): "
-                  f"{', '.join(map(str, meta['pages_needing_ocr']))}", file=sys.stderr)
-        pages = f"{meta['pages']} pages" if meta["pages"] is not None else "unpaged"
-        summary = f"{meta['release']}: {pages}, {meta['lines']} lines"
-        if "amounts" in meta:
-            summary += f", {meta['amounts']} facts, validation {meta['validation']}"
-            if meta["validation"] != "passed":
-                summary += f" (see {Path(args.out) / meta['release'] / 'validation.md'})"
-        print(f"{summary} -> {Path(args.out) / meta['release']}/")
+        jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend, "max_pages": args.max_pages,
+                     "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
+                     "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None})
+    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+    from tqdm import tqdm
+    bar = tqdm(total=len(jobs), unit="release", delay=3, file=sys.stderr,
+               disable=len(jobs) < 2 or not sys.stderr.isatty())
+
+    def say(msg: str, err: bool = False) -> None:
+        stream = sys.stderr if err else sys.stdout
+        if bar.disable:
+            print(msg, file=stream)
+        else:
+            bar.write(msg, file=stream)
+
+    def done(job: dict, result: tuple) -> None:
+        if result[0] == "ok":
+            _report(job["path"], result[1], args.out, say)
+        else:
+            failures.append((result[1], result[2], job["index"]))
+            say(f"error: {result[1]}", err=True)
+        bar.update(1)
+
+    if workers == 1 or args.debug:
+        for job in jobs:
+            done(job, _extract_job(job))
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_extract_job, job): job for job in jobs}
+            for fut in as_completed(futures):
+                done(futures[fut], fut.result())
+    bar.close()
+    failures.sort(key=lambda f: f[2])   # in the order the inputs were given
     if failures and len(args.inputs) > 1:
         print(f"{len(failures)} of {len(args.inputs)} inputs failed:", file=sys.stderr)
-        for msg, _ in failures:
+        for msg, *_ in failures:
             print(f"  {msg}", file=sys.stderr)
         return 1
     return failures[0][1] if failures else 0
+
+
+def run_publish(args) -> int:
+    from pipeline.publish import publish
+    db, package = publish(args.out)
+    print(f"{db} and {package} rebuilt from {args.out}/*/")
+    return 0
 
 
 def run_validate(args) -> int:

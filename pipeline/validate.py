@@ -20,24 +20,29 @@ PROGRAM_FIELDS = ("parent", "level", "category", "period_start", "period_end", "
 
 # ------------------------------------------------------------------ golden
 
-def golden_dir_for(input_path: Path) -> Path | None:
-    """The golden folder of an input, from the sources.json beside it:
-    ``golden`` of its entry, else tests/golden/<release>."""
+def source_entry(input_path: Path) -> tuple[dict | None, Path | None]:
+    """(entry, manifest path) of an input in the sources.json beside it."""
     input_path = Path(input_path)
     manifest = input_path.parent / "sources.json"
     if not manifest.exists():
-        return None
+        return None, None
     try:
         entries = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", [])
     except (OSError, ValueError) as e:
         raise PipelineError(f"{manifest}: not a readable source manifest ({e})", 2) from e
-    entry = next((e for e in entries if e.get("file") == input_path.name), None)
+    return next((e for e in entries if e.get("file") == input_path.name), None), manifest
+
+
+def golden_dir_for(input_path: Path) -> Path | None:
+    """The golden folder of an input, from the sources.json beside it:
+    ``golden`` of its entry, else tests/golden/<release>."""
+    entry, manifest = source_entry(input_path)
     if not entry:
         return None
     if entry.get("golden"):
         path = (manifest.parent / entry["golden"]).resolve()
     else:
-        path = PROJECT / "tests" / "golden" / entry.get("release", input_path.stem)
+        path = PROJECT / "tests" / "golden" / entry.get("release", Path(input_path).stem)
     return path if path.is_dir() else None
 
 

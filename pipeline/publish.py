@@ -1,0 +1,224 @@
+"""Downstream outputs over every release in an output folder:
+
+- ``budget.duckdb``: all releases' amounts, programs and observations, and a
+  ``program_series`` view giving each program's figures across releases,
+  following renames (rules/aliases.yaml and the releases' own predecessor
+  notes). Rebuilt from scratch each time, so re-running is idempotent.
+- ``datapackage.json``: a Frictionless data package describing every
+  release's amounts.csv and programs.csv (types, enums, keys).
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import PipelineError
+from pipeline.facts import AMOUNT_COLUMNS, PROGRAM_COLUMNS
+from pipeline.outputs import write_json
+from pipeline.tables import OBSERVATION_COLUMNS, frame, read_csv
+
+ENUMS = {"budget": ["initial", "supplementary"], "stage": ["request", "draft", "enacted"],
+         "level": ["total", "program", "component"]}
+DESCRIPTIONS = {
+    "release": "release id: the input file's stem",
+    "program": "program, component or total name as printed (normalized text)",
+    "parent": "the program a component belongs to (総額 for a sub-total)",
+    "budget": "initial (当初) or supplementary (補正)",
+    "stage": "request (要求・要望額), draft (予算額（案）) or enacted (予算額)",
+    "fiscal_year": "western fiscal year (令和N = 2018+N)",
+    "amount_yen": "amount in yen",
+    "new": "the figure carries （新規）",
+    "portion": "「…の内数」: the program is a part of this budget, not the budget itself",
+    "approx": "約 / 程度",
+    "page": "1-based PDF page of the first mention; empty for unpaged text",
+    "source": "the exact raw text matched",
+    "rule": "<stage rule>@<how the label was paired>",
+    "level": "total, program or component",
+    "category": "the overview heading the program is listed under",
+    "period_start": "first fiscal year of the implementation period (事業実施期間)",
+    "period_end": "last fiscal year of the implementation period; empty where open",
+    "office": "responsible office (担当)",
+    "predecessor": "program this one continues (※令和N年度は…で実施)",
+}
+TYPES = {"fiscal_year": "integer", "amount_yen": "integer", "page": "integer", "period_start": "integer",
+         "period_end": "integer", "new": "boolean", "portion": "boolean", "approx": "boolean"}
+
+
+def release_folders(out: Path) -> list[Path]:
+    out = Path(out)
+    if not out.is_dir():
+        raise PipelineError(f"{out}: no such output folder", 3)
+    return sorted(f for f in out.iterdir() if f.is_dir() and not f.name.startswith(".")
+                  and (f / "meta.json").exists() and (f / "amounts.csv").exists())
+
+
+# ------------------------------------------------------------------ database
+
+def lineage(programs: list[dict], aliases: list[dict]) -> dict[str, str]:
+    """program -> the latest name of its line (old -> new through aliases and
+    predecessor notes). A program continued by two successors (a split) keeps
+    its own name.
+
+    >>> lineage([{"program": "B", "predecessor": "A"}, {"program": "C", "predecessor": ""}],
+    ...         [{"old": "C0", "new": "C"}])
+    {'A': 'B', 'C0': 'C'}
+    """
+    successors: dict[str, set[str]] = {}
+    for p in programs:
+        if p.get("predecessor"):
+            successors.setdefault(p["predecessor"], set()).add(p["program"])
+    for a in aliases:
+        successors.setdefault(a["old"], set()).add(a["new"])
+    out = {}
+    for name in successors:
+        current, seen = name, {name}
+        while len(successors.get(current, ())) == 1:
+            nxt = next(iter(successors[current]))
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            current = nxt
+        if current != name:
+            out[name] = current
+    return out
+
+
+def _aliases() -> list[dict]:
+    from pipeline.diff import load_aliases
+    return [{"old": a.old, "new": a.new} for a in load_aliases()[0]]
+
+
+SERIES_VIEW = """
+CREATE VIEW program_series AS
+SELECT coalesce(l.series, a.program) AS series, a.program, a.parent, r.release_group, a.release,
+       a.budget, a.stage, a.fiscal_year, a.amount_yen, a.amount_yen / 1e8 AS amount_oku,
+       a."new", a.portion, a.approx
+FROM amounts a
+JOIN preferred_inputs r USING (release)
+LEFT JOIN lineage l ON l.program = a.program
+ORDER BY series, a.fiscal_year, a.budget, a.stage, r.release_group
+"""
+
+PREFERRED_VIEW = """
+CREATE VIEW preferred_inputs AS
+SELECT * FROM releases
+QUALIFY row_number() OVER (PARTITION BY release_group ORDER BY (kind = 'pdf') DESC, release) = 1
+"""
+
+
+def build_database(out: Path) -> Path:
+    """Rebuild out/budget.duckdb from every release folder in out/."""
+    import duckdb
+    folders = release_folders(out)
+    tables = {"amounts": ([], AMOUNT_COLUMNS), "programs": ([], PROGRAM_COLUMNS),
+              "observations": ([], OBSERVATION_COLUMNS)}
+    releases = []
+    for f in folders:
+        meta = json.loads((f / "meta.json").read_text(encoding="utf-8"))
+        releases.append({"release": meta["release"], "release_group": meta.get("release_group") or meta["release"],
+                         "kind": meta.get("kind") or "", "input": meta["input"], "input_sha256": meta["input_sha256"],
+                         "pages": meta.get("pages"), "release_year": meta.get("release_year"),
+                         "release_stage": meta.get("release_stage"),
+                         "supplementary_year": meta.get("supplementary_year"),
+                         "validation": meta.get("validation", "")})
+        for name, (rows, _) in tables.items():
+            rows.extend(_typed(read_csv(f / f"{name}.csv")))
+    frames = {name: frame(rows, cols) for name, (rows, cols) in tables.items()}
+    frames["releases"] = pd.DataFrame(releases, columns=["release", "release_group", "kind", "input", "input_sha256",
+                                                          "pages", "release_year", "release_stage",
+                                                          "supplementary_year", "validation"])
+    line = lineage(tables["programs"][0], _aliases())
+    frames["lineage"] = pd.DataFrame(sorted(line.items()), columns=["program", "series"])
+    db = Path(out) / "budget.duckdb"
+    tmp = Path(out) / ".budget.duckdb.tmp"
+    if tmp.exists():
+        tmp.unlink()
+    con = duckdb.connect(str(tmp))
+    try:
+        for name, df in frames.items():
+            con.register("df", df)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM df")
+            con.unregister("df")
+        con.execute(PREFERRED_VIEW)
+        con.execute(SERIES_VIEW)
+    finally:
+        con.close()
+    os.replace(tmp, db)
+    return db
+
+
+def _typed(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        t = dict(r)
+        for k, v in r.items():
+            if TYPES.get(k) == "integer" or k == "line":
+                t[k] = int(v) if v not in ("", None) else None
+            elif TYPES.get(k) == "boolean":
+                t[k] = v == "true"
+        out.append(t)
+    return out
+
+
+# --------------------------------------------------------------- datapackage
+
+def _schema(columns: list[str], key: list[str]) -> dict:
+    fields = []
+    for c in columns:
+        f = {"name": c, "type": TYPES.get(c, "string"), "description": DESCRIPTIONS.get(c, "")}
+        if TYPES.get(c) == "boolean":
+            f["trueValues"], f["falseValues"] = ["true"], ["false"]
+        cons = {}
+        if c in ENUMS:
+            cons["enum"] = ENUMS[c]
+        if c in key or c in ("budget", "stage", "amount_yen", "fiscal_year", "level"):
+            cons["required"] = True
+        if cons:
+            f["constraints"] = cons
+        fields.append(f)
+    return {"fields": fields, "primaryKey": key, "missingValues": [""]}
+
+
+def write_datapackage(out: Path) -> Path:
+    """out/datapackage.json describing every release's amounts.csv and programs.csv."""
+    resources = []
+    for f in release_folders(out):
+        rel = f.name
+        dialect = {"delimiter": ",", "header": True}
+        prog_name = f"{rel}-programs".lower()
+        resources.append({
+            "name": f"{rel}-amounts".lower(), "path": f"{rel}/amounts.csv", "format": "csv",
+            "profile": "tabular-data-resource",
+            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
+            "title": f"Budget facts of {rel}",
+            "schema": {**_schema(AMOUNT_COLUMNS, ["release", "program", "budget", "stage", "fiscal_year"]),
+                       "foreignKeys": [{"fields": ["release", "program"],
+                                        "reference": {"resource": prog_name, "fields": ["release", "program"]}}]},
+        })
+        resources.append({
+            "name": prog_name, "path": f"{rel}/programs.csv", "format": "csv",
+            "profile": "tabular-data-resource",
+            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
+            "title": f"Programs of {rel}",
+            "schema": _schema(PROGRAM_COLUMNS, ["release", "program"]),
+        })
+    package = {
+        "name": "japanese-ministry-budget-records",
+        "title": "Budget figures of Japanese ministry budget releases, with provenance",
+        "description": "Written by `python -m pipeline extract` (budget-pipeline). Every amount carries "
+                       "its page, exact source text and rule; see README.md for the semantics.",
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+    path = Path(out) / "datapackage.json"
+    tmp = Path(out) / ".datapackage.json.tmp"
+    write_json(tmp, package)
+    os.replace(tmp, path)
+    return path
+
+
+def publish(out: Path) -> tuple[Path, Path]:
+    return build_database(out), write_datapackage(out)

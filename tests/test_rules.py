@@ -1,0 +1,321 @@
+"""The rule files in rules/: they pass their own examples, the loader refuses
+broken ones, and the parsers behind them read every form of amount, fiscal
+year and period the rules are written for."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import regex
+import yaml
+
+from pipeline.checks import check_rule_examples
+from pipeline.errors import PipelineError
+from pipeline.normalize import normalize
+from pipeline.parse import fiscal_year_of, parse_amount, period_of
+from pipeline.rules import RULE_FILES, RULES_DIR, TIMEOUT, load_rules, search
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+OKU = 10**8
+
+
+def raw_rules() -> list[tuple[str, dict]]:
+    """(file, rule) of every rule as written, read with plain yaml (not the loader)."""
+    out = []
+    for name in RULE_FILES:
+        data = yaml.safe_load((RULES / name).read_text(encoding="utf-8"))
+        out += [(name, rule) for rule in data.get("rules") or []]
+    return out
+
+
+RAW = raw_rules()
+RULE_IDS = [r["id"] for _, r in RAW if isinstance(r, dict) and "id" in r]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+# ------------------------------------------------------------ self-checks
+
+def test_rules_dir_is_the_projects():
+    assert Path(RULES_DIR).resolve() == RULES.resolve()
+
+
+def test_rule_files_hold_rules():
+    assert len(RAW) >= 20
+    assert len(RULE_IDS) == len(set(RULE_IDS)), "a rule id is used twice"
+
+
+def test_every_rule_passes_its_own_examples(rules):
+    assert check_rule_examples(rules) == []
+
+
+@pytest.mark.parametrize("rid", RULE_IDS)
+def test_rule_examples_pass(rules, rid):
+    # the rule alone (plus amount.yen, which context rules run on)
+    subset = {"amount.yen": rules["amount.yen"], rid: rules[rid]}
+    failures = [f for f in check_rule_examples(subset) if f.startswith(f"{rid}:")]
+    assert failures == []
+
+
+@pytest.mark.parametrize("name,rule", RAW, ids=[f"{n}:{r.get('id', '?')}" for n, r in RAW])
+def test_every_rule_is_documented_and_has_a_match_example(name, rule):
+    assert isinstance(rule, dict)
+    assert isinstance(rule.get("id"), str) and rule["id"], f"{name}: rule without id"
+    assert isinstance(rule.get("description"), str) and rule["description"].strip()
+    assert isinstance(rule.get("match"), list) and len(rule["match"]) >= 1
+    assert any(k in rule for k in ("pattern", "before", "after"))
+
+
+def test_loaded_rules_are_all_the_written_rules(rules):
+    assert set(RULE_IDS) == set(rules) - {"settings"}
+
+
+def test_check_catches_a_no_match_example_that_matches(rules):
+    bad = {**rules["fy.single"], "no_match": ["令和8年度"]}
+    assert check_rule_examples({"amount.yen": rules["amount.yen"], "fy.single": bad}) == \
+        ["fy.single: no_match example '令和8年度' matches"]
+
+
+def test_check_catches_a_rule_without_match_examples(rules):
+    bad = {k: v for k, v in rules["flag.new"].items() if k != "match"}
+    failures = check_rule_examples({"amount.yen": rules["amount.yen"], "flag.new": bad})
+    assert failures == ["flag.new: has no match example"]
+
+
+# ------------------------------------------------------------ the loader refuses bad rules
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    shutil.copytree(RULES, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def test_copy_of_rules_loads(rules_copy):
+    rules = load_rules(str(rules_copy))
+    assert set(RULE_IDS) <= set(rules)
+
+
+def test_broken_yaml_names_the_file(rules_copy):
+    path = rules_copy / "stages.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [unclosed\n    description: x\n",
+                    encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        load_rules(str(rules_copy))
+    assert "stages.yaml" in str(e.value)
+    assert "YAML" in str(e.value)
+    assert e.value.exit_code == 6
+
+
+def test_wrong_yen_in_an_example_names_the_rule(rules_copy):
+    path = rules_copy / "amounts.yaml"
+    text = path.read_text(encoding="utf-8")
+    good = '{text: "37億円", yen: 3700000000}'
+    assert good in text
+    path.write_text(text.replace(good, '{text: "37億円", yen: 3600000000}'), encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        load_rules(str(rules_copy))
+    assert "amount.yen" in str(e.value)
+    assert "3600000000" in str(e.value)
+    assert e.value.exit_code == 6
+
+
+def test_unknown_field_names_the_rule_and_the_field(rules_copy):
+    path = rules_copy / "flags.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r["id"] == "flag.portion")
+    rule["colour"] = "red"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        load_rules(str(rules_copy))
+    msg = str(e.value)
+    assert "flag.portion" in msg and "colour" in msg and "flags.yaml" in msg
+    assert e.value.exit_code == 6
+
+
+def test_pattern_that_does_not_compile_names_the_rule(rules_copy):
+    path = rules_copy / "flags.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(r for r in data["rules"] if r["id"] == "flag.new")["after"] = "^(新規"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        load_rules(str(rules_copy))
+    assert "flag.new" in str(e.value) and e.value.exit_code == 6
+
+
+@pytest.mark.parametrize("pattern,text", [
+    (r"(a+)+$", "a" * 5000 + "!"),   # the regex module survives short inputs of this one
+    (r"(a|a)+$", "a" * 40 + "!"),
+])
+def test_catastrophic_backtracking_times_out_naming_the_rule(pattern, text):
+    with pytest.raises(PipelineError) as e:
+        search(regex.compile(pattern), text, "test.backtrack")
+    assert "test.backtrack" in str(e.value)
+    assert "timed out" in str(e.value)
+    assert e.value.exit_code == 6
+
+
+def test_backtracking_rule_example_stops_the_loader(rules_copy):
+    path = rules_copy / "flags.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"].append({"id": "flag.backtrack", "description": "catastrophic on purpose",
+                          "pattern": "(a|a)+$", "match": ["aaa"], "no_match": ["a" * 40 + "!"]})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PipelineError) as e:
+        load_rules(str(rules_copy))
+    assert "flag.backtrack" in str(e.value) and "timed out" in str(e.value)
+
+
+def test_timeout_is_short():
+    assert 0 < TIMEOUT <= 2
+
+
+# ------------------------------------------------------------ amounts
+
+AMOUNTS = [
+    ("852億円", 852 * OKU),
+    ("5,000万円", 50_000_000),
+    ("3万円", 30_000),
+    ("850百万円", 850_000_000),
+    ("1,250百万円", 1_250_000_000),
+    ("1,234千円", 1_234_000),
+    ("3兆円", 3 * 10**12),
+    ("1.5兆円", 15 * 10**11),
+    ("3兆26億円", 3_002_600_000_000),
+    ("861億0700万円", 86_107_000_000),
+    ("2億5,000万円", 250_000_000),
+    ("530.63億円", 53_063_000_000),
+    ("0.5億円", 50_000_000),
+    ("2,479億円", 2479 * OKU),
+    ("12,345円", 12_345),
+    ("二千三百七十九億円", 2379 * OKU),
+    ("七億円", 7 * OKU),
+    ("三十五億円", 35 * OKU),
+    ("二億五千万円", 250_000_000),
+    ("▲5億円", -5 * OKU),
+    ("△12億円", -12 * OKU),
+]
+
+
+@pytest.mark.parametrize("text,yen", AMOUNTS)
+def test_parse_amount(text, yen):
+    assert parse_amount(text) == yen
+
+
+@pytest.mark.parametrize("text,yen", AMOUNTS)
+def test_amount_rule_finds_the_whole_amount(rules, text, yen):
+    m = search(rules["amount.yen"]["re_pattern"], text, "amount.yen")
+    assert m is not None and m.group(0) == text
+    assert parse_amount(m.group(0)) == yen
+
+
+@pytest.mark.parametrize("raw,found,yen", [
+    ("「３７億円」", "37億円", 37 * OKU),                       # fullwidth digits
+    ("約二千三百七十九億円", "二千三百七十九億円", 2379 * OKU),  # 約 is a flag, not the amount
+    ("約２，４７９億円", "2,479億円", 2479 * OKU),
+    ("（前年度予算額 ３６億円）", "36億円", 36 * OKU),
+    ("５,０００万円程度", "5,000万円", 50_000_000),
+    ("▲ ５億円", "▲5億円", -5 * OKU),
+])
+def test_amount_in_normalized_text(rules, raw, found, yen):
+    text = normalize(raw)
+    ms = list(rules["amount.yen"]["re_pattern"].finditer(text))
+    assert [m.group(0) for m in ms] == [found]
+    assert parse_amount(ms[0].group(0)) == yen
+
+
+@pytest.mark.parametrize("text", ["5百万程度", "1,000件程度", "2026年1月20日", "(単位:千円)",
+                                  "令和8年度", "採択率約27%", "約21兆", "千円"])
+def test_not_an_amount(rules, text):
+    assert rules["amount.yen"]["re_pattern"].search(text) is None
+
+
+@pytest.mark.parametrize("text", ["", "億円", "abc億円", "37億ドル", "37億円x", "令和8年度"])
+def test_parse_amount_refuses_non_amounts(text):
+    with pytest.raises(PipelineError):
+        parse_amount(text)
+
+
+# ------------------------------------------------------------ fiscal years
+
+@pytest.mark.parametrize("era,year,fy", [
+    ("令和", "8", 2026),
+    ("令和", "1", 2019),
+    ("令和", "元", 2019),
+    ("令和", "七", 2025),
+    ("令和", "十一", 2029),
+    ("令和", "12", 2030),
+    ("平成", "30", 2018),
+    ("平成", "三十", 2018),
+    ("平成", "31", 2019),
+    ("平成", "元", 1989),
+])
+def test_fiscal_year_of(era, year, fy):
+    assert fiscal_year_of(era, year) == fy
+
+
+def test_reiwa_gannen_is_fy2019_without_calendar_logic():
+    # 令和 began on 1 May 2019, inside FY2019 (April 2019 - March 2020), which
+    # 平成31年度 also names: both are the same fiscal year, no dates involved.
+    assert fiscal_year_of("令和", "元") == fiscal_year_of("平成", "31") == 2019
+
+
+@pytest.mark.parametrize("era,year", [("昭和", "50"), ("令和", "0"), ("西暦", "8")])
+def test_fiscal_year_of_refuses(era, year):
+    with pytest.raises(PipelineError):
+        fiscal_year_of(era, year)
+
+
+@pytest.mark.parametrize("raw,fy", [
+    ("令和8年度予算額（案）", 2026),
+    ("令和８年度予算額", 2026),
+    ("令和元年度補正予算", 2019),
+    ("令和七年度", 2025),
+    ("令和十一年度", 2029),
+    ("平成30年度", 2018),
+    ("平成元年度", 1989),
+])
+def test_fy_single_rule_on_normalized_text(rules, raw, fy):
+    m = search(rules["fy.single"]["re_pattern"], normalize(raw), "fy.single")
+    assert m is not None
+    assert fiscal_year_of(m.group("era"), m.group("year")) == fy
+
+
+@pytest.mark.parametrize("text", ["令和元年11月21日", "2026年1月20日", "令和8年"])
+def test_fy_single_rule_ignores_dates(rules, text):
+    assert search(rules["fy.single"]["re_pattern"], text, "fy.single") is None
+
+
+# ------------------------------------------------------------ periods
+
+RANGE_FORMS = ["~", "〜", "～"]   # ASCII tilde, WAVE DASH U+301C, FULLWIDTH TILDE U+FF5E
+
+
+@pytest.mark.parametrize("mark", RANGE_FORMS)
+@pytest.mark.parametrize("template,start,end", [
+    ("令和8年度{}令和12年度", 2026, 2030),
+    ("令和3{}11年度", 2021, 2029),
+    ("令和3年度{}", 2021, None),
+    ("{}令和10年度", None, 2028),
+    ("平成30年度{}令和2年度", 2018, 2020),
+    ("事業実施期間 令和８年度 {} 令和１２年度", 2026, 2030),
+])
+def test_period_of_fy_range(rules, mark, template, start, end):
+    text = normalize(template.format(mark))
+    m = search(rules["fy.range"]["re_pattern"], text, "fy.range")
+    assert m is not None, text
+    assert period_of(m.groupdict()) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["令和8年度", "1~3年", "令和8年度予算額"])
+def test_fy_range_needs_a_range(rules, text):
+    assert search(rules["fy.range"]["re_pattern"], normalize(text), "fy.range") is None
+
+
+def test_period_of_end_takes_the_start_era():
+    assert period_of({"era1": "平成", "y1": "28", "era2": None, "y2": "30"}) == (2016, 2018)
+    assert period_of({"era1": "平成", "y1": "30", "era2": "令和", "y2": "2"}) == (2018, 2020)
