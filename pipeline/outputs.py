@@ -37,7 +37,12 @@ def release_dir(out: Path, release: str):
             shutil.rmtree(old)
         if target.exists():
             os.replace(target, old)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old.exists() and not target.exists():   # put the earlier output back
+                os.replace(old, target)
+            raise
         if old.exists():
             shutil.rmtree(old)
     finally:

@@ -545,10 +545,6 @@ def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outp
     assert temp_folders(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pipeline.outputs.release_dir swaps with two renames "
-                   "(release -> .release.old, then tmp -> release); a run that dies between them leaves "
-                   "no out/release/ (the earlier output sits in .release.old, which the next run deletes "
-                   "as stale before it writes)")
 def test_run_dying_between_the_two_renames_keeps_the_earlier_output(tmp_path, good_outputs, monkeypatch):
     import pipeline.outputs
     import pipeline.run
