@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.normalize import extraction_failures, normalize_pairs, normalize_with_map, strip_markdown
+from pipeline.normalize import (extraction_failures, has_failure, normalize_pairs, normalize_with_map,
+                                strip_markdown)
 
 BACKENDS = ("pymupdf", "pdfplumber")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     page: int | None
     number: int
@@ -85,7 +86,8 @@ def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float |
     lines: list[Line] = []
     failures: list[str] = []
     for k, (raw, bbox, size) in enumerate(raws):
-        failures.extend(extraction_failures(raw))
+        if has_failure(raw):
+            failures.extend(extraction_failures(raw))
         number = first_line + k if markdown else len(lines) + 1
         line = make_line(page_no, number, raw, bbox, size, markdown)
         if line is not None:

@@ -35,6 +35,7 @@ AMOUNT_COLUMNS = ["release", "program", "parent", "budget", "stage", "fiscal_yea
                   "new", "portion", "approx", "page", "source", "rule"]
 PROGRAM_COLUMNS = ["release", "program", "parent", "level", "category", "period_start",
                    "period_end", "office", "predecessor"]
+SENTENCE_RULES = ("struct.office", "struct.period", "struct.predecessor", "struct.part_of", "fy.range")
 STAGE_RULES = ("stage.supplementary", "stage.prior", "stage.request", "stage.draft", "stage.enacted")
 _FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
 _SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure
@@ -62,7 +63,7 @@ class Label:
         return year_of(self.match)
 
 
-@dataclass
+@dataclass(slots=True)
 class Amount:
     start: int
     end: int          # end of the amount itself
@@ -74,7 +75,7 @@ class Amount:
     excluded_by: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Info:
     line: Line
     labels: list[Label]
@@ -124,9 +125,23 @@ def _amounts(text: str, rules: dict) -> tuple[list[Amount], list[Amount]]:
     return keep, dropped
 
 
+def _literals(rules: dict):
+    """A pattern of every literal an amount or a stage label requires: a line
+    with none of them has neither (None when some stage rule requires nothing)."""
+    if "_literals" not in rules["settings"]:
+        needs = [rules[rid].get("requires") for rid in ("amount.yen", *STAGE_RULES)]
+        rules["settings"]["_literals"] = (regex.compile("|".join(regex.escape(n) for ns in needs for n in ns))
+                                          if all(needs) else None)
+    return rules["settings"]["_literals"]
+
+
 def analyze(line: Line, rules: dict) -> Info:
-    keep, dropped = _amounts(line.text, rules)
-    return Info(line, _labels(line.text, rules), keep, dropped)
+    text = line.text
+    literals = _literals(rules)
+    if literals is not None and not literals.search(text):
+        return Info(line, [], [], [])
+    keep, dropped = _amounts(text, rules)
+    return Info(line, _labels(text, rules), keep, dropped)
 
 
 def _residue(info: Info) -> str:
@@ -488,6 +503,10 @@ class SegmentWalker:
         r = self.rules
         self.current_index = i
         text = info.text
+        if not info.amounts and not info.labels and not self.period_wait \
+                and (_sentence(text) or len(text) > r["settings"]["max_name_length"]) \
+                and not any(may_match(r[rid], text) for rid in SENTENCE_RULES):
+            return   # prose with no figure: nothing on it can be a name, label or value
         # office, period, predecessor
         m = hit(r, "struct.office", text)
         if m:
@@ -715,7 +734,8 @@ def walk_release(pages: list[Page], release: str, rules: dict | None = None):
     ordered = [infos[id(line)] for page in pages for line in page.lines]
     walk = Walk(release, release_context(ordered), rules)
     segs = segments(pages, infos, rules)
-    heads = [overview_headers(seg, rules) for seg in segs]
+    # only a segment with three or more figure lines can be the overview
+    heads = [overview_headers(seg, rules) if sum(bool(i.amounts) for i in seg) >= 3 else {} for seg in segs]
     overview = [len(h) >= 3 for h in heads]
     # the overview first: its programs are what the detail slides are matched against
     for seg, h, ov in zip(segs, heads, overview):

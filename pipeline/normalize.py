@@ -167,6 +167,11 @@ def source_of(raw: str, index_map: list[int], start: int, end: int) -> str:
     return raw[index_map[start]: index_map[end - 1] + 1]
 
 
+def has_failure(raw: str) -> bool:
+    """Quick test for extraction_failures (most lines have none)."""
+    return _tables()["failures"].search(raw) is not None
+
+
 def extraction_failures(raw: str) -> list[str]:
     """Marks of a failed extraction in raw text: (cid:N), NUL, U+FFFD.
 

@@ -57,6 +57,8 @@ def write_json(path: Path, data) -> None:
 
 
 def write_jsonl(path: Path, records) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    """One JSON object per line, UTF-8 (orjson: a large deck has tens of thousands of lines)."""
+    import orjson
+    with open(path, "wb") as f:
         for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            f.write(orjson.dumps(r) + b"\n")

@@ -48,10 +48,10 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 def write_table(folder: Path, name: str, rows: list[dict], columns: list[str], meta: dict) -> None:
     """name.csv, name.json and name.parquet; JSON and Parquet carry the provenance meta."""
     write_csv(folder / f"{name}.csv", rows, columns)
-    with open(folder / f"{name}.json", "w", encoding="utf-8") as f:
-        json.dump({**meta, "columns": columns, "records": [{c: r.get(c) for c in columns} for r in rows]},
-                  f, ensure_ascii=False, indent=1)
-        f.write("\n")
+    import orjson
+    with open(folder / f"{name}.json", "wb") as f:
+        f.write(orjson.dumps({**meta, "columns": columns, "records": [{c: r.get(c) for c in columns} for r in rows]},
+                             option=orjson.OPT_INDENT_2) + b"\n")
     df = frame(rows, columns)
     df.attrs = {}
     import pyarrow as pa
