@@ -104,23 +104,31 @@ def _labels(text: str, rules: dict) -> list[Label]:
     return out
 
 
+FLAG_RULES = (("portion", "flag.portion"), ("new", "flag.new"), ("approx", "flag.approx"))
+NOT_BUDGET_RULES = ("not.per_award", "not.market", "not.delta", "not.elsewhere")
+
+
 def _amounts(text: str, rules: dict) -> tuple[list[Amount], list[Amount]]:
+    """(budget candidates, excluded amounts) of a line. Flags written after an
+    amount (の内数, (新規), 程度) are read in sequence and extend its ``tail``."""
     keep, dropped = [], []
     if not may_match(rules["amount.yen"], text):
         return keep, dropped
-    flags = {k: rules[f"flag.{k}"] for k in ("new", "portion", "approx")}
     for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
         tail = m.end()
-        for rid in ("flag.portion", "flag.new", "flag.approx"):
-            fm = search(rules[rid]["re_after"], text[tail:], rid) if rules[rid].get("re_after") else None
+        flags = {}
+        for name, rid in FLAG_RULES:
+            after = rules[rid].get("re_after")
+            fm = search(after, text[tail:], rid) if after is not None else None
+            flags[name] = fm is not None
             if fm:
                 tail += fm.end()
-        excluded = next((rid for rid in ("not.per_award", "not.market", "not.delta", "not.elsewhere")
-                         if in_context(rules[rid], text, m.start(), m.end())), None)
+        approx = rules["flag.approx"].get("re_before")
+        flags["approx"] = flags["approx"] or (approx is not None and
+                                              search(approx, text[:m.start()], "flag.approx") is not None)
+        excluded = next((rid for rid in NOT_BUDGET_RULES if in_context(rules[rid], text, m.start(), m.end())), None)
         a = Amount(m.start(), m.end(), tail, parse_amount(m.group(0)),
-                   in_context(flags["new"], text, m.start(), m.end()),
-                   in_context(flags["portion"], text, m.start(), m.end()),
-                   in_context(flags["approx"], text, m.start(), m.end()), excluded)
+                   flags["new"], flags["portion"], flags["approx"], excluded)
         (dropped if excluded else keep).append(a)
     return keep, dropped
 
