@@ -255,9 +255,11 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
                             "try the default backend", 3) from e
     with pdf:
         for pno, page in enumerate(pdf.pages[: max_pages or None]):
-            chars = [c for c in page.chars if c.get("upright", True)]
+            chars = [dict(c, order=k) for k, c in enumerate(page.chars) if c.get("upright", True)]
             rows = _pdfplumber_rows(chars)
-            rows.sort(key=lambda r: (round(min(c["top"] for c in r), 0), r[0]["x0"]))
+            # drawing order (the content stream's), as the default backend reads text boxes:
+            # sorting by position would interleave side-by-side columns
+            rows.sort(key=lambda r: min(c["order"] for c in r))
             raws = []
             for row in rows:
                 raw = "".join(c["text"] for c in row)

@@ -413,3 +413,17 @@ def test_bracket_after_approx_amount_is_the_prior_year(tmp_path):
     got = {(r["stage"], r["fiscal_year"]): (r["amount_yen"], r["approx"])
            for r in rows(amounts, program="沿岸生態系保全研究")}
     assert got == {("request", 2027): (80 * OKU, True), ("enacted", 2026): (75 * OKU, False)}
+
+
+@pytest.mark.parametrize("path", [
+    ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf",
+    ROOT / "tests" / "fixtures" / "releases" / "moe-kankyo-r9-request-2026-08-29.pdf",
+], ids=["bundled", "fixture"])
+def test_pdfplumber_backend_gives_the_golden_records_too(path):
+    """The second backend reads lines in drawing order as the default one does,
+    so the same rules give the same records."""
+    from pipeline.validate import compare_golden, golden_dir_for
+    amounts, programs, _, _ = extract_facts(extract_pages(path, backend="pdfplumber"), path.stem)
+    report = compare_golden(amounts, programs, golden_dir_for(path), paged=True)
+    assert report["ok"], {t: {k: report[t][k] for k in ("missing", "extra", "mismatches")}
+                          for t in ("amounts", "programs")}
