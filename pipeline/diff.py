@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import regex
-import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.tables import read_csv, write_csv
@@ -707,7 +706,7 @@ def diff_markdown(d: Diff, top: int = TOP) -> str:
     L.append("## Totals")
     L.append("")
     if totals:
-        L += _table(["", "budget", f"old", f"new", "change", "%"],
+        L += _table(["", "budget", "old", "new", "change", "%"],
                     [[_program(r) + (f" (old: {r['program_old']})" if r["program_old"] and r["program_old"] != r["program_new"] else ""),
                       kind(r["budget"], r["stage"]), oku(r["amount_old"]), oku(r["amount_new"]),
                       oku(r["change_yen"], True) if r["change_yen"] is not None else "—", pct(r["change_pct"])]

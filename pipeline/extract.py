@@ -142,7 +142,7 @@ def extract_text(path: Path) -> list[Page]:
         pages.append(_finish_page(k if paged else None, raws, markdown, first_line=first))
         first += chunk.count("\n")
     if encoding != "utf-8":
-        pages[0].warnings.append(f"decoded as Shift_JIS/CP932 (not UTF-8)")
+        pages[0].warnings.append("decoded as Shift_JIS/CP932 (not UTF-8)")
     return pages
 
 

@@ -250,11 +250,10 @@ def _header_name(info: Info, rules: dict) -> str | None:
         return None
     if _sentence(name) or hit(rules, "struct.part_of", head.lstrip("(【[")):
         return None
-    rest = Info(info.line, info.labels, info.amounts, info.excluded)
     tail_text = info.text[first:]
     tail = _SHORT_NOTE.sub("", tail_text)
     tail_info = analyze(Line(None, 0, tail, tail), rules)
-    return name if not _residue(tail_info) and rest else None
+    return name if not _residue(tail_info) else None
 
 
 def mention_name(info: Info, lab: "Label | None", rules: dict) -> str | None:
@@ -468,7 +467,7 @@ class SegmentWalker:
     # --- pairing a value with a label line
     def paired_label(self, i: int, info: Info):
         best = None
-        for j, (k, linfo, lab) in enumerate(self.pending):
+        for j, (k, linfo, _) in enumerate(self.pending):
             if info.line.bbox and linfo.line.bbox:
                 d = pairs_with(linfo.line, info.line)
                 if d is not None and (best is None or d < best[0]):
@@ -750,7 +749,7 @@ def walk_release(pages: list[Page], release: str, rules: dict | None = None):
         if ov:
             SegmentWalker(walk, seg, True, h).run()
     heights = {page.number: page.height for page in pages}
-    for seg, h, ov in zip(segs, heads, overview):
+    for seg, ov in zip(segs, overview):
         if ov:
             continue
         walker = SegmentWalker(walk, seg, False, {})
