@@ -250,10 +250,14 @@ def _header_name(info: Info, rules: dict) -> str | None:
         return None
     if _sentence(name) or hit(rules, "struct.part_of", head.lstrip("(【[")):
         return None
-    tail_text = info.text[first:]
-    tail = _SHORT_NOTE.sub("", tail_text)
-    tail_info = analyze(Line(None, 0, tail, tail), rules)
-    return name if not _residue(tail_info) else None
+    # after the name only figures may follow: amounts with their flags, labels,
+    # brackets and short notes such as (5年間)
+    tail = info.text
+    spans = [(a.start, a.tail) for a in info.amounts + info.excluded] + [(lb.start, lb.end) for lb in info.labels]
+    for s, e in sorted(spans, reverse=True):
+        tail = tail[:s] + tail[e:]
+    tail = _SHORT_NOTE.sub("", tail[first:])
+    return name if not _FILLER.sub("", tail) else None
 
 
 def mention_name(info: Info, lab: "Label | None", rules: dict) -> str | None:
