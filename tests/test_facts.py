@@ -427,3 +427,44 @@ def test_pdfplumber_backend_gives_the_golden_records_too(path):
     report = compare_golden(amounts, programs, golden_dir_for(path), paged=True)
     assert report["ok"], {t: {k: report[t][k] for k in ("missing", "extra", "mismatches")}
                           for t in ("amounts", "programs")}
+
+
+def _converted(tmp_path, name: str, pages: list[str]) -> Path:
+    path = tmp_path / f"{name}.txt"
+    path.write_text("\f".join(pages), encoding="utf-8")
+    return path
+
+
+def test_text_from_another_converter_with_page_breaks_gives_the_golden_with_pages(tmp_path):
+    """Plain text as PyMuPDF's converter writes it (one page per form feed, no
+    Markdown): the same 56 facts, and the pages come from the form feeds."""
+    import pymupdf
+    from pipeline.validate import compare_golden
+    with pymupdf.open(ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf") as doc:
+        path = _converted(tmp_path, "converted", [p.get_text() for p in doc])
+    pages = extract_pages(path)
+    assert [p.number for p in pages] == list(range(1, 14))
+    amounts, programs, _, _ = extract_facts(pages, path.stem)
+    report = compare_golden(amounts, programs, ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20",
+                            paged=True)
+    assert report["ok"], {t: {k: report[t][k] for k in ("missing", "extra", "mismatches")}
+                          for t in ("amounts", "programs")}
+
+
+def test_text_whose_converter_merged_two_columns_fails_validation_loudly(tmp_path):
+    """pdfplumber's extract_text puts the overview's two columns on one line: the
+    figures cannot be attributed from text alone. The run must not pass quietly:
+    self-consistency reports the conflicts."""
+    import subprocess
+    import sys
+    import pdfplumber
+    with pdfplumber.open(ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf") as pdf:
+        path = _converted(tmp_path, "merged-columns", [p.extract_text() or "" for p in pdf.pages])
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(path), "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "validation failed" in r.stdout
+    import json
+    report = json.loads((out / path.stem / "validation.json").read_text(encoding="utf-8"))
+    assert any(c["status"] == "error" and c["check"] == "mentions agree" for c in report["checks"])
