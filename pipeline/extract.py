@@ -172,7 +172,8 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
                     raw = "".join(s["text"] for s in spans)
                     if not raw.strip():
                         continue
-                    size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
+                    size = (spans[0] if len(spans) == 1 else
+                            max(spans, key=lambda s: len(s["text"].strip())))["size"]
                     raws.append((raw, ln["bbox"], round(size, 1)))
             # images are looked up only for pages without text (OCR candidates): it is slow
             pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.get_images())))

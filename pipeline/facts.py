@@ -36,6 +36,17 @@ AMOUNT_COLUMNS = ["release", "program", "parent", "budget", "stage", "fiscal_yea
 PROGRAM_COLUMNS = ["release", "program", "parent", "level", "category", "period_start",
                    "period_end", "office", "predecessor"]
 SENTENCE_RULES = ("struct.office", "struct.period", "struct.predecessor", "struct.part_of", "fy.range")
+
+
+def _struct_literals(rules: dict):
+    """One pattern of the literals the office, period, predecessor, うち and
+    range rules require: a line with none of them matches none of those rules."""
+    if "_struct_literals" not in rules["settings"]:
+        needs = [n for rid in SENTENCE_RULES for n in rules[rid].get("requires") or ()]
+        if not all(rules[rid].get("requires") for rid in SENTENCE_RULES):
+            needs = [""]   # a rule without literals: every line may match
+        rules["settings"]["_struct_literals"] = regex.compile("|".join(regex.escape(n) for n in needs))
+    return rules["settings"]["_struct_literals"]
 STAGE_RULES = ("stage.supplementary", "stage.prior", "stage.request", "stage.draft", "stage.enacted")
 _FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
 _SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure
@@ -81,7 +92,7 @@ class Info:
     labels: list[Label]
     amounts: list[Amount]        # budget candidates (exclusions removed)
     excluded: list[Amount]
-    memo: dict = field(default_factory=dict, repr=False)   # per-line answers, computed once
+    memo: dict | None = field(default=None, repr=False)    # per-line answers, computed once
 
     @property
     def text(self) -> str:
@@ -215,6 +226,8 @@ def _sentence(text: str) -> bool:
 
 def is_name_like(info: Info, rules: dict) -> bool:
     """A short line with no figure, no label and no sentence punctuation."""
+    if info.memo is None:
+        info.memo = {}
     if "name_like" not in info.memo:
         info.memo["name_like"] = _is_name_like(info, rules)
     return info.memo["name_like"]
@@ -233,6 +246,8 @@ def _is_name_like(info: Info, rules: dict) -> bool:
 
 def header_name(info: Info, rules: dict) -> str | None:
     """NAME of a line 'NAME <figures>' or 'NAME【label amount】', else None."""
+    if info.memo is None:
+        info.memo = {}
     if "header" not in info.memo:
         info.memo["header"] = _header_name(info, rules)
     return info.memo["header"]
@@ -514,21 +529,21 @@ class SegmentWalker:
         r = self.rules
         self.current_index = i
         text = info.text
-        if not info.amounts and not info.labels and not self.period_wait \
-                and (_sentence(text) or len(text) > r["settings"]["max_name_length"]) \
-                and not any(may_match(r[rid], text) for rid in SENTENCE_RULES):
+        noted = _struct_literals(r).search(text) is not None   # office, period, predecessor, うち…
+        if not info.amounts and not info.labels and not self.period_wait and not noted \
+                and (_sentence(text) or len(text) > r["settings"]["max_name_length"]):
             return   # prose with no figure: nothing on it can be a name, label or value
         # office, period, predecessor
-        m = hit(r, "struct.office", text)
+        m = hit(r, "struct.office", text) if noted else None
         if m:
             target = self.total() if self.overview else self.program
             if target:
                 prog = self.w.program(target, level="total" if self.overview else "program")
                 prog["office"] = prog["office"] or m.group("office").strip()
-        if not self.overview:
+        if not self.overview and (noted or self.period_wait):
             self.period(info)
-        if self.predecessor(i, info):
-            return
+        if (noted or text.startswith(("※", "*"))) and self.predecessor(i, info):
+            return   # (a note's literal may stand on its second line)
         if self.overview and i in self.headers:
             self.last_owner = self.headers[i]
             self.w.program(self.last_owner, category=self.category)
