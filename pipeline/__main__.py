@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         "check boxes whose ticked rows export as the golden CSVs.",
     )
     rv.add_argument("folders", nargs="+", metavar="FOLDER", type=Path)
+    for sp in sub.choices.values():   # --debug also after the command: `extract --debug …`
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks instead of one-line errors")
     return p
 
 
