@@ -542,7 +542,7 @@ class SegmentWalker:
                 prog["office"] = prog["office"] or m.group("office").strip()
         if not self.overview and (noted or self.period_wait):
             self.period(info)
-        if (noted or text.startswith(("※", "*"))) and self.predecessor(i, info):
+        if (noted or may_match(r["struct.predecessor"], self.window(i))) and self.predecessor(i, info):
             return   # (a note's literal may stand on its second line)
         if self.overview and i in self.headers:
             self.last_owner = self.headers[i]
@@ -571,6 +571,10 @@ class SegmentWalker:
         if info.amounts:
             self.figures(i, info)
 
+    def window(self, i: int) -> str:
+        """A line and the next one: a note may wrap onto a second line."""
+        return self.seg[i].text + (self.seg[i + 1].text if i + 1 < len(self.seg) else "")
+
     def next_is_header(self, i: int) -> bool:
         return i + 1 in self.headers
 
@@ -593,8 +597,6 @@ class SegmentWalker:
     def predecessor(self, i: int, info: Info) -> bool:
         r = self.rules
         rid = "struct.predecessor"
-        if not info.text.startswith(("※", "*")):
-            return False
         text, lines = info.text, [info]
         m = search(r[rid]["re_pattern"], text, rid)
         if not m and i + 1 < len(self.seg):
