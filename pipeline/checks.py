@@ -59,6 +59,8 @@ def check_rule_examples(rules: dict) -> list[str]:
             continue
         if not rule.get("match"):
             failures.append(f"{rid}: has no match example")
+        if not rule.get("no_match"):
+            failures.append(f"{rid}: has no no_match example")
         for ex in rule.get("match") or []:
             ex = ex if isinstance(ex, dict) else {"text": ex}
             ok, m = _example_matches(rule, rules, str(ex["text"]))
