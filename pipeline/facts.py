@@ -144,6 +144,9 @@ def _amounts(text: str, rules: dict) -> tuple[list[Amount], list[Amount]]:
     return keep, dropped
 
 
+_NONE: list = []   # shared by the lines that have no label and no amount; never mutated
+
+
 def _literals(rules: dict):
     """A pattern of every literal an amount or a stage label requires: a line
     with none of them has neither (None when some stage rule requires nothing)."""
@@ -158,7 +161,7 @@ def analyze(line: Line, rules: dict) -> Info:
     text = line.text
     literals = _literals(rules)
     if literals is not None and not literals.search(text):
-        return Info(line, [], [], [])
+        return Info(line, _NONE, _NONE, _NONE)
     keep, dropped = _amounts(text, rules)
     return Info(line, _labels(text, rules), keep, dropped)
 
@@ -739,8 +742,9 @@ def resolve_untitled(seg: list[Info], walk: Walk) -> str | None:
     standing as a line of its own, else the first one its text contains, else
     the best character-bigram match ≥ 0.75."""
     names = [n for n, p in walk.known.items() if p["level"] == "program"]
+    lookup = set(names)
     for info in seg:
-        if info.text in names:
+        if info.text in lookup:
             return info.text
     text = "".join(info.text for info in seg)
     inside = [(text.index(n), -len(n), n) for n in names if n in text]
