@@ -762,7 +762,12 @@ def extract_facts(pages: list[Page], release: str, rules: dict | None = None):
 def walk_release(pages: list[Page], release: str, rules: dict | None = None):
     """((amounts, programs, observations, conflicts), Release context)."""
     rules = rules or load_rules()
-    infos = {id(line): analyze(line, rules) for page in pages for line in page.lines}
+    literals = _literals(rules)
+    if literals is None:
+        infos = {id(line): analyze(line, rules) for page in pages for line in page.lines}
+    else:   # the literal pre-check of analyze(), inlined: this loop sees every line of the release
+        infos = {id(line): analyze(line, rules) if literals.search(line.text) else Info(line, _NONE, _NONE, _NONE)
+                 for page in pages for line in page.lines}
     ordered = [infos[id(line)] for page in pages for line in page.lines]
     walk = Walk(release, release_context(ordered), rules)
     segs = segments(pages, infos, rules)
