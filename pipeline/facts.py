@@ -186,6 +186,12 @@ def is_bare_amount(info: Info) -> bool:
     return bool(info.amounts) and not info.labels and not _residue(info)
 
 
+def is_no_amount(info: Info, rules: dict) -> bool:
+    """A value box holding only a dash placeholder (rule amount.none): 「－」, 「―）」."""
+    m = hit(rules, "amount.none", info.text)
+    return m is not None and not _FILLER.sub("", info.text[:m.start()] + info.text[m.end():])
+
+
 def label_starts_line(info: Info) -> bool:
     return bool(info.labels) and not _FILLER.sub("", info.text[:info.labels[0].start])
 
@@ -205,7 +211,7 @@ def clean_name(text: str, rules: dict) -> str:
         m = search(rules[rid]["re_pattern"], name, rid)
         if m:
             name = name[m.end():]
-    name = name.strip(" \t:").rstrip("【[(")
+    name = name.strip(" \t:").rstrip("(" + rules["settings"]["figure_brackets"])
     if len(name) > 2 and name[0] in "「『" and name[-1] in "」』" and name.count(name[0]) == 1:
         name = name[1:-1]
     return name.strip()
@@ -221,6 +227,16 @@ def hit_before(rules: dict, rid: str, text: str):
     """Match of the rule's ``before`` pattern at the end of text."""
     rule = rules[rid]
     return search(rule["re_before"], text, rid) if rule.get("re_before") is not None else None
+
+
+def opens_figure(text: str, rules: dict) -> bool:
+    """A line such as 【令和7年度補正予算額 43億円】: a figure of the program before it."""
+    return text[:1] in rules["settings"]["figure_brackets"] if text else False
+
+
+def lead_stripped(text: str, rules: dict) -> str:
+    """The text without the brackets that open it: (うちAMED…, 【うち…."""
+    return text.lstrip("(" + rules["settings"]["figure_brackets"])
 
 
 def _sentence(text: str) -> bool:
@@ -262,11 +278,11 @@ def _header_name(info: Info, rules: dict) -> str | None:
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
     head = info.text[:first]
     approx = hit_before(rules, "flag.approx", head)     # 約 belongs to the figure, not the name
-    head = (head[:approx.start()] if approx else head).rstrip(" \t:【[(")
+    head = (head[:approx.start()] if approx else head).rstrip(" \t:(" + rules["settings"]["figure_brackets"])
     name = clean_name(head, rules)
     if len(name) < 2 or len(name) > rules["settings"]["max_name_length"]:
         return None
-    if _sentence(name) or hit(rules, "struct.part_of", head.lstrip("(【[")):
+    if _sentence(name) or hit(rules, "struct.part_of", lead_stripped(head, rules)):
         return None
     # after the name only figures may follow: amounts with their flags, labels,
     # brackets and short notes such as (5年間)
@@ -284,7 +300,7 @@ def mention_name(info: Info, lab: "Label | None", rules: dict) -> str | None:
     if lab is None:
         return None
     head = info.text[:lab.start].rstrip()
-    if not head.endswith(("【", "[")):
+    if not head or head[-1] not in rules["settings"]["figure_brackets"]:
         return None
     name = clean_name(head[:-1], rules)
     if len(name) < 2 or len(name) > rules["settings"]["max_name_length"] or _sentence(name):
@@ -394,7 +410,7 @@ def overview_headers(seg: list[Info], rules: dict) -> dict[int, str]:
             heads[i] = name
         elif is_name_like(info, rules) and i + 1 < len(seg):
             nxt = seg[i + 1]
-            if nxt.amounts and label_starts_line(nxt) and nxt.text[:1] in "【[" \
+            if nxt.amounts and label_starts_line(nxt) and opens_figure(nxt.text, rules) \
                     and not hit(rules, "struct.part_of", info.text):
                 heads[i] = clean_name(info.text, rules)
     return heads
@@ -563,7 +579,7 @@ class SegmentWalker:
             name = header_name(info, r) or (clean_name(text, r) if not info.amounts else None)
             if name:
                 self.component = name
-        if not self.overview and label_starts_line(info) and not text.startswith(("【", "[")) \
+        if not self.overview and label_starts_line(info) and not opens_figure(text, r) \
                 and not _sentence(text):
             self.detect_title(i)
         if is_pure_label(info) or (info.labels and not info.amounts and
@@ -573,6 +589,8 @@ class SegmentWalker:
             return
         if info.amounts:
             self.figures(i, info)
+        elif not info.labels and is_no_amount(info, r):
+            self.paired_label(i, info)   # a dash in the value's place: its label is used up, no figure
 
     def window(self, i: int) -> str:
         """A line and the next one: a note may wrap onto a second line."""
@@ -629,7 +647,7 @@ class SegmentWalker:
         r = self.rules
         text = info.text
         name = header_name(info, r)
-        partof = hit(r, "struct.part_of", text.lstrip("(【["))
+        partof = hit(r, "struct.part_of", lead_stripped(text, r))
         prev_ctx = None
         for a in info.amounts:
             # 1. inline label
@@ -669,8 +687,9 @@ class SegmentWalker:
         text = info.text
         if partof:
             # (うちAMED予算額(案) …) in a box, or うち、NAME on a header line
-            head = text.lstrip("(【[")[partof.end():]
-            cut = min([lb.start for lb in info.labels] + [a.start]) - (len(text) - len(text.lstrip("(【["))) - partof.end()
+            stripped = lead_stripped(text, self.rules)
+            head = stripped[partof.end():]
+            cut = min([lb.start for lb in info.labels] + [a.start]) - (len(text) - len(stripped)) - partof.end()
             sub = clean_name(head[:max(cut, 0)], self.rules)
             parent = self.owner_of_box()[0] if not self.overview else (
                 self.total() if self.first_header is None or i < self.first_header else self.last_owner_program())
@@ -701,7 +720,7 @@ class SegmentWalker:
             if is_name_like(prev, self.rules) and not hit(self.rules, "struct.subtitle", prev.text):
                 self.component = clean_name(prev.text, self.rules)
                 return self.component, self.program or "", "component", ""
-        if self.component and not (lab and label_starts_line(info) and not info.text.startswith(("【", "["))):
+        if self.component and not (lab and label_starts_line(info) and not opens_figure(info.text, self.rules)):
             return self.component, self.program or "", "component", ""
         owner = self.program or self.total()
         return owner, "", ("total" if owner == self.total() else "program"), ""

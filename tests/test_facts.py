@@ -468,3 +468,22 @@ def test_text_whose_converter_merged_two_columns_fails_validation_loudly(tmp_pat
     import json
     report = json.loads((out / path.stem / "validation.json").read_text(encoding="utf-8"))
     assert any(c["status"] == "error" and c["check"] == "mentions agree" for c in report["checks"])
+
+
+def test_a_dash_in_the_value_box_uses_up_its_label(tmp_path):
+    """「令和7年度補正予算額」 over 「－」: no supplementary figure, and the label is
+    not left waiting to pair with the next figure (the component 20億円 below)."""
+    text = "\n".join([
+        "環境研究分野の令和9年度概算要求について",
+        "令和9年度要求・要望額 100億円", "(前年度予算額 90億円)",
+        "分野A", "甲事業 40億円(30億円)", "乙事業 30億円(30億円)", "丙事業 30億円(30億円)",
+        "(担当:総務課)",
+        "甲事業", "令和9年度要求・要望額", "40億円", "令和8年度補正予算額", "－",
+        "「基盤型」", "20億円", "(担当:研究課)",
+    ])
+    path = tmp_path / "dash.md"
+    path.write_text(text, encoding="utf-8")
+    amounts, _, _, _ = extract_facts(extract_pages(path), "dash")
+    rows = {(a["program"], a["budget"], a["stage"], a["fiscal_year"]): a["amount_yen"] for a in amounts}
+    assert not [k for k in rows if k[1] == "supplementary"], rows
+    assert rows[("基盤型", "initial", "request", 2027)] == 2_000_000_000
