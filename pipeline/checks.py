@@ -18,8 +18,11 @@ def year_of(m) -> int | None:
 
 
 def in_context(rule: dict, text: str, start: int, end: int) -> bool:
-    """Does the text around text[start:end] satisfy the rule's before/after patterns?"""
-    from pipeline.rules import search
+    """Does the text around text[start:end] satisfy the rule's before/after
+    patterns? (Never, when the line lacks every literal the rule requires.)"""
+    from pipeline.rules import may_match, search
+    if not may_match(rule, text):
+        return False
     before, after = rule.get("re_before"), rule.get("re_after")
     return bool((before and search(before, text[:start], rule["id"]))
                 or (after and search(after, text[end:], rule["id"])))
@@ -45,8 +48,9 @@ def _example_matches(rule: dict, rules: dict, text: str):
         m = search(rule["re_pattern"], text, rule["id"])
         return m is not None, m
     from pipeline.rules import finditer
+    ungated = {**rule, "requires": None}   # whether requires is right is checked by the caller
     for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
-        if in_context(rule, text, m.start(), m.end()):
+        if in_context(ungated, text, m.start(), m.end()):
             return True, m
     return False, None
 
@@ -64,8 +68,10 @@ def check_rule_examples(rules: dict) -> list[str]:
         for ex in rule.get("match") or []:
             ex = ex if isinstance(ex, dict) else {"text": ex}
             ok, m = _example_matches(rule, rules, str(ex["text"]))
-            if ok and rule.get("requires") and not any(n in m.group(0) for n in rule["requires"]):
-                failures.append(f"{rid}: example {ex['text']!r} matches {m.group(0)!r}, which holds none "
+            # a pattern's match must hold a required literal; a context rule's line must
+            where = m.group(0) if ok and rule.get("re_pattern") is not None else str(ex["text"])
+            if ok and rule.get("requires") and not any(n in where for n in rule["requires"]):
+                failures.append(f"{rid}: example {ex['text']!r} matches {where!r}, which holds none "
                                 f"of requires {rule['requires']}")
                 continue
             if not ok:

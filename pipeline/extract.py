@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.normalize import (extraction_failures, has_failure, normalize_pairs, normalize_with_map,
+from pipeline.normalize import (extraction_failures, has_failure, normalize, normalize_pairs, normalize_with_map,
                                 strip_markdown)
 
 BACKENDS = ("pymupdf", "pdfplumber")
@@ -31,7 +31,14 @@ class Line:
     raw_text: str
     bbox: tuple[float, float, float, float] | None = None
     font_size: float | None = None
-    index_map: list[int] = field(default_factory=list, repr=False)
+    known_map: list[int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def index_map(self) -> list[int]:
+        """For each character of ``text``, the index of its raw character.
+        Made when asked (only lines that give a figure need it), unless the
+        line was read with it (Markdown)."""
+        return self.known_map if self.known_map is not None else normalize_with_map(self.raw_text)[1]
 
     def as_record(self) -> dict:
         return {
@@ -71,11 +78,11 @@ def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None
             return None
         pairs = normalize_pairs(pairs)
         text, index_map = "".join(c for c, _ in pairs), [i for _, i in pairs]
-    else:
-        text, index_map = normalize_with_map(raw)
-    if not text:
-        return None
-    return Line(page, number, text, raw, bbox, font_size, index_map)
+        if not text:
+            return None
+        return Line(page, number, text, raw, bbox, font_size, index_map)
+    text = normalize(raw)
+    return Line(page, number, text, raw, bbox, font_size) if text else None
 
 
 def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float | None]],
@@ -85,9 +92,9 @@ def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float |
     page_no = number
     lines: list[Line] = []
     failures: list[str] = []
+    if raws and has_failure("\n".join(raw for raw, _, _ in raws)):   # rare: look line by line only then
+        failures = [f for raw, _, _ in raws for f in extraction_failures(raw)]
     for k, (raw, bbox, size) in enumerate(raws):
-        if has_failure(raw):
-            failures.extend(extraction_failures(raw))
         number = first_line + k if markdown else len(lines) + 1
         line = make_line(page_no, number, raw, bbox, size, markdown)
         if line is not None:

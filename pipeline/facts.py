@@ -29,7 +29,7 @@ from pipeline.errors import PipelineError
 from pipeline.extract import Line, Page
 from pipeline.normalize import source_of
 from pipeline.parse import parse_amount, period_of
-from pipeline.rules import finditer, load_rules, may_match, search
+from pipeline.rules import finditer, load_rules, may_match, search, watchdog
 
 AMOUNT_COLUMNS = ["release", "program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                   "new", "portion", "approx", "page", "source", "rule"]
@@ -125,19 +125,22 @@ def _amounts(text: str, rules: dict) -> tuple[list[Amount], list[Amount]]:
     keep, dropped = [], []
     if not may_match(rules["amount.yen"], text):
         return keep, dropped
+    # the flag and exclusion rules whose literals the line holds: the others cannot apply
+    flag_rules = [(name, rid) for name, rid in FLAG_RULES if may_match(rules[rid], text)]
+    not_rules = [rid for rid in NOT_BUDGET_RULES if may_match(rules[rid], text)]
+    approx = rules["flag.approx"].get("re_before") if may_match(rules["flag.approx"], text) else None
     for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
         tail = m.end()
-        flags = {}
-        for name, rid in FLAG_RULES:
+        flags = dict.fromkeys(("portion", "new", "approx"), False)
+        for name, rid in flag_rules:
             after = rules[rid].get("re_after")
             fm = search(after, text[tail:], rid) if after is not None else None
             flags[name] = fm is not None
             if fm:
                 tail += fm.end()
-        approx = rules["flag.approx"].get("re_before")
         flags["approx"] = flags["approx"] or (approx is not None and
                                               search(approx, text[:m.start()], "flag.approx") is not None)
-        excluded = next((rid for rid in NOT_BUDGET_RULES if in_context(rules[rid], text, m.start(), m.end())), None)
+        excluded = next((rid for rid in not_rules if in_context(rules[rid], text, m.start(), m.end())), None)
         a = Amount(m.start(), m.end(), tail, parse_amount(m.group(0)),
                    flags["new"], flags["portion"], flags["approx"], excluded)
         (dropped if excluded else keep).append(a)
@@ -308,14 +311,23 @@ def mention_name(info: Info, lab: "Label | None", rules: dict) -> str | None:
     return name
 
 
-def bigram_score(name: str, text: str) -> float:
-    """Share of the name's character bigrams found in the text.
+def bigrams(text: str) -> set[str]:
+    """The character bigrams of a text.
 
-    >>> round(bigram_score("ABCD", "xxABCxx"), 2)
+    >>> sorted(bigrams("ABCA"))
+    ['AB', 'BC', 'CA']
+    """
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def bigram_score(name: str, text_bigrams: set[str]) -> float:
+    """Share of the name's character bigrams found among a text's bigrams.
+
+    >>> round(bigram_score("ABCD", bigrams("xxABCxx")), 2)
     0.67
     """
-    grams = {name[i:i + 2] for i in range(len(name) - 1)}
-    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+    grams = bigrams(name)
+    return len(grams & text_bigrams) / len(grams) if grams else 0.0
 
 
 # ------------------------------------------------------------------ geometry
@@ -589,7 +601,7 @@ class SegmentWalker:
             return
         if info.amounts:
             self.figures(i, info)
-        elif not info.labels and is_no_amount(info, r):
+        elif self.pending and not info.labels and is_no_amount(info, r):
             self.paired_label(i, info)   # a dash in the value's place: its label is used up, no figure
 
     def window(self, i: int) -> str:
@@ -769,7 +781,8 @@ def resolve_untitled(seg: list[Info], walk: Walk) -> str | None:
     inside = [(text.index(n), -len(n), n) for n in names if n in text]
     if inside:
         return min(inside)[2]
-    scored = sorted(((bigram_score(n, text), n) for n in names), reverse=True)
+    grams = bigrams(text)
+    scored = sorted(((bigram_score(n, grams), n) for n in names), reverse=True)
     return scored[0][1] if scored and scored[0][0] >= 0.75 else None
 
 
@@ -781,6 +794,11 @@ def extract_facts(pages: list[Page], release: str, rules: dict | None = None):
 def walk_release(pages: list[Page], release: str, rules: dict | None = None):
     """((amounts, programs, observations, conflicts), Release context)."""
     rules = rules or load_rules()
+    with watchdog():   # one timer guards the walk's regex calls (see pipeline.rules)
+        return _walk_release(pages, release, rules)
+
+
+def _walk_release(pages: list[Page], release: str, rules: dict):
     literals = _literals(rules)
     if literals is None:
         infos = {id(line): analyze(line, rules) for page in pages for line in page.lines}

@@ -64,38 +64,62 @@ _WHITE = regex.compile(r"[ \t]+")
 _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
 
-def _fix_whitespace(text: str, idx: list[int]) -> tuple[str, list[int]]:
+def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
+    """(start, end, kept) of each whitespace run that changes: ``kept`` is the
+    index of the one character that stays (a space or a tab), None when the
+    whole run goes."""
+    edits = []
+    n = len(text)
+    for m in _WHITE.finditer(text):
+        s, e = m.span()
+        if s == 0 or e == n:
+            edits.append((s, e, None))
+        elif "\t" in text[s:e]:
+            edits.append((s, e, text.index("\t", s)))
+        elif is_japanese(text[s - 1]) or is_japanese(text[e]):
+            edits.append((s, e, None))
+        elif e - s > 1:
+            edits.append((s, e, s))
+    return edits
+
+
+def _apply(text: str, idx: list[int] | None, edits) -> tuple[str, list[int] | None]:
+    """Text (and raw indexes, when given) with each edited run cut to its kept character."""
+    parts, kept, last = [], [] if idx is not None else None, 0
+    for s, e, k in edits:
+        parts.append(text[last:s])
+        if k is not None:
+            parts.append(text[k])
+        if kept is not None:
+            kept.extend(idx[last:s])
+            if k is not None:
+                kept.append(idx[k])
+        last = e
+    parts.append(text[last:])
+    if kept is not None:
+        kept.extend(idx[last:])
+    return "".join(parts), kept
+
+
+def _fix_whitespace(text: str, idx: list[int] | None = None) -> tuple[str, list[int] | None]:
     """Drop spaces next to Japanese text; keep one space between other tokens;
     a run holding a tab (a table cell boundary) becomes one tab.
 
     Font changes split spans and the split shows up as a space: 「令和8 年度」,
     「2,479 億円」. Spaces between two numbers or two Latin words are real.
     Runs of three or more single digits separated by single spaces
-    (「1 1 2 1」, Word's letter spacing) are joined.
+    (「1 1 2 1」, Word's letter spacing) are joined. ``idx`` (raw indexes,
+    one per character) follows the edits; without it only the text is made.
     """
     if " " not in text and "\t" not in text:
         return text, idx
-    drop: set[int] = set()
-    n = len(text)
-    for m in _WHITE.finditer(text):
-        s, e = m.start(), m.end()
-        run = m.group(0)
-        if s == 0 or e == n:
-            drop.update(range(s, e))
-        elif "\t" in run:
-            keep = s + run.index("\t")
-            drop.update(k for k in range(s, e) if k != keep)
-        elif is_japanese(text[s - 1]) or is_japanese(text[e]):
-            drop.update(range(s, e))
-        else:
-            drop.update(range(s + 1, e))
-    if drop:
-        text = "".join(c for k, c in enumerate(text) if k not in drop)
-        idx = [i for k, i in enumerate(idx) if k not in drop]
-    joined = {k for m in _SPACED_DIGITS.finditer(text) for k in range(m.start(), m.end()) if text[k] == " "}
+    edits = _whitespace_edits(text)
+    if edits:
+        text, idx = _apply(text, idx, edits)
+    joined = [(k, k + 1, None) for m in _SPACED_DIGITS.finditer(text)
+              for k in range(m.start(), m.end()) if text[k] == " "]
     if joined:
-        text = "".join(c for k, c in enumerate(text) if k not in joined)
-        idx = [i for k, i in enumerate(idx) if k not in joined]
+        text, idx = _apply(text, idx, joined)
     return text, idx
 
 
@@ -145,13 +169,17 @@ def normalize_with_map(raw: str) -> tuple[str, list[int]]:
 
 
 def normalize(raw: str) -> str:
-    """Normalize one line of extracted Japanese text.
+    """Normalize one line of extracted Japanese text (normalize_with_map's
+    text, without building the map).
 
     >>> normalize("⽂部科学省（ＭＥＸＴ） ①②⑳ 令和8年度〜令和12年度")
     '文部科学省(MEXT)①②⑳令和8年度~令和12年度'
     >>> normalize("2,479 億円 と 2,479 2,379")
     '2,479億円と2,479 2,379'
     """
+    mapped = raw.translate(_TABLE)
+    if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
+        return _fix_whitespace(mapped)[0]
     return normalize_with_map(raw)[0]
 
 

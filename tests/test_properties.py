@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.errors import PipelineError
 from pipeline.extract import Page, make_line
 from pipeline.facts import extract_facts
-from pipeline.normalize import normalize
+from pipeline.normalize import normalize, normalize_with_map
 from pipeline.parse import fiscal_year_of, kanji_to_int, parse_amount, period_of
 from pipeline.rules import load_rules
 
@@ -267,6 +267,18 @@ def only_pipeline_errors(fn, *args):
 @given(text=ARBITRARY)
 def test_normalize_never_raises(text):
     only_pipeline_errors(normalize, text)
+
+
+@SETTINGS
+@given(text=ARBITRARY)
+@example(text=" 予算額 \t\t 37億円 ")
+@example(text="健健発1 1 2 1 第１号 ")
+def test_the_text_only_normalization_is_the_mapped_one(text):
+    """normalize() skips the raw-index map for speed; its text must be the
+    map-keeping normalize_with_map()'s, and the map must cover that text."""
+    mapped, index_map = normalize_with_map(text)
+    assert normalize(text) == mapped
+    assert len(index_map) == len(mapped) and index_map == sorted(index_map)
 
 
 @SETTINGS

@@ -3,7 +3,9 @@ broken ones, and the parsers behind them read every form of amount, fiscal
 year and period the rules are written for."""
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -124,6 +126,63 @@ def test_wrong_yen_in_an_example_names_the_rule(rules_copy):
     assert e.value.exit_code == 6
 
 
+@pytest.mark.parametrize("rid, wrong", [("stage.supplementary", ["増額"]), ("flag.portion", ["増額"])],
+                         ids=["pattern-rule", "context-rule"])
+def test_a_requires_list_its_examples_contradict_stops_the_loader(rules_copy, rid, wrong):
+    """``requires`` is a promise (no literal, no match); an example that
+    matches without any of the literals shows the promise is false."""
+    for path in rules_copy.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in data.get("rules") or []:
+            if rule.get("id") == rid:
+                assert rule.get("requires"), rid
+                rule["requires"] = wrong
+                path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PipelineError, match=rf"^rule {regex.escape(rid)}: example .* holds none of requires"):
+        load_rules(str(rules_copy))
+
+
+def corpus_lines() -> list[str]:
+    """Every line of every input the project holds: the bundled release (PDF
+    and text), the fixture release, the diff fixture, and all rule examples."""
+    from pipeline.extract import extract_pages
+    inputs = [*sorted((ROOT / "raw").glob("*.pdf")), *sorted((ROOT / "raw").glob("*.txt")),
+              *sorted((ROOT / "tests/fixtures/releases").glob("*.pdf")),
+              *sorted((ROOT / "tests/fixtures/releases").glob("*.md")),
+              *sorted((ROOT / "tests/fixtures/diff").glob("*.txt"))]
+    lines = [ln.text for path in inputs for page in extract_pages(path) for ln in page.lines]
+    for _, rule in raw_rules():
+        for ex in (rule.get("match") or []) + (rule.get("no_match") or []):
+            lines.append(normalize(str(ex["text"] if isinstance(ex, dict) else ex)))
+    return lines
+
+
+def test_requires_never_hides_a_match_in_the_corpus():
+    """The ``requires`` pre-check skips a rule on lines without its literals.
+    Run every such rule without the pre-check over every line we hold: each
+    match (pattern rules) or each amount in context (context rules) must be on
+    a line holding one of the literals, or the pre-check would lose it."""
+    from pipeline.checks import in_context
+    rules = load_rules()
+    amount = rules["amount.yen"]["re_pattern"]
+    lines = corpus_lines()
+    assert len(lines) > 1000
+    checked = 0
+    for rid, rule in rules.items():
+        if rid == "settings" or not rule.get("requires"):
+            continue
+        ungated = {**rule, "requires": None}
+        for text in lines:
+            if rule.get("re_pattern") is not None:
+                hit = rule["re_pattern"].search(text) is not None
+            else:
+                hit = any(in_context(ungated, text, m.start(), m.end()) for m in amount.finditer(text))
+            if hit:
+                checked += 1
+                assert any(n in text for n in rule["requires"]), (rid, text)
+    assert checked > 100
+
+
 def test_unknown_field_names_the_rule_and_the_field(rules_copy):
     path = rules_copy / "flags.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -172,6 +231,66 @@ def test_backtracking_rule_example_stops_the_loader(rules_copy):
 
 def test_timeout_is_short():
     assert 0 < TIMEOUT <= 2
+
+
+SLOW = regex.compile(r"(\d+)+[XY]")    # backtracks for seconds on a long run of digits
+
+
+@pytest.mark.parametrize("guard", ["watchdog", "per-call timeout"])
+def test_a_runaway_pattern_is_stopped_and_named(guard, monkeypatch):
+    """Both guards stop a call that backtracks far beyond TIMEOUT and name its
+    rule: the watchdog's interval timer (main thread) and regex's timeout=."""
+    import time
+    import pipeline.rules as rules_module
+    monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
+    guarded = rules_module.watchdog() if guard == "watchdog" else contextlib.nullcontext()
+    started = time.perf_counter()
+    with pytest.raises(PipelineError) as e, guarded:
+        assert rules_module._armed == (guard == "watchdog")
+        rules_module.search(SLOW, "1" * 5000, "test.slow")
+    assert time.perf_counter() - started < 3
+    assert str(e.value).startswith("rule test.slow: pattern timed out after 0.2s")
+    assert not rules_module._armed and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
+    """Python work between regex calls, however long, is not a runaway pattern."""
+    import time
+    import pipeline.rules as rules_module
+    monkeypatch.setattr(rules_module, "TIMEOUT", 0.1)
+    with rules_module.watchdog():
+        assert rules_module.search(SLOW, "12X", "test.slow")
+        time.sleep(0.35)   # three ticks with no call running
+        assert rules_module.finditer(SLOW, "12X 3Y", "test.slow")
+
+
+def test_the_watchdog_stands_aside_off_the_main_thread():
+    """Signals reach only the main thread: elsewhere the per-call timeout guards."""
+    import threading
+    import pipeline.rules as rules_module
+    seen = []
+
+    def work():
+        with rules_module.watchdog():
+            seen.append(rules_module._armed)
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen == [False]
+
+
+def test_a_runaway_pattern_inside_a_walk_names_its_rule(monkeypatch):
+    """The facts walk runs under the watchdog: a rule that backtracks on one
+    line of a release stops the walk with the rule's id."""
+    import pipeline.rules as rules_module
+    from pipeline.extract import Line, Page
+    from pipeline.facts import walk_release
+    monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
+    rules = dict(load_rules())
+    rules["amount.yen"] = {**rules["amount.yen"], "re_pattern": SLOW}
+    text = "令和8年度予算額(案) " + "1" * 5000 + "円"
+    with pytest.raises(PipelineError, match=r"^rule amount\.yen: pattern timed out"):
+        walk_release([Page(None, [Line(None, 1, text, text)])], "test", rules)
 
 
 # ------------------------------------------------------------ amounts
