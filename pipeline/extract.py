@@ -40,16 +40,6 @@ class Line:
         line was read with it (Markdown)."""
         return self.known_map if self.known_map is not None else normalize_with_map(self.raw_text)[1]
 
-    def as_record(self) -> dict:
-        return {
-            "page": self.page,
-            "line": self.number,
-            "text": self.text,
-            "raw_text": self.raw_text,
-            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
-            "font_size": self.font_size,
-        }
-
 
 @dataclass
 class Page:
@@ -59,6 +49,18 @@ class Page:
     needs_ocr: bool = False
     height: float | None = None     # PDF pages only, in points
     warnings: list[str] = field(default_factory=list)
+
+
+def line_records(pages: list[Page], digest: str) -> list[dict]:
+    """pages.jsonl's records, one per line: page, line, text, raw_text, bbox
+    (rounded to 0.1 pt, all boxes at once with numpy), font_size, input_sha256."""
+    import numpy as np
+    lines = [ln for p in pages for ln in p.lines]
+    boxes = [ln.bbox for ln in lines if ln.bbox]
+    rounded = iter(np.round(np.array(boxes, dtype=float), 1).tolist() if boxes else ())
+    return [{"page": ln.page, "line": ln.number, "text": ln.text, "raw_text": ln.raw_text,
+             "bbox": next(rounded) if ln.bbox else None, "font_size": ln.font_size, "input_sha256": digest}
+            for ln in lines]
 
 
 def sha256_of(path: Path) -> str:

@@ -445,6 +445,8 @@ class SegmentWalker:
         self.period_wait = 0
         self.skip: set[int] = set()
         self.first_header = min(headers) if headers else None
+        self.struct_literals = _struct_literals(self.rules)
+        self.max_name = self.rules["settings"]["max_name_length"]
 
     # --- helpers
     def total(self) -> str:
@@ -560,10 +562,13 @@ class SegmentWalker:
         r = self.rules
         self.current_index = i
         text = info.text
-        noted = _struct_literals(r).search(text) is not None   # office, period, predecessor, うち…
-        if not info.amounts and not info.labels and not self.period_wait and not noted \
-                and (_sentence(text) or len(text) > r["settings"]["max_name_length"]):
-            return   # prose with no figure: nothing on it can be a name, label or value
+        noted = self.struct_literals.search(text) is not None   # office, period, predecessor, うち…
+        if not info.amounts and not info.labels and not self.period_wait and not noted:
+            if _sentence(text) or len(text) > self.max_name:
+                return   # prose with no figure: nothing on it can be a name, label or value
+            if not self.overview:
+                self.plain_line(i, info)
+                return
         # office, period, predecessor
         m = hit(r, "struct.office", text) if noted else None
         if m:
@@ -603,6 +608,19 @@ class SegmentWalker:
             self.figures(i, info)
         elif self.pending and not info.labels and is_no_amount(info, r):
             self.paired_label(i, info)   # a dash in the value's place: its label is used up, no figure
+
+    def plain_line(self, i: int, info: Info):
+        """A short line of a detail slide with no figure, label or note
+        literal: what line() does with it, without the checks it cannot pass.
+        It may start a predecessor note that wraps onto the next line, name an
+        enumerated component, or be a dash in a value's place."""
+        r = self.rules
+        if may_match(r["struct.predecessor"], self.window(i)) and self.predecessor(i, info):
+            return
+        if hit(r, "struct.enumerator", info.text):
+            self.component = clean_name(info.text, r) or self.component
+        if self.pending and is_no_amount(info, r):
+            self.paired_label(i, info)
 
     def window(self, i: int) -> str:
         """A line and the next one: a note may wrap onto a second line."""

@@ -27,6 +27,10 @@ def _tables() -> dict:
         "range_forms": set(data["range_forms"]),
         "radicals": dict(data["radicals_supplement"]),
         "failures": regex.compile("|".join(data["failure_patterns"])),
+        # what the table changes besides NFKC: a line that is NFKC already and holds
+        # none of these is left as it is by the character mapping
+        "beyond_nfkc": regex.compile("[" + regex.escape("".join(
+            {*data["range_forms"], *dict(data["radicals_supplement"]), "\r", "\n"} - {data["range_mark"]})) + "]"),
     }
 
 
@@ -177,6 +181,8 @@ def normalize(raw: str) -> str:
     >>> normalize("2,479 億円 と 2,479 2,379")
     '2,479億円と2,479 2,379'
     """
+    if unicodedata.is_normalized("NFKC", raw) and not _tables()["beyond_nfkc"].search(raw):
+        return _fix_whitespace(raw)[0]    # most lines: no character changes
     mapped = raw.translate(_TABLE)
     if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
         return _fix_whitespace(mapped)[0]

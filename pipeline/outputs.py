@@ -60,5 +60,4 @@ def write_jsonl(path: Path, records) -> None:
     """One JSON object per line, UTF-8 (orjson: a large deck has tens of thousands of lines)."""
     import orjson
     with open(path, "wb") as f:
-        for r in records:
-            f.write(orjson.dumps(r) + b"\n")
+        f.write(b"".join(orjson.dumps(r) + b"\n" for r in records))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
-from pipeline.extract import Page, extract_pages, sha256_of
+from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.outputs import release_dir, write_json, write_jsonl
 
 
@@ -23,12 +23,12 @@ def pages_text(pages: list[Page], header: str) -> str:
         out.append(f"=== page {page.number if page.number is not None else '(unpaged)'}"
                    + (" — needs OCR (no text layer)" if page.needs_ocr else "")
                    + (f" — extraction failures: {len(page.failures)}" if page.failures else ""))
-        for line in page.lines:
-            where = ""
+        for line in page.lines:   # %-formatting: about twice as fast as f-strings with format specs here
             if line.bbox:
-                x0, y0, x1, y1 = line.bbox
-                where = f"[{x0:6.1f} {y0:6.1f} {x1:6.1f} {y1:6.1f} {line.font_size or 0:4.1f}pt] "
-            out.append(f"{line.number:4d} {where}{line.text}")
+                out.append("%4d [%6.1f %6.1f %6.1f %6.1f %4.1fpt] %s" % (line.number, *line.bbox,
+                                                                     line.font_size or 0, line.text))
+            else:
+                out.append("%4d %s" % (line.number, line.text))
         out.append("")
     return "\n".join(out)
 
@@ -74,8 +74,7 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
         "warnings": [w for p in pages for w in p.warnings],
     }
     with release_dir(out, release) as tmp:
-        write_jsonl(tmp / "pages.jsonl",
-                    ({**line.as_record(), "input_sha256": digest} for p in pages for line in p.lines))
+        write_jsonl(tmp / "pages.jsonl", line_records(pages, digest))
         (tmp / "pages.txt").write_text(
             pages_text(pages, f"# {release} — {path.name} — sha256 {digest} — backend {meta['backend']}"),
             encoding="utf-8")
