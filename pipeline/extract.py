@@ -36,9 +36,11 @@ class Line:
     @property
     def index_map(self) -> list[int]:
         """For each character of ``text``, the index of its raw character.
-        Made when asked (only lines that give a figure need it), unless the
-        line was read with it (Markdown)."""
-        return self.known_map if self.known_map is not None else normalize_with_map(self.raw_text)[1]
+        Made when first asked (only lines that give a figure need it), unless
+        the line was read with it (Markdown)."""
+        if self.known_map is None:
+            self.known_map = normalize_with_map(self.raw_text)[1]
+        return self.known_map
 
 
 @dataclass

@@ -248,6 +248,8 @@ def _sentence(text: str) -> bool:
 
 def is_name_like(info: Info, rules: dict) -> bool:
     """A short line with no figure, no label and no sentence punctuation."""
+    if info.amounts or info.excluded or info.labels:
+        return False
     if info.memo is None:
         info.memo = {}
     if "name_like" not in info.memo:
@@ -268,6 +270,8 @@ def _is_name_like(info: Info, rules: dict) -> bool:
 
 def header_name(info: Info, rules: dict) -> str | None:
     """NAME of a line 'NAME <figures>' or 'NAME【label amount】', else None."""
+    if not info.amounts:
+        return None
     if info.memo is None:
         info.memo = {}
     if "header" not in info.memo:
@@ -317,7 +321,7 @@ def bigrams(text: str) -> set[str]:
     >>> sorted(bigrams("ABCA"))
     ['AB', 'BC', 'CA']
     """
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return set(map(str.__add__, text, text[1:]))
 
 
 def bigram_score(name: str, text_bigrams: set[str]) -> float:
@@ -420,11 +424,10 @@ def overview_headers(seg: list[Info], rules: dict) -> dict[int, str]:
         name = header_name(info, rules)
         if name and not hit(rules, "struct.enumerator", info.text):
             heads[i] = name
-        elif is_name_like(info, rules) and i + 1 < len(seg):
-            nxt = seg[i + 1]
-            if nxt.amounts and label_starts_line(nxt) and opens_figure(nxt.text, rules) \
-                    and not hit(rules, "struct.part_of", info.text):
-                heads[i] = clean_name(info.text, rules)
+        elif i + 1 < len(seg) and seg[i + 1].amounts and label_starts_line(seg[i + 1]) \
+                and opens_figure(seg[i + 1].text, rules) and is_name_like(info, rules) \
+                and not hit(rules, "struct.part_of", info.text):
+            heads[i] = clean_name(info.text, rules)
     return heads
 
 
