@@ -180,12 +180,13 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
             for block in blocks:
                 for ln in block.get("lines", []):
                     spans = ln["spans"]
-                    raw = "".join(s["text"] for s in spans)
-                    if not raw.strip():
-                        continue
-                    size = (spans[0] if len(spans) == 1 else
-                            max(spans, key=lambda s: len(s["text"].strip())))["size"]
-                    raws.append((raw, ln["bbox"], round(size, 1)))
+                    if len(spans) == 1:
+                        raw, size = spans[0]["text"], spans[0]["size"]
+                    else:   # the size of the span with the most text
+                        raw = "".join([s["text"] for s in spans])
+                        size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
+                    if raw.strip():
+                        raws.append((raw, ln["bbox"], round(size, 1)))
             # images are looked up only for pages without text (OCR candidates): it is slow
             pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.get_images())))
             pages[-1].height = round(page.rect.height, 1)

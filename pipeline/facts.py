@@ -401,15 +401,19 @@ def release_context(infos: list[Info]) -> Release:
     return Release(year, stage, rule, supp)
 
 
-def segments(pages: list[Page], infos: dict[int, Info], rules: dict) -> list[list[Info]]:
-    """A PDF page is a slide; unpaged text is cut after each （担当：…） footer."""
+def segments(pages: list[Page], infos: list[list[Info]], rules: dict) -> list[list[Info]]:
+    """A PDF page is a slide; unpaged text is cut after each （担当：…） footer.
+    ``infos`` holds each page's analysed lines."""
     out: list[list[Info]] = []
-    for page in pages:
+    for page, page_infos in zip(pages, infos):
+        if page.height is not None:
+            if page_infos:
+                out.append(page_infos)
+            continue
         current: list[Info] = []
-        for line in page.lines:
-            info = infos[id(line)]
+        for info in page_infos:
             current.append(info)
-            if page.height is None and hit(rules, "struct.office", line.text):
+            if hit(rules, "struct.office", info.text):
                 out.append(current)
                 current = []
         if current:
@@ -546,9 +550,14 @@ class SegmentWalker:
     # --- the walk
     def run(self):
         self.collect_page_labels()
+        quiet = self.struct_literals.search
         for i, info in enumerate(self.seg):
             if i in self.skip:
                 continue
+            text = info.text
+            if not info.amounts and not info.labels and not self.period_wait \
+                    and (_sentence(text) or len(text) > self.max_name) and not quiet(text):
+                continue   # prose with no figure and no note: nothing on it can be a name, label or value
             self.line(i, info)
 
     def owner_of_box(self) -> tuple[str, str, str]:
@@ -568,7 +577,7 @@ class SegmentWalker:
         noted = self.struct_literals.search(text) is not None   # office, period, predecessor, うち…
         if not info.amounts and not info.labels and not self.period_wait and not noted:
             if _sentence(text) or len(text) > self.max_name:
-                return   # prose with no figure: nothing on it can be a name, label or value
+                return   # prose with no figure (run() skips these already)
             if not self.overview:
                 self.plain_line(i, info)
                 return
@@ -822,12 +831,11 @@ def walk_release(pages: list[Page], release: str, rules: dict | None = None):
 def _walk_release(pages: list[Page], release: str, rules: dict):
     literals = _literals(rules)
     if literals is None:
-        infos = {id(line): analyze(line, rules) for page in pages for line in page.lines}
+        infos = [[analyze(line, rules) for line in page.lines] for page in pages]
     else:   # the literal pre-check of analyze(), inlined: this loop sees every line of the release
-        infos = {id(line): analyze(line, rules) if literals.search(line.text) else Info(line, _NONE, _NONE, _NONE)
-                 for page in pages for line in page.lines}
-    ordered = [infos[id(line)] for page in pages for line in page.lines]
-    walk = Walk(release, release_context(ordered), rules)
+        infos = [[analyze(line, rules) if literals.search(line.text) else Info(line, _NONE, _NONE, _NONE)
+                  for line in page.lines] for page in pages]
+    walk = Walk(release, release_context([i for page in infos for i in page]), rules)
     segs = segments(pages, infos, rules)
     # only a segment with three or more figure lines can be the overview
     heads = [overview_headers(seg, rules) if sum(bool(i.amounts) for i in seg) >= 3 else {} for seg in segs]
