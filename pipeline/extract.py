@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.normalize import (extraction_failures, has_failure, normalize, normalize_pairs, normalize_with_map,
-                                strip_markdown)
+from pipeline.normalize import (extraction_failures, has_failure, normalize, normalize_lines, normalize_pairs,
+                                normalize_with_map, strip_markdown)
 
 BACKENDS = ("pymupdf", "pdfplumber")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -98,11 +98,15 @@ def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float |
     failures: list[str] = []
     if raws and has_failure("\n".join(raw for raw, _, _ in raws)):   # rare: look line by line only then
         failures = [f for raw, _, _ in raws for f in extraction_failures(raw)]
-    for k, (raw, bbox, size) in enumerate(raws):
-        number = first_line + k if markdown else len(lines) + 1
-        line = make_line(page_no, number, raw, bbox, size, markdown)
-        if line is not None:
-            lines.append(line)
+    if markdown:
+        for k, (raw, bbox, size) in enumerate(raws):
+            line = make_line(page_no, first_line + k, raw, bbox, size, markdown)
+            if line is not None:
+                lines.append(line)
+    else:   # a PDF page: its lines normalized together
+        for (raw, bbox, size), text in zip(raws, normalize_lines([raw for raw, _, _ in raws])):
+            if text:
+                lines.append(Line(page_no, len(lines) + 1, text, raw, bbox, size))
     return Page(page_no, lines, failures, needs_ocr=has_images and not lines)
 
 

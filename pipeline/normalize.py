@@ -189,6 +189,21 @@ def normalize(raw: str) -> str:
     return normalize_with_map(raw)[0]
 
 
+def normalize_lines(raws: list[str]) -> list[str]:
+    """normalize() of each line of a page, with the character checks done once
+    for the whole page: on most pages no character changes, and only the lines
+    with spaces or tabs are looked at.
+
+    >>> normalize_lines(["令和8 年度", "37億円", "（新規）"])
+    ['令和8年度', '37億円', '(新規)']
+    """
+    page = "\x00".join(raws)   # a starter that no table entry touches: NFKC holds per line iff for the page
+    if page.count("\x00") != len(raws) - 1 or not unicodedata.is_normalized("NFKC", page) \
+            or _tables()["beyond_nfkc"].search(page):
+        return [normalize(raw) for raw in raws]
+    return [_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw for raw in raws]
+
+
 def source_of(raw: str, index_map: list[int], start: int, end: int) -> str:
     """The raw characters behind normalized text[start:end].
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.errors import PipelineError
 from pipeline.extract import Page, make_line
 from pipeline.facts import extract_facts
-from pipeline.normalize import normalize, normalize_with_map
+from pipeline.normalize import normalize, normalize_lines, normalize_with_map
 from pipeline.parse import fiscal_year_of, kanji_to_int, parse_amount, period_of
 from pipeline.rules import load_rules
 
@@ -267,6 +267,14 @@ def only_pipeline_errors(fn, *args):
 @given(text=ARBITRARY)
 def test_normalize_never_raises(text):
     only_pipeline_errors(normalize, text)
+
+
+@SETTINGS
+@given(lines=st.lists(ARBITRARY, max_size=8))
+@example(lines=["令和8 年度", "\x00", "e", "\u0301"])
+@example(lines=["ＡＢ", "ab"])
+def test_a_page_normalized_at_once_is_its_lines_normalized_one_by_one(lines):
+    assert normalize_lines(lines) == [normalize(x) for x in lines]
 
 
 @SETTINGS
