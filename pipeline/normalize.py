@@ -159,14 +159,26 @@ class _CharTable(dict):
 _TABLE = _CharTable()
 
 
+def _one_to_one(raw: str) -> str | None:
+    """The raw line with each character mapped by the table, when every
+    character maps to exactly one and no sound mark is left to compose (the
+    common case: raw indexes are then positions); else None."""
+    if "\r" in raw or "\n" in raw:   # map to nothing: equal lengths would no longer mean one to one
+        return None
+    mapped = raw.translate(_TABLE)
+    if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
+        return mapped
+    return None
+
+
 def normalize_with_map(raw: str) -> tuple[str, list[int]]:
     """Normalized text and, for each of its characters, the raw index.
 
     >>> normalize_with_map("令和８ 年度")[0]
     '令和8年度'
     """
-    mapped = raw.translate(_TABLE)   # fast path: every character maps to one
-    if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
+    mapped = _one_to_one(raw)
+    if mapped is not None:
         return _fix_whitespace(mapped, list(range(len(raw))))
     pairs = normalize_pairs([(c, i) for i, c in enumerate(raw)])
     return "".join(c for c, _ in pairs), [i for _, i in pairs]
@@ -183,10 +195,8 @@ def normalize(raw: str) -> str:
     """
     if unicodedata.is_normalized("NFKC", raw) and not _tables()["beyond_nfkc"].search(raw):
         return _fix_whitespace(raw)[0]    # most lines: no character changes
-    mapped = raw.translate(_TABLE)
-    if len(mapped) == len(raw) and "\u3099" not in mapped and "\u309a" not in mapped:
-        return _fix_whitespace(mapped)[0]
-    return normalize_with_map(raw)[0]
+    mapped = _one_to_one(raw)
+    return _fix_whitespace(mapped)[0] if mapped is not None else normalize_with_map(raw)[0]
 
 
 def normalize_lines(raws: list[str]) -> list[str]:

@@ -238,6 +238,17 @@ def test_source_of_empty_span_is_empty():
     assert source_of("令和８年度", index_map, 2, 2) == ""
 
 
+@pytest.mark.parametrize("raw, span, expected_source", [
+    ("\r㍻2年", "平成", "㍻"),     # CR maps to nothing, ㍻ to two characters: equal lengths
+    ("a\n㍻", "平成", "㍻"),
+    ("㍻\r2年", "2年", "2年"),
+], ids=["cr-before-expansion", "lf-before-expansion", "cr-after-expansion"])
+def test_index_map_points_at_the_right_raw_characters_when_some_vanish_and_some_expand(raw, span, expected_source):
+    text, index_map = normalize_with_map(raw)
+    start = text.index(span)
+    assert source_of(raw, index_map, start, start + len(span)) == expected_source
+
+
 @pytest.mark.parametrize("raw", [
     "（ＢＩＮＤＳ）３７億円",
     "㍻2年 ⽂部科学省",
