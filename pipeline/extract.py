@@ -37,9 +37,12 @@ class Line:
     def index_map(self) -> list[int]:
         """For each character of ``text``, the index of its raw character.
         Made when first asked (only lines that give a figure need it), unless
-        the line was read with it (Markdown)."""
+        the line was read with it (Markdown). Empty when ``text`` is not what
+        normalizing ``raw_text`` gives (a Line built by hand), so that no
+        source is made up."""
         if self.known_map is None:
-            self.known_map = normalize_with_map(self.raw_text)[1]
+            text, index_map = normalize_with_map(self.raw_text)
+            self.known_map = index_map if text == self.text else []
         return self.known_map
 
 
@@ -184,6 +187,8 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
             for block in blocks:
                 for ln in block.get("lines", []):
                     spans = ln["spans"]
+                    if not spans:
+                        continue
                     if len(spans) == 1:
                         raw, size = spans[0]["text"], spans[0]["size"]
                     else:   # the size of the span with the most text

@@ -82,11 +82,11 @@ def _timed_out(rule_id: str, text: str) -> PipelineError:
 # SIGALRM interval timer guards every call instead: the wrappers below note the
 # rule they are running, and a call still running at two ticks in a row is
 # stopped (the regex module checks for signals while it backtracks).
-_armed = False          # a watchdog is running: calls go without timeout=
-_rule: str | None = None  # the rule whose call runs now (None between calls)
+_guarded: int | None = None   # the thread a watchdog guards (its calls go without timeout=)
+_rule: str | None = None      # the rule whose call runs now in that thread (None between calls)
 _text = ""
-_calls = 0              # calls started so far
-_seen = -1              # _calls at the previous tick
+_calls = 0                    # calls started so far
+_seen = -1                    # _calls at the previous tick
 
 
 def _on_tick(signum, frame) -> None:
@@ -100,38 +100,40 @@ def _on_tick(signum, frame) -> None:
 def watchdog():
     """Guard the regex calls of a block with one interval timer instead of a
     timeout per call. Only in the main thread and when nobody else uses
-    SIGALRM; otherwise (and when nested) the per-call timeout stays.
+    SIGALRM; otherwise (and when nested) the per-call timeout stays, as it
+    does for calls from other threads meanwhile.
 
     >>> with watchdog():
     ...     search(regex.compile("年度"), "令和8年度", "fy.example") is not None
     True
     """
-    global _armed, _rule, _seen
-    if (_armed or threading.current_thread() is not threading.main_thread()
+    global _guarded, _rule, _seen
+    if (_guarded is not None or threading.current_thread() is not threading.main_thread()
             or not hasattr(signal, "setitimer") or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0)
             or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None)):
         yield
         return
     previous = signal.signal(signal.SIGALRM, _on_tick)
-    _rule, _seen, _armed = None, -1, True
-    signal.setitimer(signal.ITIMER_REAL, TIMEOUT, TIMEOUT)
     try:
+        _rule, _seen, _guarded = None, -1, threading.get_ident()
+        signal.setitimer(signal.ITIMER_REAL, TIMEOUT, TIMEOUT)
         yield
     finally:
+        _guarded, _rule = None, None   # first: from here on no call counts on the timer
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        _armed, _rule = False, None
 
 
 def search(compiled: regex.Pattern, text: str, rule_id: str, pos: int = 0):
     """compiled.search under a time limit (per call, or the watchdog's);
     a pattern that runs too long stops the run with a message naming the rule."""
     global _rule, _text, _calls
-    if _armed:
+    if _guarded == threading.get_ident():
         _rule, _text, _calls = rule_id, text, _calls + 1
-        m = compiled.search(text, pos)
-        _rule = None
-        return m
+        try:
+            return compiled.search(text, pos)
+        finally:
+            _rule = None
     try:
         return compiled.search(text, pos, timeout=TIMEOUT)
     except TimeoutError as e:
@@ -141,11 +143,12 @@ def search(compiled: regex.Pattern, text: str, rule_id: str, pos: int = 0):
 def finditer(compiled: regex.Pattern, text: str, rule_id: str):
     """All matches (a list), under the same time limit as search()."""
     global _rule, _text, _calls
-    if _armed:
+    if _guarded == threading.get_ident():
         _rule, _text, _calls = rule_id, text, _calls + 1
-        found = list(compiled.finditer(text))
-        _rule = None
-        return found
+        try:
+            return list(compiled.finditer(text))
+        finally:
+            _rule = None
     try:
         return list(compiled.finditer(text, timeout=TIMEOUT))
     except TimeoutError as e:

@@ -170,8 +170,10 @@ def run_extract(args) -> int:
             done(job, _extract_job(job))
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        # largest inputs first: the workers then finish close together (no long job left for one at the end)
+        by_size = sorted(jobs, key=lambda job: -job["path"].stat().st_size if job["path"].is_file() else 0)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_extract_job, job): job for job in jobs}
+            futures = {pool.submit(_extract_job, job): job for job in by_size}
             for fut in as_completed(futures):
                 done(futures[fut], fut.result())
     bar.close()

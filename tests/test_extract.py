@@ -118,6 +118,17 @@ def test_page11_label_and_value_are_separate_font_spans_in_the_pdf():
     assert label[0]["font"] != value[0]["font"]
 
 
+def test_a_line_built_by_hand_gets_a_map_only_when_its_text_is_its_normalized_raw_text():
+    """The index map is made from raw_text when asked: for a Line whose text
+    is not normalize(raw_text) no map is made up (empty: sources stay empty)."""
+    from pipeline.extract import Line
+    raw = "ABCプログラム 37億円 (36億円)"
+    assert Line(None, 1, "ABCプログラム37億円(36億円)", raw).index_map[:3] == [0, 1, 2]
+    by_hand = Line(None, 1, raw, raw)   # text not normalized: the space before 37 is still there
+    assert by_hand.index_map == []
+    assert source_of(by_hand.raw_text, by_hand.index_map, 0, 3) == ""
+
+
 @backends
 def test_raw_text_is_kept_beside_text(backend):
     line = the_line(page(backend, 5), "(前年度予算額")

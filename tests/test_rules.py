@@ -246,15 +246,16 @@ def test_a_runaway_pattern_is_stopped_and_named(guard, monkeypatch):
     guarded = rules_module.watchdog() if guard == "watchdog" else contextlib.nullcontext()
     started = time.perf_counter()
     with pytest.raises(PipelineError) as e, guarded:
-        assert rules_module._armed == (guard == "watchdog")
+        assert (rules_module._guarded is not None) == (guard == "watchdog")
         rules_module.search(SLOW, "1" * 5000, "test.slow")
     assert time.perf_counter() - started < 3
     assert str(e.value).startswith("rule test.slow: pattern timed out after 0.2s")
-    assert not rules_module._armed and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert rules_module._guarded is None and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
-    """Python work between regex calls, however long, is not a runaway pattern."""
+    """Python work between regex calls, however long, is not a runaway
+    pattern — also after a call that failed and whose error was caught."""
     import time
     import pipeline.rules as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.1)
@@ -262,6 +263,11 @@ def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
         assert rules_module.search(SLOW, "12X", "test.slow")
         time.sleep(0.35)   # three ticks with no call running
         assert rules_module.finditer(SLOW, "12X 3Y", "test.slow")
+        with pytest.raises(TypeError):
+            rules_module.search(SLOW, "12X", "test.bad_call", pos="x")
+        end = time.perf_counter() + 0.35
+        while time.perf_counter() < end:   # busy Python work across three ticks
+            pass
 
 
 def test_the_watchdog_stands_aside_off_the_main_thread():
@@ -272,11 +278,36 @@ def test_the_watchdog_stands_aside_off_the_main_thread():
 
     def work():
         with rules_module.watchdog():
-            seen.append(rules_module._armed)
+            seen.append(rules_module._guarded)
     t = threading.Thread(target=work)
     t.start()
     t.join()
-    assert seen == [False]
+    assert seen == [None]
+
+
+def test_another_threads_calls_keep_their_own_limit_while_the_main_thread_is_guarded(monkeypatch):
+    """The watchdog guards the main thread's calls only: a runaway pattern in
+    another thread meanwhile is stopped there by the per-call timeout, and the
+    main thread is not interrupted for it."""
+    import threading
+    import time
+    import pipeline.rules as rules_module
+    monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
+    errors = []
+
+    def work():
+        try:
+            rules_module.search(SLOW, "1" * 5000, "test.other_thread")
+        except PipelineError as e:
+            errors.append(str(e))
+    with rules_module.watchdog():
+        t = threading.Thread(target=work)
+        t.start()
+        t.join(timeout=5)
+        alive = t.is_alive()
+        time.sleep(0.5)   # ticks with the other thread's call long over
+    assert not alive
+    assert len(errors) == 1 and errors[0].startswith("rule test.other_thread: pattern timed out")
 
 
 def test_a_runaway_pattern_inside_a_walk_names_its_rule(monkeypatch):
