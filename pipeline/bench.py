@@ -34,14 +34,11 @@ def one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def timed(fn, repeat: int = 3) -> float:
-    """Best wall time of ``repeat`` runs (the least disturbed by other work)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+def timed(fn) -> float:
+    """Wall time of one run of fn (callers repeat and keep the best)."""
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
 def settled(rounds: list[tuple[float, ...]]) -> bool:
@@ -128,8 +125,8 @@ def main() -> int:
         # within 2% (at most MAX_ROUNDS).
         rounds = []
         while len(rounds) < MAX_ROUNDS:
-            rounds.append((timed(lambda: bare_pymupdf(path), 1), timed(lambda: extract_pages(path), 1),
-                           timed(lambda: extract_release(path, out), 1)))
+            rounds.append((timed(lambda: bare_pymupdf(path)), timed(lambda: extract_pages(path)),
+                           timed(lambda: extract_release(path, out))))
             if len(rounds) >= MIN_ROUNDS and settled(rounds):
                 break
         bare, extract, whole = (min(r[k] for r in rounds) for k in range(3))
@@ -140,7 +137,7 @@ def main() -> int:
         with pymupdf.open(path) as doc:
             doc.select(range(k))
             doc.save(slice_pdf)
-        plumber = timed(lambda: extract_pages(slice_pdf, backend="pdfplumber"), repeat=1)
+        plumber = timed(lambda: extract_pages(slice_pdf, backend="pdfplumber"))
     rows = [
         ("bare PyMuPDF get_text('dict', sort=True), no images", pages / bare),
         ("default backend (PyMuPDF) extraction", pages / extract),

@@ -246,22 +246,25 @@ def _sentence(text: str) -> bool:
     return "。" in text or "、" in text
 
 
+def _remembered(info: Info, key: str, answer, rules: dict):
+    """answer(info, rules), computed once per line and kept in its memo."""
+    if info.memo is None:
+        info.memo = {}
+    if key not in info.memo:
+        info.memo[key] = answer(info, rules)
+    return info.memo[key]
+
+
 def is_name_like(info: Info, rules: dict) -> bool:
     """A short line with no figure, no label and no sentence punctuation."""
     if info.amounts or info.excluded or info.labels:
         return False
-    if info.memo is None:
-        info.memo = {}
-    if "name_like" not in info.memo:
-        info.memo["name_like"] = _is_name_like(info, rules)
-    return info.memo["name_like"]
+    return _remembered(info, "name_like", _is_name_like, rules)
 
 
 def _is_name_like(info: Info, rules: dict) -> bool:
     text = info.text
-    if info.amounts or info.excluded or info.labels or not text:
-        return False
-    if _sentence(text) or len(text) > rules["settings"]["max_name_length"]:
+    if not text or _sentence(text) or len(text) > rules["settings"]["max_name_length"]:
         return False
     if hit(rules, "struct.not_title", text):
         return False
@@ -272,16 +275,10 @@ def header_name(info: Info, rules: dict) -> str | None:
     """NAME of a line 'NAME <figures>' or 'NAME【label amount】', else None."""
     if not info.amounts:
         return None
-    if info.memo is None:
-        info.memo = {}
-    if "header" not in info.memo:
-        info.memo["header"] = _header_name(info, rules)
-    return info.memo["header"]
+    return _remembered(info, "header", _header_name, rules)
 
 
 def _header_name(info: Info, rules: dict) -> str | None:
-    if not info.amounts:
-        return None
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
     head = info.text[:first]
     approx = hit_before(rules, "flag.approx", head)     # 約 belongs to the figure, not the name
