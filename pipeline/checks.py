@@ -13,8 +13,11 @@ def stage_of(rule: dict, m) -> str:
 
 
 def year_of(m) -> int | None:
+    """The fiscal year a match writes (令和8年度, 2023年度); None for none or an era-less one."""
     g = m.groupdict()
-    return fiscal_year_of(g["era"], g["year"]) if g.get("era") and g.get("year") else None
+    if g.get("era") and g.get("year"):
+        return fiscal_year_of(g["era"], g["year"])
+    return int(g["western"]) if g.get("western") else None
 
 
 def in_context(rule: dict, text: str, start: int, end: int) -> bool:

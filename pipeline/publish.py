@@ -16,35 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import PipelineError
-from pipeline.facts import AMOUNT_COLUMNS, PROGRAM_COLUMNS
+from pipeline import schema
+from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
 from pipeline.outputs import write_json
 from pipeline.tables import OBSERVATION_COLUMNS, frame, read_csv
 
-ENUMS = {"budget": ["initial", "supplementary"], "stage": ["request", "draft", "enacted"],
-         "level": ["total", "program", "component"]}
-DESCRIPTIONS = {
-    "release": "release id: the input file's stem",
-    "program": "program, component or total name as printed (normalized text)",
-    "parent": "the program a component belongs to (総額 for a sub-total)",
-    "budget": "initial (当初) or supplementary (補正)",
-    "stage": "request (要求・要望額), draft (予算額（案）) or enacted (予算額)",
-    "fiscal_year": "western fiscal year (令和N = 2018+N)",
-    "amount_yen": "amount in yen",
-    "new": "the figure carries （新規）",
-    "portion": "「…の内数」: the program is a part of this budget, not the budget itself",
-    "approx": "約 / 程度",
-    "page": "1-based PDF page of the first mention; empty for unpaged text",
-    "source": "the exact raw text matched",
-    "rule": "<stage rule>@<how the label was paired>",
-    "level": "total, program or component",
-    "category": "the overview heading the program is listed under",
-    "period_start": "first fiscal year of the implementation period (事業実施期間)",
-    "period_end": "last fiscal year of the implementation period; empty where open",
-    "office": "responsible office (担当)",
-    "predecessor": "program this one continues (※令和N年度は…で実施)",
-}
-TYPES = {"fiscal_year": "integer", "amount_yen": "integer", "page": "integer", "period_start": "integer",
-         "period_end": "integer", "new": "boolean", "portion": "boolean", "approx": "boolean"}
+_COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
+ENUMS = {name: list(c.enum) for name, c in _COLUMNS.items() if c.enum}
+DESCRIPTIONS = {name: c.description for name, c in _COLUMNS.items()}
+TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
 
 
 def release_folders(out: Path) -> list[Path]:
@@ -174,12 +154,12 @@ def _schema(columns: list[str], key: list[str]) -> dict:
         cons = {}
         if c in ENUMS:
             cons["enum"] = ENUMS[c]
-        if c in key or c in ("budget", "stage", "amount_yen", "fiscal_year", "level"):
+        if c in key or c in ("budget", "amount_yen", "level") or (c in ("stage", "fiscal_year") and key):
             cons["required"] = True
         if cons:
             f["constraints"] = cons
         fields.append(f)
-    return {"fields": fields, "primaryKey": key, "missingValues": [""]}
+    return {"fields": fields, **({"primaryKey": key} if key else {}), "missingValues": [""]}
 
 
 def write_datapackage(out: Path) -> Path:
@@ -189,14 +169,20 @@ def write_datapackage(out: Path) -> Path:
         rel = f.name
         dialect = {"delimiter": ",", "header": True}
         prog_name = f"{rel}-programs".lower()
+        # figures whose owner, stage or year could not be determined (check=conflict) have no key
+        undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read_csv(f / "amounts.csv"))
+        schema = _schema(AMOUNT_COLUMNS, [] if undetermined else ["release", "program", "budget", "stage", "fiscal_year"])
+        if not undetermined:
+            schema["foreignKeys"] = [{"fields": ["release", "program"],
+                                      "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
         resources.append({
             "name": f"{rel}-amounts".lower(), "path": f"{rel}/amounts.csv", "format": "csv",
             "profile": "tabular-data-resource",
             "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
             "title": f"Budget facts of {rel}",
-            "schema": {**_schema(AMOUNT_COLUMNS, ["release", "program", "budget", "stage", "fiscal_year"]),
-                       "foreignKeys": [{"fields": ["release", "program"],
-                                        "reference": {"resource": prog_name, "fields": ["release", "program"]}}]},
+            **({"description": f"{undetermined} figure(s) without a determined owner, stage or year "
+                               "(check=conflict): no primary key"} if undetermined else {}),
+            "schema": schema,
         })
         resources.append({
             "name": prog_name, "path": f"{rel}/programs.csv", "format": "csv",

@@ -7,6 +7,12 @@ examples, for stage labels the ``budget``/``stage`` it stands for, and
 optionally ``requires``: literals one of which any match must contain (for
 a rule of ``before``/``after`` context patterns: which the line must contain).
 ``{name}`` in a pattern is replaced by the piece of that name in defs.yaml.
+
+Every rule declares its ``kind`` (amount, year, stage, flag, not_budget,
+structure); amount, year and structure rules also their ``role`` (what the
+facts stage uses them for), flag rules the ``flag`` column they set. The
+base files in rules/ are shared; a *pack* (rules/packs/NAME/: pack.yaml with
+its settings, and rule files) adds or replaces rules for one kind of release.
 """
 from __future__ import annotations
 
@@ -24,8 +30,22 @@ from pipeline.errors import PipelineError
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
-FIELDS = {"id", "description", "pattern", "before", "after", "match", "no_match",
+DEFAULT_PACK = "mext-slides"
+FIELDS = {"id", "kind", "role", "flag", "description", "pattern", "before", "after", "match", "no_match",
           "budget", "stage", "stage_if_draft", "relative", "requires"}
+KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
+# The roles the facts stage asks for, by kind (stage, flag and not_budget rules
+# are all used as they are). A rule declaring another role would be loaded and
+# never used: the loader refuses it.
+ROLES = {
+    "amount": {"amount", "placeholder", "table_number"},
+    "year": {"year", "range"},
+    "structure": {"bullet", "enumerator", "part_of", "office", "period", "predecessor", "subtitle",
+                  "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",
+                  "bracket_note",
+                  "release_title", "arrow"},
+}
+REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 TIMEOUT = 1.0  # seconds per regex call; a pattern that backtracks forever fails loudly
 
 
@@ -164,32 +184,123 @@ def _compile(rule: dict, key: str, defs: dict, where: str):
         raise PipelineError(f"{where}: rule {rule['id']}: {key} does not compile ({e})", 6) from e
 
 
+def _check_kind(rule: dict, where: str) -> None:
+    """A rule's declared role must be one the pipeline uses, and a stage or
+    flag rule's values must be the record schema's (so a typo cannot load)."""
+    from pipeline import schema
+    rid, kind = rule["id"], rule.get("kind")
+    if kind not in KINDS:
+        raise PipelineError(f"{where}: rule {rid}: kind must be one of {', '.join(KINDS)} (got {kind!r})", 6)
+    role = rule.get("role")
+    if kind in ROLES:
+        if role not in ROLES[kind]:
+            raise PipelineError(f"{where}: rule {rid}: nothing uses role {role!r} of kind {kind} "
+                                f"(roles the pipeline uses: {', '.join(sorted(ROLES[kind]))})", 6)
+    elif role is not None and not (kind == "stage" and role == "bracket"):
+        raise PipelineError(f"{where}: rule {rid}: rules of kind {kind} take no role", 6)
+    if kind == "stage":
+        for key, allowed in (("budget", schema.BUDGETS), ("stage", schema.STAGES),
+                             ("stage_if_draft", schema.STAGES), ("relative", schema.RELATIVE)):
+            if (key in rule or key in ("budget", "stage")) and rule.get(key) not in allowed:
+                raise PipelineError(f"{where}: rule {rid}: {key} must be one of {', '.join(allowed)} "
+                                    f"(got {rule.get(key)!r})", 6)
+    if kind == "flag" and rule.get("flag") not in schema.FLAGS:
+        raise PipelineError(f"{where}: rule {rid}: flag must name a flag column of the records "
+                            f"({', '.join(schema.FLAGS)}; got {rule.get('flag')!r})", 6)
+
+
+class RulePack(dict):
+    """Rules by id, plus the pack's ``settings`` and look-ups by kind and role.
+    Which rules exist decides what the pipeline does: every stage, flag and
+    not-budget rule is used, in file order; other rules are found by role."""
+
+    settings: dict
+    name: str
+
+    def kind(self, kind: str) -> list[dict]:
+        return self._kinds.get(kind, [])
+
+    def role(self, kind: str, role: str) -> list[dict]:
+        return self._roles.get((kind, role), [])
+
+    def copy(self) -> "RulePack":
+        """A copy whose rules can be replaced (tests plant rules in one)."""
+        other = RulePack(self)
+        other.settings, other.name = dict(self.settings), self.name
+        return other.index()
+
+    def index(self) -> "RulePack":
+        self._kinds: dict[str, list[dict]] = {}
+        self._roles: dict[tuple, list[dict]] = {}
+        for rule in self.values():
+            self._kinds.setdefault(rule["kind"], []).append(rule)
+            if rule.get("role"):
+                self._roles.setdefault((rule["kind"], rule["role"]), []).append(rule)
+        return self
+
+
+def pack_dir(pack: str | Path | None, rules_dir: Path) -> Path | None:
+    """The folder of a rule pack: a path, or a name under rules/packs/."""
+    if pack is None:
+        pack = DEFAULT_PACK
+    path = Path(pack)
+    if path.is_dir() and (path / "pack.yaml").exists():
+        return path
+    named = rules_dir / "packs" / str(pack)
+    if (named / "pack.yaml").exists():
+        return named
+    if pack == DEFAULT_PACK:
+        return None   # a rule tree without packs: the base alone
+    raise PipelineError(f"{pack}: no such rule pack (a folder with pack.yaml, or a name in {rules_dir / 'packs'})", 6)
+
+
+def _rule_sources(base: Path, pack: Path | None) -> list[tuple[Path, dict]]:
+    sources = [(base / name, load_yaml(name, base)) for name in RULE_FILES]
+    if pack is not None:
+        sources.append((pack / "pack.yaml", load_yaml("pack.yaml", pack)))
+        sources += [(path, load_yaml(path.name, pack)) for path in sorted(pack.glob("*.yaml"))
+                    if path.name != "pack.yaml"]
+    return sources
+
+
 @functools.cache
-def load_rules(rules_dir: str | None = None) -> dict[str, dict]:
-    """All rules by id, compiled and self-checked. Also holds 'settings' of structure.yaml."""
+def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePack:
+    """All rules by id, compiled and self-checked: the base files of
+    ``rules_dir`` (rules/) and then the pack's (rules/packs/mext-slides by
+    default). A pack's rule with a base rule's id replaces it; its settings
+    override the base's."""
     base = Path(rules_dir or RULES_DIR)
+    pdir = pack_dir(pack, base)
     defs = {k: str(v) for k, v in (load_yaml("defs.yaml", base).get("defs") or {}).items()}
-    rules: dict[str, dict] = {}
+    rules = RulePack()
     settings: dict = {}
-    for name in RULE_FILES:
-        data = load_yaml(name, base)
-        where = str(base / name)
-        settings.update({k: v for k, v in data.items() if k != "rules"})
+    for path, data in _rule_sources(base, pdir):
+        where = str(path)
+        settings.update(data.get("settings") or {})
+        settings.update({k: v for k, v in data.items() if k not in ("rules", "settings", "description")})
         for rule in data.get("rules") or []:
             if not isinstance(rule, dict) or "id" not in rule:
                 raise PipelineError(f"{where}: every rule needs an id", 6)
             unknown = set(rule) - FIELDS
             if unknown:
                 raise PipelineError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", 6)
-            if rule["id"] in rules:
+            if rule["id"] in rules and Path(rules[rule["id"]]["path"]).parent == path.parent:
                 raise PipelineError(f"{where}: rule {rule['id']}: id used twice", 6)
             if not rule.get("description"):
                 raise PipelineError(f"{where}: rule {rule['id']}: needs a description", 6)
+            _check_kind(rule, where)
             compiled = {k: _compile(rule, k, defs, where) for k in ("pattern", "before", "after")}
             if not any(compiled.values()):
                 raise PipelineError(f"{where}: rule {rule['id']}: needs a pattern, before or after", 6)
-            rules[rule["id"]] = {**rule, **{f"re_{k}": v for k, v in compiled.items()}, "file": name}
-    rules["settings"] = settings
+            rules.pop(rule["id"], None)   # a pack's rule replaces the base's (and goes last)
+            rules[rule["id"]] = {**rule, **{f"re_{k}": v for k, v in compiled.items()},
+                                 "file": path.name, "path": where}
+    rules.settings = settings
+    rules.name = pdir.name if pdir else ""
+    rules.index()
+    missing = [f"{kind}/{role}" for kind, role in REQUIRED_ROLES if not rules.role(kind, role)]
+    if missing:
+        raise PipelineError(f"{base}: no rule for role(s) {', '.join(missing)}", 6)
     from pipeline.checks import check_rule_examples
     with watchdog():
         failures = check_rule_examples(rules)

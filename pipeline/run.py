@@ -79,14 +79,54 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
             pages_text(pages, f"# {release} — {path.name} — sha256 {digest} — backend {meta['backend']}"),
             encoding="utf-8")
         if not pages_only:
-            from pipeline.facts import write_facts
             meta.update(write_facts(pages, release, path, tmp, digest))
+            meta["warnings"] += meta.pop("facts_warnings")
         meta["seconds"] = round(time.perf_counter() - started, 3)
         write_json(tmp / "meta.json", meta)
         if not pages_only:
             from pipeline.validate import validate_folder
             meta["validation"] = validate_folder(tmp)["status"]
     return meta
+
+
+def write_facts(pages: list[Page], release: str, path: Path, folder: Path, digest: str) -> dict:
+    """Write amounts, programs and observations (CSV/JSON/Parquet) into folder
+    — each fact with its check, against the input's golden when it has one —
+    and return what meta.json should know about them."""
+    from pipeline.facts import extract_facts
+    from pipeline.rules import load_rules
+    from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
+    from pipeline.tables import write_table
+    from pipeline.validate import golden_dir_for, mark_golden, source_entry
+    entry, _ = source_entry(path)
+    try:
+        rules = load_rules(pack=(entry or {}).get("rules"))
+        facts = extract_facts(pages, release, rules)
+    except PipelineError as e:
+        raise PipelineError(f"{path}: {e}", e.exit_code) from e
+    if not facts.amounts and not _any_amount(pages, rules):
+        raise PipelineError(f"{path}: no budget figure found (no amount such as 12億円 and no label "
+                            "such as 令和N年度予算額/要求・要望額)", 7)
+    golden = golden_dir_for(path)
+    if golden:
+        mark_golden(facts.amounts, golden, paged=bool(pages) and pages[0].number is not None)
+    meta = {"release": release, "input": str(path), "input_sha256": digest}
+    write_table(folder, "amounts", facts.amounts, AMOUNT_COLUMNS, meta)
+    write_table(folder, "programs", facts.programs, PROGRAM_COLUMNS, meta)
+    write_table(folder, "observations", facts.observations, OBSERVATION_COLUMNS, meta)
+    ctx = facts.context
+    return {"release_group": (entry or {}).get("release", release), "kind": (entry or {}).get("kind", ""),
+            "rules": rules.name, "amounts": len(facts.amounts), "programs": len(facts.programs),
+            "observations": len(facts.observations), "conflicts": len(facts.conflicts),
+            "release_year": ctx.year, "release_stage": ctx.stage, "supplementary_year": ctx.supplementary_year,
+            "golden": str(golden) if golden else None, "facts_warnings": facts.warnings}
+
+
+def _any_amount(pages: list[Page], rules) -> bool:
+    """Does any line hold an amount (a budget or not) or a stage label?"""
+    from pipeline.facts.lines import analyze
+    return any(info.amounts or info.excluded or info.labels
+               for page in pages for info in (analyze(line, rules) for line in page.lines))
 
 
 def _extract_job(job: dict) -> tuple:

@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.facts import AMOUNT_COLUMNS
-
-OBSERVATION_COLUMNS = AMOUNT_COLUMNS[:-2] + ["line", "source", "rule"]
-INT_COLUMNS = {"fiscal_year", "amount_yen", "page", "line", "period_start", "period_end"}
-BOOL_COLUMNS = {"new", "portion", "approx"}
+from pipeline.schema import AMOUNT_COLUMNS, BOOL_COLUMNS, INT_COLUMNS, OBSERVATION_COLUMNS  # noqa: F401
 
 
 def csv_value(value) -> str:

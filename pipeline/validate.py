@@ -9,12 +9,13 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.outputs import write_json
+from pipeline.schema import CHECKS
 from pipeline.tables import csv_value, read_csv
 
 PROJECT = Path(__file__).resolve().parent.parent
 OKU = 100_000_000
 AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
-AMOUNT_FIELDS = ("parent", "amount_yen", "new", "portion", "approx", "page")
+AMOUNT_FIELDS = ("parent", "amount_yen", "new", "portion", "approx", "plus_unquantified", "page")
 PROGRAM_FIELDS = ("parent", "level", "category", "period_start", "period_end", "office", "predecessor")
 
 
@@ -34,16 +35,28 @@ def source_entry(input_path: Path) -> tuple[dict | None, Path | None]:
 
 
 def golden_dir_for(input_path: Path) -> Path | None:
-    """The golden folder of an input, from the sources.json beside it:
-    ``golden`` of its entry, else tests/golden/<release>."""
+    """The hand-verified golden of an input, from the sources.json beside it:
+    ``golden`` of its entry (a folder with amounts.csv and programs.csv),
+    ``expected`` (an amounts file alone), else tests/golden/<release>."""
     entry, manifest = source_entry(input_path)
     if not entry:
         return None
+    if entry.get("expected"):
+        path = (manifest.parent / entry["expected"]).resolve()
+        return path if path.is_file() else None
     if entry.get("golden"):
         path = (manifest.parent / entry["golden"]).resolve()
     else:
         path = PROJECT / "tests" / "golden" / entry.get("release", Path(input_path).stem)
     return path if path.is_dir() else None
+
+
+def golden_files(golden: Path) -> tuple[Path, Path | None]:
+    """(amounts file, programs file or None) of a golden folder or file."""
+    golden = Path(golden)
+    if golden.is_file():
+        return golden, None
+    return golden / "amounts.csv", golden / "programs.csv"
 
 
 def _norm(value) -> str:
@@ -66,15 +79,38 @@ def compare(got: list[dict], want: list[dict], key: tuple, fields: tuple) -> dic
             "compared": len(w.keys() & g.keys())}
 
 
+def _fields(rows: list[dict], fields: tuple, paged: bool) -> tuple:
+    """The fields a golden holds (an older golden has no plus_unquantified column)."""
+    have = set(rows[0]) if rows else set(fields)
+    return tuple(f for f in fields if f in have and (paged or f != "page"))
+
+
 def compare_golden(amounts: list[dict], programs: list[dict], golden: Path, paged: bool) -> dict:
-    fields = AMOUNT_FIELDS if paged else tuple(f for f in AMOUNT_FIELDS if f != "page")
-    want_amounts = read_csv(golden / "amounts.csv")
-    want_programs = read_csv(golden / "programs.csv")
+    amounts_file, programs_file = golden_files(golden)
+    want_amounts = read_csv(amounts_file)
     out = {"golden": str(golden),
-           "amounts": compare(amounts, want_amounts, AMOUNT_KEY, fields),
-           "programs": compare(programs, want_programs, ("program",), PROGRAM_FIELDS)}
-    out["ok"] = all(not out[t][k] for t in ("amounts", "programs") for k in ("missing", "extra", "mismatches"))
+           "amounts": compare(amounts, want_amounts, AMOUNT_KEY, _fields(want_amounts, AMOUNT_FIELDS, paged))}
+    tables = ["amounts"]
+    if programs_file is not None:
+        out["programs"] = compare(programs, read_csv(programs_file), ("program",), PROGRAM_FIELDS)
+        tables.append("programs")
+    out["ok"] = all(not out[t][k] for t in tables for k in ("missing", "extra", "mismatches"))
     return out
+
+
+def mark_golden(amounts: list[dict], golden: Path, paged: bool) -> None:
+    """Set ``check`` against a hand-verified golden: ``golden`` for a fact it
+    holds with every field equal; ``conflict`` for one it holds otherwise or
+    does not hold at all (an unlabelled figure is never ``golden``)."""
+    want_rows = read_csv(golden_files(golden)[0])
+    fields = _fields(want_rows, AMOUNT_FIELDS, paged)
+    want = {tuple(_norm(r[k]) for k in AMOUNT_KEY): r for r in want_rows}
+    for a in amounts:
+        w = want.get(tuple(_norm(a[k]) for k in AMOUNT_KEY))
+        if w is None or any(_norm(a.get(f, "")) != _norm(w.get(f, "")) for f in fields):
+            a["check"] = "conflict"
+        elif a["check"] != "conflict":
+            a["check"] = "golden"
 
 
 # ---------------------------------------------------------- self-consistency
@@ -129,7 +165,8 @@ def self_checks(amounts: list[dict], programs: list[dict], observations: list[di
     # 1. every mention of a fact agrees (overview vs detail slides)
     mentions = defaultdict(list)
     for o in observations:
-        mentions[tuple(str(o[k]) for k in AMOUNT_KEY)].append(o)
+        if o["program"]:   # a figure without an owner is a fact of its own
+            mentions[tuple(str(o[k]) for k in AMOUNT_KEY)].append(o)
     for key, obs in mentions.items():
         amounts_seen = {str(o["amount_yen"]) for o in obs}
         pages = [str(p) for p in sorted({int(o["page"]) for o in obs if o["page"] not in ("", None)})]
@@ -189,9 +226,10 @@ def self_checks(amounts: list[dict], programs: list[dict], observations: list[di
     if year:
         expected = {("initial", "draft"): {year}, ("initial", "request"): {year},
                     ("initial", "enacted"): {year, year - 1}}
-        odd = [a for a in amounts if (a["budget"], a["stage"]) in expected
+        dated = [a for a in amounts if a["fiscal_year"] not in ("", None)]
+        odd = [a for a in dated if (a["budget"], a["stage"]) in expected
                and int(a["fiscal_year"]) not in expected[(a["budget"], a["stage"])]]
-        odd += [a for a in amounts if a["budget"] == "supplementary" and supp and int(a["fiscal_year"]) != supp]
+        odd += [a for a in dated if a["budget"] == "supplementary" and supp and int(a["fiscal_year"]) != supp]
         if odd:
             checks.append({"check": "years vs release title", "status": "info",
                            "message": f"{len(odd)} figure(s) outside the release's years (initial {year}"
@@ -210,6 +248,33 @@ def self_checks(amounts: list[dict], programs: list[dict], observations: list[di
 
 # ------------------------------------------------------------------ report
 
+def conflict_reasons(amounts: list[dict], report: dict) -> list[str]:
+    """Why each figure marked ``conflict`` is one, for the report."""
+    golden = report.get("golden") or {}
+    golden_keys = {tuple(m["key"]) for m in (golden.get("amounts") or {}).get("mismatches", [])}
+    extra = {tuple(k) for k in (golden.get("amounts") or {}).get("extra", [])}
+    out = []
+    for a in amounts:
+        if a.get("check") != "conflict":
+            continue
+        key = tuple(_norm(a[k]) for k in AMOUNT_KEY)
+        what = f"{a['program'] or '(no owner)'} {a['budget']}/{a['stage'] or '?'}/{a['fiscal_year'] or '?'} " \
+               f"{int(a['amount_yen']) / OKU:g}億円 ({a['source']!r}"
+        what += f", p{a['page']})" if a.get("page") not in ("", None) else ")"
+        if not a["program"]:
+            why = "no program could be determined for it"
+        elif a["stage"] in ("", None) or a["fiscal_year"] in ("", None):
+            why = "its stage or fiscal year could not be determined"
+        elif key in golden_keys:
+            why = "it differs from the golden"
+        elif key in extra:
+            why = "the golden does not hold it"
+        else:
+            why = "a self-consistency check failed on it (see below)"
+        out.append(f"{what}: {why}")
+    return out
+
+
 def validate_folder(folder: Path, write: bool = True) -> dict:
     """Validate an output folder (amounts.csv, programs.csv, observations.csv, meta.json)."""
     folder = Path(folder)
@@ -227,9 +292,11 @@ def validate_folder(folder: Path, write: bool = True) -> dict:
               "facts": len(amounts), "programs": len(programs)}
     golden = meta.get("golden")
     report["golden"] = (compare_golden(amounts, programs, Path(golden), meta.get("pages") is not None)
-                        if golden and Path(golden).is_dir() else None)
+                        if golden and Path(golden).exists() else None)
     report["checks"] = self_checks(amounts, programs, observations, meta)
-    errors = sum(c["status"] == "error" for c in report["checks"])
+    report["checked"] = {c: sum(a.get("check") == c for a in amounts) for c in CHECKS}
+    report["conflicts"] = conflict_reasons(amounts, report)
+    errors = sum(c["status"] == "error" for c in report["checks"]) + report["checked"]["conflict"]
     if report["golden"] and not report["golden"]["ok"]:
         errors += 1
     report["status"] = "failed" if errors else "passed"
@@ -249,7 +316,7 @@ def report_markdown(report: dict) -> str:
         out.append("No hand-verified golden for this release.")
     else:
         out.append(f"Against `{g['golden']}`: " + ("all rows and fields match." if g["ok"] else "MISMATCH."))
-        for table in ("amounts", "programs"):
+        for table in [t for t in ("amounts", "programs") if t in g]:
             t = g[table]
             out.append(f"- {table}: {t['compared']} rows compared, {len(t['missing'])} missing, "
                        f"{len(t['extra'])} extra, {len(t['mismatches'])} field mismatches")
@@ -257,6 +324,11 @@ def report_markdown(report: dict) -> str:
             out += [f"  - extra: {' / '.join(map(str, k))}" for k in t["extra"]]
             out += [f"  - {' / '.join(map(str, m['key']))}: {m['field']} expected `{m['expected']}`, got `{m['got']}`"
                     for m in t["mismatches"]]
+    checked = report.get("checked") or {}
+    out += ["", "## How far each figure is checked", "",
+            ", ".join(f"{checked.get(c, 0)} {c}" for c in CHECKS) + " (amounts.csv column `check`)."]
+    for reason in report.get("conflicts", []):
+        out.append(f"- **conflict**: {reason}")
     out += ["", "## Self-consistency", ""]
     for status in ("error", "warn", "info", "ok"):
         for c in report["checks"]:

@@ -19,7 +19,7 @@ The contract (README, "Bad input"):
 | Shift_JIS/CP932 text | `warning: PATH: decoded as Shift_JIS/CP932 (not UTF-8)` | 0 |
 | invalid UTF-8 | `error: PATH: invalid UTF-8 at byte N and not Shift_JIS/CP932 either; …` | 3 |
 | broken rule file / rule | `error: …` naming the file and line, or the rule | 6 |
-| text with no budget label (not in the brief's table) | `error: PATH: no budget year found (…)` | 7 |
+| text with no amount and no budget label (not in the brief's table) | `error: PATH: no budget figure found (…)` | 7 |
 | unwritable output folder | `error: OUT: cannot write output folder (…)` | 5 |
 | batch with bad inputs | good ones written; `N of M inputs failed:` and the list | 1 |
 
@@ -266,7 +266,7 @@ CASES = [
     Case("all-pages-images", "pdf", write_image_pages,
          _exact("no text on any page; pages 1–3 are images and need OCR"), 3),
     Case("no-budget-year", "txt", lambda p: p.write_text(NOT_A_BUDGET, encoding="utf-8"),
-         lambda p: re.escape(f"error: {p}: no budget year found") + ".*", 7),
+         lambda p: re.escape(f"error: {p}: no budget figure found") + ".*", 7),
     Case("invalid-utf8", "txt", write_bad_utf8,
          _exact(f"invalid UTF-8 at byte {bad_utf8_offset()} and not Shift_JIS/CP932 either; "
                 "convert the file to UTF-8"), 3),
@@ -437,6 +437,8 @@ def _backtracking(rules: Path) -> str:
     # literal X first and fails at once); a class instead of the literal does, for seconds.
     with open(rules / "flags.yaml", "a", encoding="utf-8") as f:
         f.write("\n  - id: test.backtrack\n"
+                "    kind: flag\n"
+                "    flag: new\n"
                 "    description: nested quantifiers, catastrophic on a long run of digits\n"
                 "    pattern: '(\\d+)+[XY]'\n"
                 "    match: ['12X']\n"
@@ -528,7 +530,6 @@ def test_run_failing_after_the_first_table_keeps_the_earlier_output(error, tmp_p
 
 
 def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outputs, monkeypatch):
-    import pipeline.facts
     import pipeline.run
     out = tmp_path / "out"
     before = earlier_output(good_outputs, "txt", out)
@@ -538,7 +539,7 @@ def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outp
         (Path(folder) / "amounts.csv").write_text("release\n", encoding="utf-8")
         raise Boom("killed half-way")
 
-    monkeypatch.setattr(pipeline.facts, "write_facts", write_facts)
+    monkeypatch.setattr(pipeline.run, "write_facts", write_facts)
     with pytest.raises(Boom):
         pipeline.run.extract_release(src, out)
     assert snapshot(out / RELEASE) == before

@@ -22,7 +22,7 @@ FIX_PDF = ROOT / "tests" / "fixtures" / "releases" / "moe-kankyo-r9-request-2026
 FIX_MD = ROOT / "tests" / "fixtures" / "releases" / "moe-kankyo-r9-request-2026-08-29-text.md"
 INPUTS = [PDF, TEXT, FIX_PDF, FIX_MD]
 OKU = 10**8
-RULE_SUFFIXES = ("inline", "bracket", "box", "order", "slide", "note")
+RULE_SUFFIXES = ("inline", "bracket", "arrow", "sentence", "box", "order", "governed", "table", "slide", "note")
 
 BIOBANK = "次世代医療実現バイオバンク利活用プログラム"
 BINDS = "生命科学・創薬研究支援基盤事業(BINDS)"

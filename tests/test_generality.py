@@ -36,7 +36,7 @@ FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
 LOGIC_FIELDS = ("pattern", "before", "after", "requires", "budget", "stage", "stage_if_draft", "relative")
 
 AMOUNT_HEADER = ("release,program,parent,budget,stage,fiscal_year,amount_yen,new,portion,approx,"
-                 "page,source,rule")
+                 "plus_unquantified,page,source,rule,check")
 PROGRAM_HEADER = "release,program,parent,level,category,period_start,period_end,office,predecessor"
 
 
@@ -129,8 +129,8 @@ def rule_logic(path: Path) -> list[str]:
     return out
 
 
-PY_FILES = sorted((ROOT / "pipeline").glob("*.py"))
-YAML_FILES = sorted((ROOT / "rules").glob("*.yaml"))
+PY_FILES = sorted((ROOT / "pipeline").rglob("*.py"))
+YAML_FILES = sorted((ROOT / "rules").rglob("*.yaml"))
 
 
 def occurrences(needles: set[str]) -> list[tuple[str, str]]:
@@ -147,7 +147,7 @@ def occurrences(needles: set[str]) -> list[tuple[str, str]]:
 # ------------------------------------------------------------ guards for the scanner itself
 
 def test_sources_are_found():
-    assert {p.name for p in PY_FILES} >= {"facts.py", "rules.py", "parse.py", "validate.py"}
+    assert {p.name for p in PY_FILES} >= {"pairing.py", "owners.py", "rules.py", "parse.py", "validate.py"}
     assert {p.name for p in YAML_FILES} >= set(RULE_FILES)
 
 

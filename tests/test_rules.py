@@ -16,7 +16,7 @@ from pipeline.checks import check_rule_examples
 from pipeline.errors import PipelineError
 from pipeline.normalize import normalize
 from pipeline.parse import fiscal_year_of, parse_amount, period_of
-from pipeline.rules import RULE_FILES, RULES_DIR, TIMEOUT, load_rules, search
+from pipeline.rules import DEFAULT_PACK, RULE_FILES, RULES_DIR, TIMEOUT, load_rules, search
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -24,11 +24,13 @@ OKU = 10**8
 
 
 def raw_rules() -> list[tuple[str, dict]]:
-    """(file, rule) of every rule as written, read with plain yaml (not the loader)."""
+    """(file, rule) of every rule as written — the base files and the default
+    pack's — read with plain yaml (not the loader)."""
     out = []
-    for name in RULE_FILES:
-        data = yaml.safe_load((RULES / name).read_text(encoding="utf-8"))
-        out += [(name, rule) for rule in data.get("rules") or []]
+    paths = [RULES / name for name in RULE_FILES] + sorted((RULES / "packs" / DEFAULT_PACK).glob("*.yaml"))
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out += [(path.name, rule) for rule in data.get("rules") or []]
     return out
 
 
@@ -221,7 +223,7 @@ def test_catastrophic_backtracking_times_out_naming_the_rule(pattern, text):
 def test_backtracking_rule_example_stops_the_loader(rules_copy):
     path = rules_copy / "flags.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"].append({"id": "flag.backtrack", "description": "catastrophic on purpose",
+    data["rules"].append({"id": "flag.backtrack", "kind": "flag", "flag": "new", "description": "catastrophic on purpose",
                           "pattern": "(a|a)+$", "match": ["aaa"], "no_match": ["a" * 40 + "!"]})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PipelineError) as e:
@@ -317,8 +319,9 @@ def test_a_runaway_pattern_inside_a_walk_names_its_rule(monkeypatch):
     from pipeline.extract import Line, Page
     from pipeline.facts import walk_release
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
-    rules = dict(load_rules())
+    rules = load_rules().copy()
     rules["amount.yen"] = {**rules["amount.yen"], "re_pattern": SLOW}
+    rules.index()
     text = "令和8年度予算額(案) " + "1" * 5000 + "円"
     with pytest.raises(PipelineError, match=r"^rule amount\.yen: pattern timed out"):
         walk_release([Page(None, [Line(None, 1, text, text)])], "test", rules)

@@ -1,0 +1,104 @@
+"""Facts: positioned lines -> budget records with provenance, driven by the
+rule pack. Pure: pages in, records out (pipeline.run writes them).
+
+The stage is a sequence of named steps, one module each:
+
+1. ``lines``    line analysis: labels, amounts, flags, not-budget amounts;
+2. ``context``  the release's own years and stages (from its title), and the
+                stage context a label gives a figure;
+3. ``layout``   slides (a PDF page, or text up to a （担当：…） footer), labels
+                split over lines joined, flags on the line after their value,
+                notes wrapped over lines, box geometry;
+4. ``pairing``  each figure's stage context, by strategies in order: inline,
+                bracket, arrow, sentence, box (PDF position), order (label and
+                value stacks), table (column headers), slide (the box / release);
+5. ``owners``   whose figure it is: the overview walk (release total, category,
+                program headers) and the detail walk (slide title, components);
+6. ``records``  observations, one amount row per fact, programs, and each
+                fact's check (witnessed / single / conflict).
+
+No program name, page or amount of any release appears here: what a label,
+an amount or a header looks like is in the rule pack (rules/), and so are
+the distances the strategies allow (its settings).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.extract import Page
+from pipeline.facts.context import ReleaseContext, release_context
+from pipeline.facts.layout import slides as make_slides
+from pipeline.facts.owners import (DetailWalk, OverviewWalk, Programs, overview_headers, resolve_untitled,
+                                   title_by_font)
+from pipeline.facts.pairing import pair_slide, settle
+from pipeline.facts.records import assign_checks, facts_of, observation, programs_of
+from pipeline.rules import RulePack, load_rules, watchdog
+from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
+
+__all__ = ["AMOUNT_COLUMNS", "PROGRAM_COLUMNS", "Facts", "extract_facts", "walk_release"]
+
+
+@dataclass
+class Facts:
+    amounts: list[dict]
+    programs: list[dict]
+    observations: list[dict]
+    conflicts: list[dict]
+    context: ReleaseContext
+    warnings: list[str]
+
+    def __iter__(self):   # amounts, programs, observations, conflicts = extract_facts(...)
+        return iter((self.amounts, self.programs, self.observations, self.conflicts))
+
+    def __getitem__(self, k: int):
+        return tuple(self)[k]
+
+
+def extract_facts(pages: list[Page], release: str, rules: RulePack | None = None) -> Facts:
+    """The records of one release."""
+    rules = rules or load_rules()
+    with watchdog():   # one timer guards the regex calls (see pipeline.rules)
+        return _extract(pages, release, rules)
+
+
+def walk_release(pages: list[Page], release: str, rules: RulePack | None = None):
+    """((amounts, programs, observations, conflicts), release context)."""
+    facts = extract_facts(pages, release, rules)
+    return tuple(facts), facts.context
+
+
+def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
+    slides = make_slides(pages, rules)
+    context = release_context([info for s in slides for info in s.lines], rules)
+    programs = Programs(release)
+    headers = [overview_headers(s, rules) if sum(bool(i.amounts) for i in s.lines) >= 3 else {} for s in slides]
+    for s, h in zip(slides, headers):
+        s.overview = len(h) >= rules.settings["overview_min_headers"]
+    figures = [pair_slide(s, context, rules) for s in slides]
+    claimed_by_slide: dict[int, list] = {}
+    # the overview first: its programs are what the detail slides are matched against
+    for s, f, h in zip(slides, figures, headers):
+        if s.overview:
+            claimed_by_slide[s.number] = OverviewWalk(s, f, programs, rules).run(h)
+    for s, f in zip(slides, figures):
+        if not s.overview:
+            program = title_by_font(s, programs, rules) or resolve_untitled(s, programs, rules)
+            claimed_by_slide[s.number] = DetailWalk(s, f, programs, rules).run(program)
+    claimed = []
+    for s, f in zip(slides, figures):
+        owners = {id(c.figure): (c.owner.program, c.owner.parent) for c in claimed_by_slide[s.number]}
+        settle(f, lambda fig: owners.get(id(fig), ("", "")), context, rules)
+        claimed += claimed_by_slide[s.number]
+    observations = [observation(release, c, programs) for c in claimed]
+    amounts, conflicts = facts_of(observations)
+    program_rows = programs_of(programs, amounts)
+    assign_checks(amounts, program_rows, conflicts)
+    warnings = []
+    if context.year is None and context.supplementary_year is None and amounts:
+        warnings.append("no budget year found (no label such as 令和N年度予算額/要求・要望額): "
+                        "figures are written with their year empty and check=conflict")
+    unowned = sum(not a["program"] for a in amounts)
+    if unowned:
+        warnings.append(f"{unowned} figure(s) could not be attributed to a program: written with the "
+                        "program empty and check=conflict")
+    return Facts(amounts, program_rows, observations, conflicts, context, warnings)

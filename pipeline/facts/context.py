@@ -1,0 +1,135 @@
+"""Step 2, the release's own years and stages, and the stage context of a
+figure: which budget, stage and fiscal year a label stands for.
+
+A release names its years in its title (令和7年度補正・令和8年度当初予算案; 令和8年度
+科学技術関係概算要求), its boxes often only the stage (要求・要望額). So the release
+context is read first — from the first lines that name a stage with a year
+— and a label without a year takes the release's."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.facts.lines import Label, LineInfo, hit, year_of
+from pipeline.rules import RulePack, finditer
+
+ERA_START = {"令和": 2019, "平成": 1989}
+
+
+@dataclass(frozen=True, slots=True)
+class StageContext:
+    """What a figure is: budget, stage and fiscal year, and the rule that said so.
+    ``stage``/``fiscal_year`` are None where nothing on the page decides them."""
+    budget: str
+    stage: str | None
+    fiscal_year: int | None
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseContext:
+    """What the whole release says about itself."""
+    year: int | None                  # the initial budget year (令和8年度当初 -> 2026)
+    stage: str | None                 # the initial budget's stage in this release
+    stage_rule: str
+    supplementary_year: int | None
+    supplementary_stage: str | None
+    supplementary_rule: str
+    era: str | None                   # for years written without an era (7年度)
+
+    def default(self) -> StageContext:
+        """The context of a figure nothing else qualifies: the release's own
+        initial budget, or, in a supplementary release, its supplementary one."""
+        if self.year is None and self.supplementary_year is not None:
+            return StageContext("supplementary", self.supplementary_stage, self.supplementary_year,
+                                self.supplementary_rule)
+        return StageContext("initial", self.stage, self.year, self.stage_rule)
+
+
+def era_of(year: int | None) -> str | None:
+    """The era a western fiscal year falls in, for years written without one.
+
+    >>> era_of(2026), era_of(2004), era_of(None)
+    ('令和', '平成', None)
+    """
+    if year is None:
+        return None
+    return "令和" if year >= ERA_START["令和"] else "平成"
+
+
+def line_year(info: LineInfo, before: int, rules: RulePack, era: str | None) -> int | None:
+    """The last fiscal year written on the line before position ``before``
+    with no amount in between: 「令和8年度科学技術関係概算要求」 names the year of
+    its 概算要求."""
+    last = None
+    for rule in rules.role("year", "year"):
+        for m in finditer(rule["re_pattern"], info.text[:before], rule["id"]):
+            if not any(m.end() <= a.start < before for a in info.amounts):
+                last = year_of(m, era) or last
+    return last
+
+
+def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> int | None:
+    """The year a label names, on itself or just before it on its line."""
+    own = lab.year(era)
+    if own is not None or lab.opens_bracket:
+        return own
+    return line_year(info, lab.start, rules, era)
+
+
+def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
+    """The release's years: the first initial-budget label that names a year
+    (on itself or on its line), and the first supplementary one; failing
+    that, the first stage named and the first year written. Never an error:
+    a release that names no year gives figures whose year stays empty."""
+    year = stage = rule = supp = supp_stage = supp_rule = None
+    first_stage = first_year = None
+    era = None
+    for info in infos:
+        for lab in info.labels:
+            if lab.opens_bracket:
+                continue
+            y = label_year(lab, info, rules, None)
+            if lab.budget == "supplementary":
+                if y is not None and supp is None:
+                    supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
+                    era = era or era_of(y)
+                continue
+            if y is not None and year is None:
+                year, stage, rule = y, lab.stage, lab.rule["id"]
+            elif first_stage is None:
+                first_stage = (lab.stage, lab.rule["id"])
+        if year is not None and supp is not None:
+            break
+        if first_year is None and hit(rules, "year", "year", info.text):
+            first_year = year_of(hit(rules, "year", "year", info.text), None)
+    if year is None and supp is None and first_year is not None:
+        year = first_year
+        stage, rule = first_stage or (None, "")
+    era = era_of(year) or era
+    return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era)
+
+
+def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules: RulePack,
+                     ref_year: int | None = None) -> StageContext:
+    """The stage context a label gives a figure. A label without a year takes
+    the release's (前年度: the year before ``ref_year``, the figure it is
+    compared with)."""
+    year = label_year(lab, info, rules, release.era)
+    if year is None:
+        if lab.opens_bracket:
+            ref = ref_year if ref_year is not None else release.year
+            year = ref - 1 if ref is not None else None
+        elif lab.budget == "supplementary":
+            year = release.supplementary_year
+            if year is None and release.year is not None:
+                year = release.year - 1
+        else:
+            year = release.year
+    return StageContext(lab.budget, lab.stage, year, lab.rule["id"])
+
+
+def prior_of(ctx: StageContext, rule: dict) -> StageContext:
+    """The context of a figure bracketed after ``ctx``'s: the year before's
+    enacted initial budget."""
+    year = ctx.fiscal_year - 1 if ctx.fiscal_year is not None else None
+    return StageContext(rule["budget"], rule["stage"], year, rule["id"])

@@ -1,0 +1,195 @@
+"""Step 3, layout: a release's lines as slides, with what the page's
+arrangement says before any figure is paired — labels split over two lines
+joined again, a flag printed on the line after its value, the lines a ※ note
+wraps onto, and the geometry of label and value boxes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.extract import Line, Page
+from pipeline.facts.lines import LineInfo, analyze, hit, is_bare_amount, literals, struct, NONE, FILLER
+from pipeline.rules import RulePack, search
+
+
+@dataclass
+class Slide:
+    """One slide: a PDF page, or in unpaged text the lines up to a （担当：…） footer."""
+    number: int
+    lines: list[LineInfo]
+    height: float | None = None      # PDF pages only, in points
+    overview: bool = False
+    table_headers: set = field(default_factory=set)   # lines of table column headers (no box labels)
+
+    @property
+    def paged(self) -> bool:
+        return bool(self.lines) and self.lines[0].line.bbox is not None
+
+
+# ------------------------------------------------------------ before analysis
+
+def joined(a: Line, b: Line) -> Line:
+    """Two lines read as one (a label split over two lines)."""
+    bbox = None
+    if a.bbox and b.bbox:
+        bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
+                max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    return Line(a.page, a.number, a.text + b.text, a.raw_text + "\n" + b.raw_text, bbox, a.font_size)
+
+
+def continues(a: Line, b: Line, rules: RulePack) -> bool:
+    """Does line b finish a label that line a breaks off (「令和6年度予算額」 /
+    「(案)」, 「平成」 / 「29年度」)? Asked of rule role label_continues at the
+    join. In a PDF the two boxes must touch (b just below a, overlapping it)."""
+    if a.bbox and b.bbox:
+        height = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+        if not (0 <= b.bbox[1] - a.bbox[3] <= height and min(a.bbox[2], b.bbox[2]) > max(a.bbox[0], b.bbox[0])):
+            return False
+    joint = a.text + "\n" + b.text
+    for rule in rules.role("structure", "label_continues"):
+        m = search(rule["re_pattern"], joint, rule["id"])
+        if m and m.start() <= len(a.text) < m.end():
+            return True
+    return False
+
+
+def merge_split_labels(lines: list[Line], rules: RulePack) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        if out and continues(out[-1], line, rules):
+            out[-1] = joined(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+# ------------------------------------------------------------ analysis in context
+
+def continues_note(prev: Line, line: Line) -> bool:
+    """A line that goes on with a ※ note begun above it (no full stop yet,
+    no new bullet)."""
+    return not prev.text.endswith("。") and not line.text[:1] in "※○●◆■・-" and len(prev.text) > 10
+
+
+def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
+    """Each line analysed; a line that continues a ※ note is read with the
+    note's beginning, so 「※外に、…に係る / 100億円を計上」 is seen as one note."""
+    lits = literals(rules)
+    infos: list[LineInfo] = []
+    note = ""
+    for k, line in enumerate(lines):
+        text = line.text
+        if text.startswith("※"):
+            note = text
+        elif note and k and continues_note(lines[k - 1], line):
+            note_before = note
+            note += text
+            if lits is None or lits.search(text):
+                infos.append(analyze(line, rules, note_before))
+                continue
+        else:
+            note = ""
+        infos.append(analyze(line, rules) if lits is None or lits.search(text) else LineInfo(line, NONE, NONE, NONE))
+    return infos
+
+
+def carry_trailing_flags(infos: list[LineInfo], rules: RulePack) -> None:
+    """A flag printed on its own line right after a value line (「16億円」 /
+    「(新規)」) belongs to that value's last amount."""
+    for prev, info in zip(infos, infos[1:]):
+        if not is_bare_amount(prev) or info.amounts or info.labels:
+            continue
+        for rule in rules.kind("flag"):
+            after = rule.get("re_after")
+            m = search(after, info.text, rule["id"]) if after is not None else None
+            if m and not FILLER.sub("", info.text[m.end():]):
+                prev.amounts[-1].flags[rule["flag"]] = True
+
+
+def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
+    """A PDF page is a slide; unpaged text is cut after each （担当：…） footer."""
+    out: list[Slide] = []
+    for page in pages:
+        infos = analyze_page(merge_split_labels(page.lines, rules), rules)
+        carry_trailing_flags(infos, rules)
+        if page.height is not None:
+            if infos:
+                out.append(Slide(len(out), infos, page.height))
+            continue
+        current: list[LineInfo] = []
+        for info in infos:
+            current.append(info)
+            if struct(rules, "office", info.text):
+                out.append(Slide(len(out), current))
+                current = []
+        if current:
+            out.append(Slide(len(out), current))
+    return out
+
+
+# ------------------------------------------------------------ geometry
+
+def box_distance(label: Line, value: Line, settings: dict) -> float | None:
+    """Distance from a label box to a value box that reads as its value: on
+    the same row to the right of it, or below it with horizontal overlap, or
+    (a layout that prints the value first) on the row to its left or just
+    above it. None if they do not pair. Tolerances are the pack's settings
+    (in line heights)."""
+    if not label.bbox or not value.bbox or label.page != value.page:
+        return None
+    lx0, ly0, lx1, ly1 = label.bbox
+    vx0, vy0, vx1, vy1 = value.bbox
+    h = max(ly1 - ly0, vy1 - vy0)
+    overlap_y = min(ly1, vy1) - max(ly0, vy0)
+    on_row = overlap_y >= 0.5 * min(ly1 - ly0, vy1 - vy0)
+    if on_row and vx0 >= lx1 - 2:
+        gap = vx0 - lx1
+        return gap if gap <= settings["pair_row_gap"] * h else None
+    overlap_x = min(lx1, vx1) - max(lx0, vx0)
+    if overlap_x > 0 and vy0 >= ly1 - 2:
+        gap = vy0 - ly1
+        return gap + 0.5 if gap <= settings["pair_below_gap"] * h else None
+    if on_row and vx1 <= lx0 + 2:   # value left of its label
+        gap = lx0 - vx1
+        return gap + 1.0 if gap <= settings["pair_before_gap"] * h else None
+    if overlap_x > 0 and vy1 <= ly0 + 2:   # value just above its label
+        gap = ly0 - vy1
+        return gap + 1.5 if gap <= settings["pair_above_gap"] * h else None
+    return None
+
+
+def unit_of(info: LineInfo, rules: RulePack):
+    """The unit a table header names (単位:百万円), as the rule's match."""
+    return hit(rules, "structure", "unit", info.text)
+
+
+def beside(slide: Slide, rules: RulePack) -> dict[int, int]:
+    """PDF: value line -> the name line to its left on the same row (a table
+    row of cells, 「NAME」 | 「41億円(新規)」): the name a value box stands beside."""
+    from pipeline.facts.lines import is_bare_amount
+    from pipeline.facts.names import is_name_like
+    if not slide.paged:
+        return {}
+    boxes = [info.line.bbox for info in slide.lines]
+    names = [k for k, info in enumerate(slide.lines) if boxes[k] and is_name_like(info, rules)]
+    out = {}
+    for k, info in enumerate(slide.lines):
+        if not boxes[k] or not is_bare_amount(info):
+            continue
+        vx0, vy0, vx1, vy1 = boxes[k]
+        best = None
+        for j in names:
+            nx0, ny0, nx1, ny1 = boxes[j]
+            h = max(vy1 - vy0, ny1 - ny0)
+            if same_row(boxes[j], boxes[k]) and nx1 <= vx0 + 2 and vx0 - nx1 <= rules.settings["beside_gap"] * h \
+                    and not any(b and same_row(b, boxes[k]) and nx1 - 2 < b[0] and b[2] < vx0 + 2
+                                for m, b in enumerate(boxes) if m not in (j, k)):
+                if best is None or vx0 - nx1 < best[0]:
+                    best = (vx0 - nx1, j)
+        if best is not None:
+            out[k] = best[1]
+    return out
+
+
+def same_row(a, b) -> bool:
+    """Two boxes on one row: they overlap vertically by half the smaller one's height."""
+    return min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * min(a[3] - a[1], b[3] - b[1])

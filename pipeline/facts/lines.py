@@ -1,0 +1,246 @@
+"""Step 1, line analysis: what one line holds — stage labels, amounts with
+their flags, amounts that are no budget — and the questions later steps ask
+of a line (is it only a label? only figures? a name?). Pure functions of a
+line and the rule pack; nothing here knows about slides."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.checks import in_context, stage_of
+from pipeline.extract import Line
+from pipeline.parse import fiscal_year_of, parse_amount
+from pipeline.rules import RulePack, finditer, may_match, search
+
+FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
+SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure
+NOTE_MARK = "※"
+
+
+@dataclass(slots=True)
+class Label:
+    """A stage label on a line: 令和8年度予算額(案), (前年度予算額, 要求・要望額."""
+    start: int
+    end: int
+    rule: dict
+    match: object
+
+    @property
+    def budget(self) -> str:
+        return self.rule["budget"]
+
+    @property
+    def stage(self) -> str:
+        return stage_of(self.rule, self.match)
+
+    def year(self, era: str | None) -> int | None:
+        """The fiscal year the label writes, if any (an era-less 「7年度」 takes ``era``)."""
+        return year_of(self.match, era)
+
+    @property
+    def opens_bracket(self) -> bool:
+        return self.rule.get("relative") == "prior"
+
+
+@dataclass(slots=True)
+class Amount:
+    start: int
+    end: int          # end of the amount itself
+    tail: int         # end including flags such as (新規), の内数, 程度, +事項要求
+    yen: int
+    flags: dict
+    excluded_by: str | None
+    unit_from: str = ""   # a plain table number: the header that gave its unit
+
+    @property
+    def new(self) -> bool:
+        return self.flags.get("new", False)
+
+
+@dataclass(slots=True)
+class LineInfo:
+    line: Line
+    labels: list[Label]
+    amounts: list[Amount]        # budget candidates (exclusions removed)
+    excluded: list[Amount]
+    memo: dict | None = field(default=None, repr=False)    # per-line answers, computed once
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+
+NONE: list = []   # shared by the lines that have no label and no amount; never mutated
+
+
+def year_of(m, era: str | None = None) -> int | None:
+    """The fiscal year a match of the ``{fy}`` piece writes: 令和8年度, 2023年度,
+    or an era-less 7年度 in the era given."""
+    g = m.groupdict()
+    if g.get("era") and g.get("year"):
+        return fiscal_year_of(g["era"], g["year"])
+    if g.get("western"):
+        return int(g["western"])
+    if g.get("bare") and era:
+        return fiscal_year_of(era, g["bare"])
+    return None
+
+
+def labels_of(text: str, rules: RulePack) -> list[Label]:
+    """The stage labels of a line; where two overlap the earliest, then the
+    longest, then the earlier rule wins."""
+    found = []
+    for priority, rule in enumerate(rules.kind("stage")):
+        if rule.get("re_pattern") is None or not may_match(rule, text):
+            continue
+        for m in finditer(rule["re_pattern"], text, rule["id"]):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), priority, Label(m.start(), m.end(), rule, m)))
+    found.sort(key=lambda t: t[:3])
+    out: list[Label] = []
+    for *_, lab in found:
+        if not out or lab.start >= out[-1].end:
+            out.append(lab)
+    return out
+
+
+def flags_after(text: str, tail: int, start: int, rules: RulePack) -> tuple[dict, int]:
+    """The flags written around an amount — after it (の内数, (新規), 程度,
+    +事項要求, in any order) or before it (約) — and the end of what follows."""
+    flags = {}
+    for rule in rules.kind("flag"):
+        flags.setdefault(rule["flag"], False)
+    candidates = [r for r in rules.kind("flag") if may_match(r, text)]
+    moved = True
+    while moved:
+        moved = False
+        for rule in candidates:
+            after = rule.get("re_after")
+            fm = search(after, text[tail:], rule["id"]) if after is not None else None
+            if fm and fm.end():
+                flags[rule["flag"]] = True
+                tail += fm.end()
+                moved = True
+    for rule in candidates:
+        before = rule.get("re_before")
+        if before is not None and search(before, text[:start], rule["id"]) is not None:
+            flags[rule["flag"]] = True
+    return flags, tail
+
+
+def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amount], list[Amount]]:
+    """(budget candidates, excluded amounts) of a line. ``context`` is the
+    text of the lines the line continues (a note wrapped over lines), which
+    the not-budget rules also read."""
+    keep, dropped = [], []
+    amount = rules.role("amount", "amount")[0]
+    if not may_match(amount, text):
+        return keep, dropped
+    not_rules = [r for r in rules.kind("not_budget") if may_match(r, context + text)]
+    for m in finditer(amount["re_pattern"], text, amount["id"]):
+        flags, tail = flags_after(text, m.end(), m.start(), rules)
+        excluded = next((r["id"] for r in not_rules
+                         if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
+                         or in_context(r, context + text, len(context) + m.start(), len(context) + m.end())), None)
+        a = Amount(m.start(), m.end(), tail, parse_amount(m.group(0)), flags, excluded)
+        (dropped if excluded else keep).append(a)
+    return keep, dropped
+
+
+def literals(rules: RulePack):
+    """A pattern of every literal an amount or a stage label requires: a line
+    with none of them has neither (None when some rule requires nothing)."""
+    if "_literals" not in rules.settings:
+        needs = [r.get("requires") for r in [rules.role("amount", "amount")[0], *rules.kind("stage")]
+                 if r.get("re_pattern") is not None]
+        rules.settings["_literals"] = (regex.compile("|".join(regex.escape(n) for ns in needs for n in ns))
+                                       if all(needs) else None)
+    return rules.settings["_literals"]
+
+
+def analyze(line: Line, rules: RulePack, context: str = "") -> LineInfo:
+    text = line.text
+    lits = literals(rules)
+    if lits is not None and not lits.search(text):
+        return LineInfo(line, NONE, NONE, NONE)
+    keep, dropped = amounts_of(text, rules, context)
+    return LineInfo(line, labels_of(text, rules), keep, dropped)
+
+
+def reanalyze(info: LineInfo, rules: RulePack, context: str) -> LineInfo:
+    """The line read again with the text of the lines it continues (a note
+    such as 「※外に、…」 wrapped onto it), for the not-budget rules."""
+    return analyze(info.line, rules, context)
+
+
+# ------------------------------------------------------------ line shapes
+
+def residue(info: LineInfo) -> str:
+    """What is left of a line once its amounts, labels, flags, brackets and a
+    trailing ※ note go."""
+    text = info.text
+    if info.amounts and NOTE_MARK in text[info.amounts[-1].tail:]:   # 30百万円(15百万円)※()内は…
+        text = text[:text.index(NOTE_MARK, info.amounts[-1].tail)]
+    spans = [(a.start, a.tail) for a in info.amounts + info.excluded]
+    spans += [(lab.start, lab.end) for lab in info.labels]
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + text[e:]
+    return FILLER.sub("", text)
+
+
+def remembered(info: LineInfo, key: str, answer, rules: RulePack):
+    """answer(info, rules), computed once per line and kept in its memo."""
+    if info.memo is None:
+        info.memo = {}
+    if key not in info.memo:
+        info.memo[key] = answer(info, rules)
+    return info.memo[key]
+
+
+def is_pure_label(info: LineInfo) -> bool:
+    """A line that is only a stage label (a budget-box label in its own box)."""
+    return bool(info.labels) and not info.amounts and not residue(info)
+
+
+def is_bare_amount(info: LineInfo) -> bool:
+    """A line that is only figures (a value in its own box)."""
+    return bool(info.amounts) and not info.labels and not residue(info)
+
+
+def label_starts_line(info: LineInfo) -> bool:
+    return bool(info.labels) and not FILLER.sub("", info.text[:info.labels[0].start])
+
+
+def trailing_label(info: LineInfo) -> Label | None:
+    """The label a line ends with when nothing but filler follows it and no
+    amount stands on the line: 「科研費・… 令和8年度要求・要望額」 (a title
+    beside its box label)."""
+    if info.amounts or not info.labels:
+        return None
+    last = info.labels[-1]
+    return last if not FILLER.sub("", info.text[last.end:]) else None
+
+
+CLAUSE = regex.compile(r"[はがも][、,]")
+
+
+def sentence(text: str) -> bool:
+    """Running text: a full stop, a clause (「…は、」), or a comma in a line
+    too long to be a name."""
+    return "。" in text or CLAUSE.search(text) is not None or ("、" in text and len(text) > 40)
+
+
+def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
+    """The first match of a rule of that kind and role (None fast when the
+    required literals are absent)."""
+    for rule in rules.role(kind, role):
+        if rule.get("re_pattern") is not None and may_match(rule, text):
+            m = search(rule["re_pattern"], text, rule["id"], pos)
+            if m:
+                return m
+    return None
+
+
+def struct(rules: RulePack, role: str, text: str, pos: int = 0):
+    return hit(rules, "structure", role, text, pos)

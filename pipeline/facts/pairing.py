@@ -1,0 +1,294 @@
+"""Step 4, pairing: every figure of a slide gets its stage context from the
+first strategy that applies, in this order:
+
+1. ``inline``   a label just before it on its line (令和8年度予算額(案) 41億円);
+2. ``bracket``  the figure it is bracketed after (37億円(36億円)): the year before;
+3. ``arrow``    the figure an arrow leads from (10億円 ⇒ 12億円): the year before;
+4. ``sentence`` a label earlier in the same sentence (…補正予算で 11億円を計上);
+5. ``box``      PDF: a label box beside or above its value box, by position;
+6. ``order``    a label stack and a value stack, paired in order — the value
+               that closes a bracket 「23億円)」 with the label that opens one
+               「(前年度予算額」 — however far apart the two stacks are printed;
+7. ``table``    a column header of a table whose unit is in a header;
+8. ``slide``    the slide's own budget box (its first paired figure), else the
+               release's year and stage.
+
+Each strategy is a function of the figure and what the slide offers; the
+distances they allow are the rule pack's settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.facts.context import ReleaseContext, StageContext, context_of_label, prior_of
+from pipeline.facts.layout import Slide, box_distance
+from pipeline.facts.lines import (FILLER, Amount, Label, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
+                                  trailing_label)
+from pipeline.facts.names import header_name, is_name_like, opens_figure
+from pipeline.checks import in_context
+from pipeline.facts.figure import Figure
+from pipeline.facts.tables import table_rows
+from pipeline.rules import RulePack
+
+
+@dataclass(slots=True)
+class OpenLabel:
+    """A label waiting for its value: a label line of its own, a label a
+    title line ends with, or a governing sentence (…において、以下について)."""
+    index: int
+    info: LineInfo
+    label: Label
+    governs: bool = False
+    used: bool = False
+
+
+# ------------------------------------------------------------ strategies
+
+def inline(fig: Figure) -> Label | None:
+    """The label right before the amount on its line, with only filler between.
+
+    >>> from pipeline.rules import load_rules
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.extract import Line
+    >>> info = analyze(Line(None, 1, "令和9年度要求・要望額 45億円", ""), load_rules())
+    >>> inline(Figure(0, info, info.amounts[0])).rule["id"]
+    'stage.request'
+    """
+    text = fig.info.text
+    return next((lb for lb in reversed(fig.info.labels) if lb.end <= fig.amount.start
+                 and not FILLER.sub("", text[lb.end:fig.amount.start])), None)
+
+
+def bracketed(fig: Figure, prev: Figure | None, rules: RulePack) -> bool:
+    """Is the amount bracketed right after the previous figure of its line
+    (37億円(36億円))? Rules of kind stage, role bracket, say what comes before."""
+    if prev is None:
+        return False
+    # the previous amount without its flags (…2,030億円+事項要求(1,516億円)), then what stands between
+    text = fig.info.text
+    before = text[prev.amount.start:prev.amount.end] + text[prev.amount.tail:fig.amount.start]
+    return any(in_context(rule, before + text[fig.amount.start:], len(before), len(before) + fig.amount.end - fig.amount.start)
+               for rule in rules.role("stage", "bracket"))
+
+
+def leads_by_arrow(fig: Figure, next_info: LineInfo | None, rules: RulePack) -> bool:
+    """Is the figure followed by an arrow (⇒) on its line or on the next line?"""
+    rest = fig.info.text[fig.amount.tail:]
+    if FILLER.sub("", rest) == "" and next_info is not None:
+        rest = next_info.text
+    return hit(rules, "structure", "arrow", rest) is not None
+
+
+def wholly_bracketed(fig: Figure) -> bool:
+    """A line that is one bracketed figure, 「(16億円)」 / 「(約89億円の内数)」."""
+    text, a = fig.info.text, fig.amount
+    return (len(fig.info.amounts) == 1 and not fig.info.labels and FILLER.sub("", text[:a.start]) == ""
+            and text[:a.start].strip().endswith("(") and text[a.tail:].strip() == ")")
+
+
+def sentence_label(fig: Figure) -> Label | None:
+    """A label earlier on the line, in the same sentence, with no other
+    amount in between: 「…4年度第2次補正予算で 11億円を計上」."""
+    text = fig.info.text
+    for lab in reversed(fig.info.labels):
+        if lab.end > fig.amount.start:
+            continue
+        between = text[lab.end:fig.amount.start]
+        if "。" in between or any(lab.end <= a.start < fig.amount.start for a in fig.info.amounts):
+            return None
+        return lab
+    return None
+
+
+def starts_value(fig: Figure) -> bool:
+    """A figure that opens its line (nothing but filler before it): a value
+    box, the figure of a value stack — what a label elsewhere can pair with."""
+    return not FILLER.sub("", fig.info.text[:fig.amount.start])
+
+
+def closes_bracket(fig: Figure) -> bool:
+    """「23億円)」: the value closes a bracket its label opened."""
+    rest = fig.info.text[fig.amount.tail:].lstrip()
+    return rest.startswith(")") and "(" not in fig.info.text[:fig.amount.start]
+
+
+def open_labels(slide: Slide, rules: RulePack) -> list[OpenLabel]:
+    out = []
+    for k, info in enumerate(slide.lines):
+        if not info.labels or info.amounts:
+            continue
+        if is_pure_label(info):
+            out += [OpenLabel(k, info, lab) for lab in info.labels]
+        elif hit(rules, "structure", "governing", info.text):
+            out.append(OpenLabel(k, info, info.labels[-1], governs=True))
+        else:
+            lab = trailing_label(info)
+            if lab is not None:
+                out.append(OpenLabel(k, info, lab))
+    return out
+
+
+def by_position(fig: Figure, labels: list[OpenLabel], settings: dict) -> OpenLabel | None:
+    """PDF: the nearest waiting label box this value box reads as the value
+    of; one whose bracket agrees (「(前年度予算額」 with 「36億円)」) first."""
+    best = None
+    closing = closes_bracket(fig)
+    for lab in labels:
+        if lab.used:
+            continue
+        d = box_distance(lab.info.line, fig.info.line, settings)
+        if d is None:
+            continue
+        key = (lab.label.opens_bracket != closing, d)
+        if best is None or key < best[0]:
+            best = (key, lab)
+    return best[1] if best else None
+
+
+def by_order(fig: Figure, labels: list[OpenLabel], window: int, slide: Slide, rules: RulePack) -> OpenLabel | None:
+    """Text: the first waiting label before the value (or, for a line of
+    figures only, after it, with no name between them) within ``window``
+    lines whose bracket agrees; else the nearest one before it."""
+    closing = closes_bracket(fig)
+    near = [lab for lab in labels if not lab.used and abs(lab.index - fig.index) <= window
+            and lab.index != fig.index]
+    agree = [lab for lab in near if lab.label.opens_bracket == closing]
+    before = [lab for lab in agree if lab.index < fig.index]
+    if before:
+        return before[0]
+    after = [lab for lab in agree if lab.index > fig.index and (is_bare_amount(fig.info) or not fig.info.amounts)
+             and not any(is_name_like(slide.lines[k], rules) for k in range(fig.index + 1, lab.index))]
+    if after:
+        return after[0]
+    anyb = [lab for lab in near if lab.index < fig.index]
+    return anyb[-1] if anyb else None
+
+
+def governed_by(fig: Figure, governing: list[OpenLabel], window: int) -> OpenLabel | None:
+    """The sentence above the figure (within ``window`` lines) whose label
+    governs what follows it: 「令和5年度補正予算において、以下について基金を措置」."""
+    before = [lab for lab in governing if 0 < fig.index - lab.index <= window]
+    return before[-1] if before else None
+
+
+def is_placeholder(info: LineInfo, rules: RulePack) -> bool:
+    """A value box holding only a dash (rule role placeholder): 「－」, 「―）」."""
+    if info.amounts or info.labels:
+        return False
+    m = hit(rules, "amount", "placeholder", info.text)
+    return m is not None and not FILLER.sub("", info.text[:m.start()] + info.text[m.end():])
+
+
+def in_box(f: Figure, rules: RulePack) -> bool:
+    """A figure of a budget box: paired with its label line, or after a label
+    that opens its line — not a header line's, not in running text, not a
+    【…】 line of the program above."""
+    if f.ctx is None or f.how not in ("inline", "box", "order") or header_name(f.info, rules) is not None:
+        return False
+    return f.how != "inline" or (f.label is f.info.labels[0] and label_starts_line(f.info)
+                                 and not opens_figure(f.info.text, rules))
+
+
+def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: RulePack) -> None:
+    """Step 4b, after owners: a figure nothing paired takes the stage of its
+    program's budget box on the slide (its parent's, for a component), else
+    of the slide's first box, else the release's (strategy ``slide``); a
+    bracketed figure the year before the figure it follows; a figure an
+    arrow leads from, the year before the one it leads to. ``owner_of(fig)``
+    gives (program, parent)."""
+    bracket_rule = (rules.role("stage", "bracket") or [None])[0]
+    boxes: dict[str, StageContext] = {}
+    first = None
+    for f in figures:
+        if in_box(f, rules):
+            program, _ = owner_of(f)
+            boxes.setdefault(program, f.ctx)
+            first = first or f.ctx
+    for fig in figures:
+        if fig.ctx is not None or fig.how in ("bracket", "arrow-from"):
+            continue
+        program, parent = owner_of(fig)
+        fig.ctx = boxes.get(program) or boxes.get(parent) or first or release.default()
+        fig.how = "slide"
+    for fig in figures:
+        if fig.how == "bracket":
+            base = fig.after.ctx if fig.after and fig.after.ctx else (first or release.default())
+            fig.ctx = prior_of(base, bracket_rule)
+    for fig in figures:   # 10億円 ⇒ 12億円: the first is the year before the second
+        if fig.how == "arrow-from":
+            to = next((g for g in figures if g.follows is fig), None)
+            fig.ctx, fig.how = prior_of(to.ctx if to and to.ctx else (first or release.default()), bracket_rule), "arrow"
+
+
+# ------------------------------------------------------------ the slide
+
+def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[Figure]:
+    """Every figure of the slide with its stage context."""
+    settings = rules.settings
+    figures: list[Figure] = []
+    waiting: list[Figure] = []        # figures for a label elsewhere
+    bracket_rule = (rules.role("stage", "bracket") or [None])[0]
+    for k, info in enumerate(slide.lines):
+        prev = None
+        next_info = slide.lines[k + 1] if k + 1 < len(slide.lines) else None
+        for a in info.amounts:
+            fig = Figure(k, info, a)
+            lab = inline(fig)
+            if lab is not None:
+                fig.label, fig.how = lab, "inline"
+                fig.ctx = context_of_label(lab, info, release, rules,
+                                           prev.ctx.fiscal_year if prev and prev.ctx else None)
+            elif bracketed(fig, prev, rules):
+                fig.how, fig.after = "bracket", prev
+            elif prev is None and wholly_bracketed(fig):
+                fig.how = "bracket"   # 「(16億円)」 on a line of its own: the prior year of its box
+            elif prev is not None and prev.how == "arrow-from":
+                fig.how = "slide"
+            else:
+                lab = sentence_label(fig)
+                if lab is not None:
+                    fig.label, fig.how = lab, "sentence"
+                    fig.ctx = context_of_label(lab, info, release, rules)
+                elif starts_value(fig):
+                    waiting.append(fig)
+            if leads_by_arrow(fig, next_info, rules) and fig.how in ("", "slide"):
+                fig.how = "arrow-from"
+                if fig in waiting:
+                    waiting.remove(fig)
+            figures.append(fig)
+            prev = fig
+    table = table_rows(slide, figures, release, rules)
+    if table:
+        figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
+    waiting = [f for f in waiting if f.ctx is None and f.how != "bracket"]
+    for k, fig in enumerate(figures):   # what an arrow leads to is the same program's
+        if fig.how == "arrow-from":
+            to = next((g for g in figures[k + 1:] if g.how != "arrow-from"), None)
+            if to is not None:
+                to.follows = fig
+    labels = [lab for lab in open_labels(slide, rules) if not lab.governs]
+    governing = [lab for lab in open_labels(slide, rules) if lab.governs]
+    placeholders = [k for k, info in enumerate(slide.lines) if is_placeholder(info, rules)]
+    # a dash in a value's place uses up the label it pairs with, and gives no figure
+    events = sorted([(f.index, 0, f) for f in waiting] + [(k, 1, None) for k in placeholders],
+                    key=lambda e: (e[0], e[1]))
+    for index, is_dash, fig in events:
+        probe = fig or Figure(index, slide.lines[index], Amount(0, 0, 0, 0, {}, None))
+        lab, how = None, ""
+        if slide.paged:
+            lab, how = by_position(probe, labels, settings), "box"
+        if lab is None:
+            lab, how = by_order(probe, labels, settings["stack_window"], slide, rules), "order"
+        if lab is None:
+            continue
+        lab.used = True
+        if fig is not None:
+            fig.label, fig.label_info, fig.how = lab.label, lab.info, how
+            fig.ctx = context_of_label(lab.label, lab.info, release, rules)
+    for fig in figures:   # 令和5年度補正予算において、以下について…: the figures below it
+        if fig.ctx is None and fig.how in ("", "slide"):
+            lab = governed_by(fig, governing, settings["stack_window"])
+            if lab is not None:
+                fig.label, fig.label_info, fig.how = lab.label, lab.info, "governed"
+                fig.ctx = context_of_label(lab.label, lab.info, release, rules)
+    return figures

@@ -1,0 +1,117 @@
+"""Step 6, records: claimed figures become observations (every mention),
+amounts (one row per fact, its first mention) and programs, and every fact
+gets its ``check``: how far the release itself confirms it."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.facts.owners import Claimed, Programs
+from pipeline.schema import AMOUNT_COLUMNS, FLAGS
+
+KEY = ("program", "budget", "stage", "fiscal_year")
+
+
+def observation(release: str, c: Claimed, programs: Programs) -> dict:
+    a, info = c.figure.amount, c.figure.info
+    parent = programs.known[c.owner.program]["parent"] if c.owner.program else c.owner.parent
+    return {"release": release, "program": c.owner.program, "parent": parent, "budget": c.ctx.budget,
+            "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
+            **{f: bool(a.flags.get(f, False)) for f in FLAGS},
+            "page": info.line.page, "line": info.line.number, "source": c.source,
+            "rule": f"{c.ctx.rule}@{c.how}"}
+
+
+def fact_key(o: dict) -> tuple:
+    """Mentions of the same fact share program, budget, stage and year; a
+    figure without an owner is a fact of its own (its line tells it apart)."""
+    key = tuple(o[k] for k in KEY)
+    return key if o["program"] else key + (o["page"], o["line"], o["amount_yen"])
+
+
+def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(amounts, conflicts): one row per fact from its first mention;
+    mentions that disagree on amount or flags are reported."""
+    obs = sorted(observations, key=lambda o: (o["page"] or 0))   # stable: reading order per page
+    amounts: dict[tuple, dict] = {}
+    conflicts = []
+    for o in obs:
+        key = fact_key(o)
+        if key not in amounts:
+            amounts[key] = {c: o.get(c) for c in AMOUNT_COLUMNS if c != "check"}
+            amounts[key]["_mentions"] = [o]
+            continue
+        first = amounts[key]
+        first["_mentions"].append(o)
+        diff = [c for c in ("amount_yen", "new", "portion", "approx")
+                if first[c] != o[c] and not (c == "new" and not o[c])]
+        if diff:
+            conflicts.append({"key": list(key[:4]), "fields": diff,
+                              "first": {c: first[c] for c in ("amount_yen", "page", "source")},
+                              "other": {c: o[c] for c in ("amount_yen", "page", "source")}})
+    return list(amounts.values()), conflicts
+
+
+def programs_of(programs: Programs, amounts: list[dict]) -> list[dict]:
+    """The programs worth a row: those with a figure, their parents, those
+    the overview lists or notes describe, and those named as predecessors."""
+    known = programs.known.values()
+    used = {a["program"] for a in amounts} | {a["parent"] for a in amounts if a["parent"]}
+    return [p for p in known
+            if p["program"] in used or p["level"] != "component" and (p["category"] or p["period_start"] or p["period_end"] or p["office"] or p["predecessor"])
+            or any(q["predecessor"] == p["program"] for q in known)]
+
+
+# ------------------------------------------------------------ checks
+
+OKU = 100_000_000
+
+
+def rounding(parts: list[int]) -> int:
+    """Rounding allowance: ±0.5億円 per summand when figures are whole 億円."""
+    return len(parts) * OKU // 2 if all(p % OKU == 0 for p in parts) else 0
+
+
+def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dict]) -> None:
+    """Set each fact's ``check`` from what the release says about it:
+
+    - ``conflict``: its owner, stage or year could not be determined, or its
+      mentions disagree, or its components add up to more than it beyond
+      rounding;
+    - ``witnessed``: stated twice (on two lines) with the same figure, or a
+      parent whose two or more components add up to it within rounding (the
+      parent and its components both);
+    - ``single``: stated once, nothing to check it against.
+
+    ``golden`` is set later, by the comparison with a hand-verified golden.
+    """
+    level = {p["program"]: p["level"] for p in programs}
+    disputed = {tuple(c["key"]) for c in conflicts}
+    by_key = {tuple(a[k] for k in KEY): a for a in amounts if a["program"]}
+    for a in amounts:
+        mentions = a.pop("_mentions", [a])
+        lines = {(m["page"], m["line"]) for m in mentions}
+        if not a["program"] or a["stage"] is None or a["fiscal_year"] is None:
+            a["check"] = "conflict"
+        elif tuple(a[k] for k in KEY) in disputed:
+            a["check"] = "conflict"
+        elif len(lines) > 1:
+            a["check"] = "witnessed"
+        else:
+            a["check"] = "single"
+    children = defaultdict(list)
+    for a in amounts:
+        if a["parent"] and level.get(a["program"]) == "component" and not a["portion"]:
+            children[(a["parent"], a["budget"], a["stage"], a["fiscal_year"])].append(a)
+    for key, parts in children.items():
+        total = by_key.get(key)
+        if total is None or total["portion"]:
+            continue
+        s = sum(p["amount_yen"] for p in parts)
+        gap = total["amount_yen"] - s
+        if len(parts) >= 2 and abs(gap) <= rounding([p["amount_yen"] for p in parts]):
+            for row in [total, *parts]:
+                if row["check"] == "single":
+                    row["check"] = "witnessed"
+        elif gap < -rounding([p["amount_yen"] for p in parts]):
+            for row in [total, *parts]:
+                row["check"] = "conflict"

@@ -1,0 +1,259 @@
+"""Layout strategy for tables: a header names the unit (単位:百万円) and the
+columns (平成20年度予算 / 平成21年度予算 / 対増△減), the rows hold plain numbers.
+
+- ``unit``: the unit a slide's table header names applies to the plain
+  numbers of its rows (the nearest header above a row, else the first one
+  below: some tables print it under the figures);
+- ``columns``: a header block of years, stage labels and difference words
+  gives each column a stage context — years in the order written, stage
+  labels filling them in order, one difference column (比較増減) whose numbers
+  are deltas and never budgets; a year without a label is the release's own
+  stage when it is the release's year, enacted when earlier;
+- ``rows``: the figures under a header, cell by cell (one line of numbers
+  separated by spaces, or one number a line), each row named by the name
+  line above it; a row written 「X (」 「Y )」 is a figure and its prior year.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.facts.context import ReleaseContext, StageContext, label_year
+from pipeline.facts.layout import Slide, same_row
+from pipeline.facts.figure import Figure
+from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
+from pipeline.facts.names import clean_name, is_name_like
+from pipeline.parse import UNITS
+from pipeline.rules import RulePack, finditer
+
+
+
+@dataclass(slots=True)
+class Column:
+    ctx: StageContext | None     # None: a difference column
+
+
+def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
+    """Line index -> yen per unit, for each table unit header of the slide
+    (単位:百万円, or a row of column units 千円 千円 千円, also one per line)."""
+    out = {}
+    lines = slide.lines
+    for k, info in enumerate(lines):
+        m = hit(rules, "structure", "unit", info.text)
+        if m:
+            out[k] = UNITS.get(m.group("unit")[:-1], 1) if m.group("unit") != "円" else 1
+        elif k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text:
+            out[k] = UNITS.get(info.text[:-1], 1) if info.text != "円" else 1
+    return out
+
+
+UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
+
+
+def unit_for(k: int, units: dict[int, int]) -> int | None:
+    above = [i for i in units if i <= k]
+    if above:
+        return units[max(above)]
+    below = [i for i in units if i > k]
+    return units[min(below)] if below else None
+
+
+DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
+
+
+def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]] | None:
+    """(start, end, text) of the cells of a table row line — plain numbers,
+    and dashes for empty cells (「- - 8 33 50 84」); None when the line is not
+    a row of numbers. A name may stand before them (「全体 13,351」,
+    「○活断層調査の総合的推進:660(478)」)."""
+    text = info.text
+    rule = (rules.role("amount", "table_number") or [None])[0]
+    if rule is None or info.amounts or info.labels or sentence(text):
+        return None
+    cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])]
+                   + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
+    if not any(c[2] != "-" for c in cells):
+        return None
+    head, rest = text[:cells[0][0]], text[cells[0][0]:]
+    for start, end, _ in reversed(cells):
+        rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
+    if FILLER.sub("", rest):
+        return None   # words among the numbers: running text, not a row
+    if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"] or len(clean_name(head, rules)) < 2):
+        return None
+    return cells
+
+
+def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: ReleaseContext,
+                   has_unit: bool) -> list[Column] | None:
+    """The columns of a header block starting at line k (consecutive lines of
+    years, stage labels and difference words, no figures), or None."""
+    years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
+    stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
+    delta = False
+    j = k
+    while j < len(lines) and j - k < 6:
+        info = lines[j]
+        text = info.text
+        if info.amounts or number_tokens(info, rules) or struct(rules, "enumerator", text) \
+                or struct(rules, "bracket_note", text) or hit(rules, "year", "range", text):
+            break   # (a period 令和4年度~令和8年度 is no pair of columns)
+        beside_previous = j > k and info.line.bbox and lines[j - 1].line.bbox \
+            and same_row(info.line.bbox, lines[j - 1].line.bbox)
+        if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous:
+            break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
+        found = False
+        for rule in rules.role("year", "year"):
+            for m in finditer(rule["re_pattern"], text, rule["id"]):
+                years.append((year_of(m, release.era), "year"))
+                found = True
+        prior = any(how == "prior" for _, how in years)
+        if text.startswith("前年度") and not info.labels and not prior:
+            years.append((None, "prior"))
+            found = True
+        for lab in info.labels:
+            if lab.opens_bracket and label_year(lab, info, rules, release.era) is None and not prior:
+                years.insert(0, (None, "prior"))
+            stages.append((lab.budget, lab.stage, lab.rule["id"]))
+            found = True
+        if hit(rules, "structure", "delta_column", text):
+            delta = found = True
+        if not found and len(FILLER.sub("", text)) > 1:
+            break
+        j += 1
+    explicit = sum(how == "year" for _, how in years)
+    if not (explicit >= 2 or (has_unit and len(years) + delta >= 2 and years)):
+        return None   # a budget box's label stack (a year and 前年度) is no table header
+    columns = []
+    stages = [None] * (len(years) - len(stages)) + stages[:len(years)]   # fewer labels than years: the last columns'
+    for n, (year, how) in enumerate(years):
+        if how == "prior":
+            year = release.year - 1 if release.year is not None else None
+        if stages[n] is not None:
+            budget, stage, rid = stages[n]
+        elif year is not None and release.year is not None and year < release.year:
+            budget, stage, rid = "initial", "enacted", "table.column"
+        else:
+            budget, stage, rid = "initial", release.stage, "table.column"
+        columns.append(Column(StageContext(budget, stage, year, rid)))
+    if delta:
+        columns.append(Column(None))
+    return columns
+
+
+def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
+                  has_unit: bool) -> dict[int, tuple[int, list[Column]]]:
+    """Line index of each header block -> (its last line, its columns)."""
+    out = {}
+    k = 0
+    lines = slide.lines
+    while k < len(lines):
+        cols = header_columns(lines, k, rules, release, has_unit) if not lines[k].amounts else None
+        if cols:
+            end = k
+            while end + 1 < len(lines) and not lines[end + 1].amounts and not number_tokens(lines[end + 1], rules) \
+                    and (hit(rules, "year", "year", lines[end + 1].text) or lines[end + 1].labels
+                         or hit(rules, "structure", "delta_column", lines[end + 1].text)
+                         or len(FILLER.sub("", lines[end + 1].text)) <= 1):
+                end += 1
+            out[k] = (end, cols)
+            k = end + 1
+        else:
+            k += 1
+    return out
+
+
+def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rules: RulePack) -> list[Figure]:
+    """The table strategy over one slide: the plain numbers of its rows as
+    figures (in the unit its header names), and for the cells under a column
+    header — plain numbers, or a run of amounts on lines of their own — the
+    column's stage context (how ``table``). A row written with brackets
+    (「660(478)」, 「X (」 「Y )」) keeps the bracket reading instead: the
+    figure, then its prior year. Every cell is named by its row. Returns the
+    new figures; the amounts' figures are updated in place."""
+    lines = slide.lines
+    units = unit_lines(slide, rules)
+    blocks = header_blocks(slide, rules, release, bool(units))
+    for start, (end, _) in blocks.items():
+        slide.table_headers.update(range(start, end + 1))
+    if not units and not blocks:
+        return []
+    by_line: dict[int, list[Figure]] = {}
+    for f in figures:
+        by_line.setdefault(f.index, []).append(f)
+    new: list[Figure] = []
+    columns: list[Column] | None = None
+    row: str | None = None
+    cell, done, last, skip_to = 0, False, None, -1
+    for k, info in enumerate(lines):
+        if k <= skip_to:
+            continue
+        if k in blocks:
+            skip_to, columns = blocks[k]
+            cell, done = 0, False
+            continue
+        cells = number_tokens(info, rules) if units else None
+        values = by_line.get(k, []) if columns and is_bare_amount(info) \
+            and not any(f.ctx for f in by_line.get(k, [])) else []
+        if cells is None and not values:
+            if is_name_like(info, rules) and not hit(rules, "structure", "subtitle", info.text):
+                name = clean_name(info.text, rules)
+                if row and k and lines[k - 1].text[-1:] in rules.settings["title_continues"] and cell == 0:
+                    name = row + name    # a row name broken over two lines
+                row, cell, done = name, 0, False
+            continue
+        text = info.text
+        if cells and FILLER.sub("", text[:cells[0][0]]):
+            row, cell, done = clean_name(text[:cells[0][0]], rules), 0, False
+        bracket_row = "(" in text and (cells is not None or values)
+        opens_line = text.rstrip().endswith("(")
+        closes_line = last is not None and text.rstrip().endswith(")") and lines[last.index].text.rstrip().endswith("(")
+        if cells is not None:
+            unit = unit_for(k, units)
+            line_figs = []
+            for start, end, token in cells:
+                if token == "-" or unit is None:
+                    line_figs.append(None)
+                    continue
+                sign = -1 if token[:1] in "△▲" else 1
+                yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
+                a = Amount(start, end, end, yen, {}, "not.decrease" if sign < 0 else None)
+                f = Figure(k, info, a, unit_info=lines[nearest(k, units)])
+                line_figs.append(f)
+        else:
+            line_figs = values
+        year_columns = len(columns or []) - (1 if columns and columns[-1].ctx is None else 0)
+        if columns and not (bracket_row or opens_line) and cell == 0 and 2 <= len(line_figs) < year_columns:
+            cell = year_columns - len(line_figs)   # a row short of cells on one line: its last columns
+        prev_on_line = None
+        for f in line_figs:
+            if f is None:           # an empty cell
+                cell += 1
+                continue
+            if done and not closes_line and prev_on_line is None:
+                row, done = None, False     # a second figure group under one name: its name did not come through
+            f.row = row or ""   # "": a table cell whose row has no name
+            bracketed = (prev_on_line is not None and "(" in text[prev_on_line.amount.tail:f.amount.start]) \
+                or (prev_on_line is None and closes_line)
+            if bracketed:
+                f.how, f.after = "bracket", (prev_on_line or last)
+                done = True
+            elif columns and not (bracket_row or opens_line) and cell < len(columns):
+                col = columns[cell]
+                if col.ctx is None:
+                    f.amount.excluded_by = f.amount.excluded_by or "table.delta_column"
+                else:
+                    f.ctx, f.how = col.ctx, "table"
+                cell += 1
+            if f.amount.yen == 0:
+                f.amount.excluded_by = "table.empty_cell"   # 0 in a cell: nothing budgeted
+            if f.amount.excluded_by is None and f not in figures:
+                new.append(f)
+            prev_on_line = last = f
+    return new
+
+
+def nearest(k: int, units: dict[int, int]) -> int:
+    above = [i for i in units if i <= k]
+    return max(above) if above else min(units)

@@ -1,0 +1,175 @@
+"""Scoring the pipeline against the hand-written expected records of real
+pages (tests/golden/realtext/, conventions and scoring in its README).
+
+    python tests/scoring.py            # the score table, as make test prints it
+    python tests/scoring.py 103 112    # what went wrong on these pages (not on held-out pages)
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "tests" / "fixtures" / "realtext"
+GOLDEN = ROOT / "tests" / "golden" / "realtext"
+FIELDS = ("budget", "stage", "fiscal_year")
+
+
+def index() -> list[dict]:
+    return json.loads((PAGES / "INDEX.json").read_text(encoding="utf-8"))["pages"]
+
+
+def name_key(text: str) -> str:
+    from pipeline.facts.names import clean_name
+    from pipeline.normalize import normalize
+    from pipeline.rules import load_rules
+    return clean_name(normalize(text or ""), load_rules()).replace(" ", "")
+
+
+def golden_rows(stem: str) -> list[dict]:
+    with open(GOLDEN / f"{stem}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def same_owner(got: str, want: str) -> bool:
+    names = [w for w in (want or "").split(" | ")]
+    if not any(n.strip() for n in names):
+        return not got
+    return bool(got) and name_key(got) in {name_key(n) for n in names if n.strip()}
+
+
+def as_int(v) -> int | None:
+    return None if v in ("", None) else int(v)
+
+
+@dataclass
+class PageScore:
+    stem: str
+    kind: str
+    held_out: bool
+    expected: int = 0
+    predicted: int = 0
+    right: int = 0
+    wrong: dict = field(default_factory=lambda: {"stage": 0, "year": 0, "owner": 0})
+    wrong_checked: int = 0          # wrong figures marked witnessed or golden (must stay 0)
+    details: list = field(default_factory=list)
+
+
+def score_page(stem: str, amounts: list[dict], kind: str = "", held_out: bool = False) -> PageScore:
+    """Match the pipeline's figures of a page with its golden rows."""
+    want = golden_rows(stem)
+    s = PageScore(stem, kind, held_out, expected=len(want), predicted=len(amounts))
+    free = list(range(len(want)))
+    rest = []
+    for a in amounts:
+        hit = next((k for k in free if as_int(want[k]["amount_yen"]) == as_int(a["amount_yen"])
+                    and all(str(want[k][f] or "") == str(a[f] if a[f] is not None else "") for f in FIELDS)
+                    and same_owner(a["program"], want[k]["program"])), None)
+        if hit is None:
+            rest.append(a)
+        else:
+            free.remove(hit)
+            s.right += 1
+    for a in rest:
+        near = [k for k in free if as_int(want[k]["amount_yen"]) == as_int(a["amount_yen"])]
+        if not near:
+            s.details.append(("extra", a, None))
+            if a.get("check") in ("witnessed", "golden"):
+                s.wrong_checked += 1
+            continue
+        k = near[0]
+        free.remove(k)
+        w = want[k]
+        if str(w["stage"] or "") != str(a["stage"] or "") or w["budget"] != a["budget"]:
+            s.wrong["stage"] += 1
+        if str(w["fiscal_year"] or "") != str(a["fiscal_year"] if a["fiscal_year"] is not None else ""):
+            s.wrong["year"] += 1
+        if not same_owner(a["program"], w["program"]):
+            s.wrong["owner"] += 1
+        if a.get("check") in ("witnessed", "golden"):
+            s.wrong_checked += 1
+        s.details.append(("wrong", a, w))
+    for k in free:
+        s.details.append(("missed", None, want[k]))
+    return s
+
+
+def run_page(entry: dict, tmp: Path) -> list[dict]:
+    """The page through the pipeline on its own, as a user would run it."""
+    from pipeline.extract import extract_pages
+    from pipeline.facts import extract_facts
+    path = PAGES / entry["file"]
+    return extract_facts(extract_pages(path), path.stem).amounts
+
+
+@dataclass
+class Total:
+    expected: int = 0
+    predicted: int = 0
+    right: int = 0
+    wrong_checked: int = 0
+    wrong: dict = field(default_factory=lambda: {"stage": 0, "year": 0, "owner": 0})
+    pages: int = 0
+
+    def add(self, s: PageScore) -> None:
+        self.expected += s.expected
+        self.predicted += s.predicted
+        self.right += s.right
+        self.wrong_checked += s.wrong_checked
+        self.pages += 1
+        for k in self.wrong:
+            self.wrong[k] += s.wrong[k]
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.expected if self.expected else 1.0
+
+    def line(self, name: str) -> str:
+        w = self.wrong
+        return (f"{name:<22} pages {self.pages:>2}  golden {self.expected:>3}  found {self.predicted:>3}  "
+                f"right {self.right:>3}  recall {self.recall:.3f}  precision {self.precision:.3f}  "
+                f"wrong stage/year/owner {w['stage']}/{w['year']}/{w['owner']}  wrong but checked {self.wrong_checked}")
+
+
+def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore]]:
+    groups = {k: Total() for k in ("mext-slide", "all (tuned)", "held-out mext-slide", "held-out all")}
+    pages = []
+    for entry in index():
+        stem = Path(entry["file"]).stem
+        s = score_page(stem, run_page(entry, tmp or Path("/tmp")), entry["kind"], entry["held_out"])
+        pages.append(s)
+        prefix = "held-out " if s.held_out else ""
+        groups[prefix + ("all" if s.held_out else "all (tuned)")].add(s)
+        if s.kind == "mext-slide":
+            groups[prefix + "mext-slide"].add(s)
+    return groups, pages
+
+
+def report(groups: dict[str, Total]) -> str:
+    return "\n".join(["real pages scored against hand-written goldens (tests/golden/realtext):"]
+                     + [g.line(name) for name, g in groups.items()])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    groups, pages = score_all()
+    print(report(groups))
+    wanted = set(sys.argv[1:])
+    for s in pages:
+        if s.held_out or (wanted and s.stem not in wanted) or (not wanted and not s.details):
+            continue
+        if not wanted:
+            print(f"{s.stem}: golden {s.expected} found {s.predicted} right {s.right}")
+            continue
+        print(f"--- {s.stem} ({s.kind}): golden {s.expected} found {s.predicted} right {s.right}")
+        for what, a, w in s.details:
+            got = f"{a['program']!r} {a['budget']}/{a['stage']}/{a['fiscal_year']} {a['amount_yen']} {a['rule']} [{a['check']}]" if a else ""
+            exp = f"{w['program']!r} {w['budget']}/{w['stage']}/{w['fiscal_year']} {w['amount_yen']} ({w['source']})" if w else ""
+            print(f"  {what:<6} got {got}\n         want {exp}" if a and w else f"  {what:<6} {got or exp}")
