@@ -16,8 +16,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=__version__)
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    p.add_argument("--rules", type=Path, default=None, metavar="DIR",
-                   help="rule folder to use instead of rules/ (for trying edited rules)")
+    p.add_argument("--rules", default=None, metavar="PACK|DIR",
+                   help="a rule pack for every input (a name in rules/packs/, or a folder with pack.yaml), "
+                   "or a whole rule folder to use instead of rules/ (one with defs.yaml)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = sub.add_parser(
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
     ex.add_argument("--jobs", type=int, default=None,
                     help="worker processes for several inputs (default: all cores)")
+    ex.add_argument("--lenient", action="store_true",
+                    help="exit 0 even when validation fails (for exploring a new release); "
+                    "without it a failed validation exits 8 after every output is written")
 
     pb = sub.add_parser(
         "publish",
@@ -89,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.rules is not None:
             import pipeline.rules
-            if not args.rules.is_dir():
-                raise PipelineError(f"{args.rules}: no such rule folder", 2)
-            pipeline.rules.RULES_DIR = args.rules.resolve()
+            pipeline.rules.use_rules(str(args.rules))
         if args.command == "extract":
             from pipeline.run import run_extract
             return run_extract(args)

@@ -31,6 +31,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
 DEFAULT_PACK = "mext-slides"
+PACK: str | None = None   # a pack every input uses (--rules PACK); else its sources.json "rules", else the default
 FIELDS = {"id", "kind", "role", "flag", "description", "pattern", "before", "after", "match", "no_match",
           "budget", "stage", "stage_if_draft", "relative", "requires"}
 KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
@@ -237,6 +238,21 @@ class RulePack(dict):
             if rule.get("role"):
                 self._roles.setdefault((rule["kind"], rule["role"]), []).append(rule)
         return self
+
+
+def use_rules(what: str) -> None:
+    """--rules: a whole rule folder (it holds defs.yaml) replaces rules/; a
+    pack (a folder with pack.yaml, or a name in rules/packs/) is used for
+    every input."""
+    global RULES_DIR, PACK
+    path = Path(what)
+    if path.is_dir() and (path / "defs.yaml").exists():
+        RULES_DIR = path.resolve()
+    elif (path.is_dir() and (path / "pack.yaml").exists()) or (Path(RULES_DIR) / "packs" / what / "pack.yaml").exists():
+        PACK = str(path.resolve()) if path.is_dir() else what
+    else:
+        raise PipelineError(f"{what}: no such rule folder or rule pack (a folder with defs.yaml or pack.yaml, "
+                            f"or a name in {Path(RULES_DIR) / 'packs'})", 2)
 
 
 def pack_dir(pack: str | Path | None, rules_dir: Path) -> Path | None:

@@ -11,6 +11,9 @@ from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.outputs import release_dir, write_json, write_jsonl
 
 
+VALIDATION_FAILED = 8   # extract: every output written, but validation found a conflict or a golden mismatch
+
+
 def release_id(path: Path) -> str:
     """The release id of an output is its input's file stem."""
     return Path(path).stem
@@ -98,9 +101,10 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
     from pipeline.tables import write_table
     from pipeline.validate import golden_dir_for, mark_golden, source_entry
+    import pipeline.rules
     entry, _ = source_entry(path)
     try:
-        rules = load_rules(pack=(entry or {}).get("rules"))
+        rules = load_rules(pack=pipeline.rules.PACK or (entry or {}).get("rules"))
         facts = extract_facts(pages, release, rules)
     except PipelineError as e:
         raise PipelineError(f"{path}: {e}", e.exit_code) from e
@@ -134,6 +138,7 @@ def _extract_job(job: dict) -> tuple:
     import pipeline.rules
     if job["rules_dir"]:
         pipeline.rules.RULES_DIR = Path(job["rules_dir"])
+    pipeline.rules.PACK = job["pack"]
     path = job["path"]
     try:
         return ("ok", extract_release(path, job["out"], job["backend"], job["max_pages"], job["password"],
@@ -170,8 +175,8 @@ def run_extract(args) -> int:
     a progress bar once the run takes more than a few seconds."""
     import os
     import pipeline.rules
-    if not args.pages_only:
-        pipeline.rules.load_rules()   # a broken rule stops the run before any output is touched
+    if not args.pages_only:   # a broken rule stops the run before any output is touched
+        pipeline.rules.load_rules(pack=pipeline.rules.PACK)
     failures: list[tuple[str, int, int]] = []   # (message, exit code, input position)
     jobs, seen = [], {}
     for path in args.inputs:
@@ -184,7 +189,8 @@ def run_extract(args) -> int:
         seen[rid] = Path(path)
         jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend, "max_pages": args.max_pages,
                      "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
-                     "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None})
+                     "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None,
+                     "pack": pipeline.rules.PACK})
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     from tqdm import tqdm
     bar = tqdm(total=len(jobs), unit="release", delay=3, file=sys.stderr,
@@ -197,9 +203,13 @@ def run_extract(args) -> int:
         else:
             bar.write(msg, file=stream)
 
+    invalid: list[str] = []   # releases whose validation failed
+
     def done(job: dict, result: tuple) -> None:
         if result[0] == "ok":
             _report(job["path"], result[1], args.out, say)
+            if result[1].get("validation") == "failed":
+                invalid.append(result[1]["release"])
         else:
             failures.append((result[1], result[2], job["index"]))
             say(f"error: {result[1]}", err=True)
@@ -223,7 +233,13 @@ def run_extract(args) -> int:
         for msg, *_ in failures:
             print(f"  {msg}", file=sys.stderr)
         return 1
-    return failures[0][1] if failures else 0
+    if failures:
+        return failures[0][1]
+    if invalid and not getattr(args, "lenient", False):
+        print(f"validation failed for {len(invalid)} of {len(jobs)} release(s): {', '.join(sorted(invalid))} "
+              f"(outputs written; see validation.md; --lenient to exit 0)", file=sys.stderr)
+        return VALIDATION_FAILED
+    return 0
 
 
 def run_publish(args) -> int:

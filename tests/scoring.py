@@ -139,7 +139,7 @@ class Total:
 
 
 def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore]]:
-    groups = {k: Total() for k in ("mext-slide", "all (tuned)", "held-out mext-slide", "held-out all")}
+    groups = {k: Total() for k in ("mext-slide", "all (tuned)", "held-out mext-slide", "held-out all", "all 43 pages")}
     pages = []
     for entry in index():
         stem = Path(entry["file"]).stem
@@ -147,6 +147,7 @@ def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore
         pages.append(s)
         prefix = "held-out " if s.held_out else ""
         groups[prefix + ("all" if s.held_out else "all (tuned)")].add(s)
+        groups["all 43 pages"].add(s)
         if s.kind == "mext-slide":
             groups[prefix + "mext-slide"].add(s)
     return groups, pages

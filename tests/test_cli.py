@@ -108,3 +108,25 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path):
     assert missing.name in r.stderr
     assert (out / TEXT.stem / "pages.jsonl").is_file()
     assert not (out / missing.stem).exists()
+
+
+def test_a_failed_validation_exits_8_after_writing_everything(tmp_path):
+    """A figure nobody can be named for is a conflict: validation fails, every
+    output is written, and extract exits 8 (--lenient: 0)."""
+    page = tmp_path / "untitled.txt"
+    page.write_text("令和6年度補正予算額(案)\n94億円\n", encoding="utf-8")
+    r = run("extract", page, "--out", tmp_path / "out")
+    assert r.returncode == 8, r.stderr
+    assert "validation failed" in r.stderr and "--lenient" in r.stderr
+    assert (tmp_path / "out" / "untitled" / "amounts.csv").exists()
+    assert (tmp_path / "out" / "untitled" / "validation.md").exists()
+    r = run("extract", page, "--out", tmp_path / "out", "--lenient")
+    assert r.returncode == 0, r.stderr
+
+
+def test_rules_option_takes_a_pack_name(tmp_path):
+    r = run("--rules", "mext-slides", "extract", ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt",
+            "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((tmp_path / "out" / "mext-lifescience-r8-draft-2026-01-20-text" / "meta.json").read_text())
+    assert meta["rules"] == "mext-slides"

@@ -472,3 +472,76 @@ def test_fy_range_needs_a_range(rules, text):
 def test_period_of_end_takes_the_start_era():
     assert period_of({"era1": "平成", "y1": "28", "era2": None, "y2": "30"}) == (2016, 2018)
     assert period_of({"era1": "平成", "y1": "30", "era2": "令和", "y2": "2"}) == (2018, 2020)
+
+
+# ------------------------------------------------------------ kinds, roles and packs
+
+def _rewrite_rule(rules_copy: Path, rid: str, **changes) -> None:
+    for path in list(rules_copy.glob("*.yaml")) + list(rules_copy.glob("packs/*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in data.get("rules") or []:
+            if rule.get("id") == rid:
+                rule.update(changes)
+                path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+                return
+    raise AssertionError(rid)
+
+
+@pytest.mark.parametrize("rid, changes, message", [
+    ("struct.subtitle", {"role": "headline"}, r"rule struct\.subtitle: nothing uses role 'headline'"),
+    ("stage.draft", {"stage": "proposal"}, r"rule stage\.draft: stage must be one of request, draft, enacted"),
+    ("stage.request", {"budget": "extra"}, r"rule stage\.request: budget must be one of initial, supplementary"),
+    ("flag.new", {"flag": "fresh"}, r"rule flag\.new: flag must name a flag column"),
+    ("amount.none", {"kind": "amounts"}, r"rule amount\.none: kind must be one of"),
+], ids=["unused-role", "stage-enum", "budget-enum", "flag-column", "unknown-kind"])
+def test_a_rule_the_pipeline_would_not_use_stops_the_loader(rules_copy, rid, changes, message):
+    """Which rules exist decides what the pipeline does, so a rule that would
+    load and never be used (or give a value no record may hold) is refused,
+    naming the rule."""
+    _rewrite_rule(rules_copy, rid, **changes)
+    with pytest.raises(PipelineError, match=message) as e:
+        load_rules(str(rules_copy))
+    assert e.value.exit_code == 6
+
+
+KETTEI = {"id": "stage.decided", "kind": "stage", "budget": "initial", "stage": "enacted",
+          "requires": ["決定額"],
+          "description": "An enacted budget written 決定額 (予算決定額), as some ministries do.",
+          "pattern": "(?:{fy})?(?:予算)?決定額",
+          "match": [{"text": "令和8年度予算決定額", "year": 2026}], "no_match": ["令和8年度予算額(案)"]}
+
+
+def test_a_new_stage_is_a_yaml_change(tmp_path):
+    """A pack that adds 決定額 as a stage rule: the same line gives an enacted
+    figure with the pack, and none without it."""
+    from pipeline.extract import extract_pages
+    from pipeline.facts import extract_facts
+    pack = tmp_path / "kettei"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("description: releases that state enacted budgets as 決定額\n", encoding="utf-8")
+    (pack / "stages.yaml").write_text(yaml.safe_dump({"rules": [KETTEI]}, allow_unicode=True), encoding="utf-8")
+    page = tmp_path / "kettei-release.txt"
+    page.write_text("海洋観測推進事業\n令和8年度予算決定額 50億円\n", encoding="utf-8")
+    with_pack = extract_facts(extract_pages(page), page.stem, load_rules(pack=str(pack)))
+    assert [(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"], a["rule"])
+            for a in with_pack.amounts] == [("海洋観測推進事業", "initial", "enacted", 2026, 50 * OKU,
+                                              "stage.decided@inline")]
+    without = extract_facts(extract_pages(page), page.stem, load_rules())
+    assert [a["rule"] for a in without.amounts] != ["stage.decided@inline"]
+
+
+def test_a_pack_rule_replaces_the_base_rule_and_its_settings_win(tmp_path):
+    pack = tmp_path / "other"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("description: x\nsettings:\n  stack_window: 3\n", encoding="utf-8")
+    rule = {**KETTEI, "id": "stage.enacted"}
+    (pack / "stages.yaml").write_text(yaml.safe_dump({"rules": [rule]}, allow_unicode=True), encoding="utf-8")
+    rules = load_rules(pack=str(pack))
+    assert rules["stage.enacted"]["pattern"] == KETTEI["pattern"]
+    assert rules.settings["stack_window"] == 3 and rules.name == "other"
+    assert "struct.office" not in rules   # the default pack's rules are not mixed in
+
+
+def test_an_unknown_pack_is_a_clear_error():
+    with pytest.raises(PipelineError, match="no such rule pack"):
+        load_rules(pack="no-such-pack")

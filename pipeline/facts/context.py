@@ -79,11 +79,13 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> 
 def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     """The release's years: the first initial-budget label that names a year
     (on itself or on its line), and the first supplementary one; failing
-    that, the first stage named and the first year written. Never an error:
+    that, the first stage named and the latest year written before the
+    first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
     year = stage = rule = supp = supp_stage = supp_rule = None
     first_stage = first_year = None
     era = None
+    before_figures = True
     for info in infos:
         for lab in info.labels:
             if lab.opens_bracket:
@@ -100,8 +102,13 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                 first_stage = (lab.stage, lab.rule["id"])
         if year is not None and supp is not None:
             break
-        if first_year is None and hit(rules, "year", "year", info.text):
-            first_year = year_of(hit(rules, "year", "year", info.text), None)
+        if info.amounts:
+            before_figures = False
+        if before_figures:   # the latest year the title and headers write, before any figure
+            for rule in rules.role("year", "year"):
+                for m in finditer(rule["re_pattern"], info.text, rule["id"]):
+                    y = year_of(m, None)
+                    first_year = max(first_year or y or 0, y or 0) or None
     if year is None and supp is None and first_year is not None:
         year = first_year
         stage, rule = first_stage or (None, "")

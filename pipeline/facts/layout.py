@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.lines import LineInfo, analyze, hit, is_bare_amount, literals, struct, NONE, FILLER
-from pipeline.rules import RulePack, search
+from pipeline.rules import RulePack, may_match, search
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Slide:
     height: float | None = None      # PDF pages only, in points
     overview: bool = False
     table_headers: set = field(default_factory=set)   # lines of table column headers (no box labels)
+    beside: dict | None = None       # value line -> name line beside it (computed once, see beside())
 
     @property
     def paged(self) -> bool:
@@ -39,15 +40,23 @@ def joined(a: Line, b: Line) -> Line:
 def continues(a: Line, b: Line, rules: RulePack) -> bool:
     """Does line b finish a label that line a breaks off (「令和6年度予算額」 /
     「(案)」, 「平成」 / 「29年度」)? Asked of rule role label_continues at the
-    join. In a PDF the two boxes must touch (b just below a, overlapping it)."""
+    join. In a PDF the two boxes must touch (b just below a, overlapping it).
+    A sentence breaks no box label."""
+    if "。" in a.text or len(a.text) > rules.settings["max_name_length"]:
+        return False
+    w = rules.settings["join_window"]   # the label must run over the join: a few characters each side
+    head = a.text[-w:]
+    joint = head + "\n" + b.text[:w]
+    candidates = [r for r in rules.role("structure", "label_continues") if may_match(r, joint)]
+    if not candidates:
+        return False
     if a.bbox and b.bbox:
         height = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
         if not (0 <= b.bbox[1] - a.bbox[3] <= height and min(a.bbox[2], b.bbox[2]) > max(a.bbox[0], b.bbox[0])):
             return False
-    joint = a.text + "\n" + b.text
-    for rule in rules.role("structure", "label_continues"):
+    for rule in candidates:
         m = search(rule["re_pattern"], joint, rule["id"])
-        if m and m.start() <= len(a.text) < m.end():
+        if m and m.start() <= len(head) < m.end():
             return True
     return False
 
@@ -169,18 +178,26 @@ def beside(slide: Slide, rules: RulePack) -> dict[int, int]:
     from pipeline.facts.names import is_name_like
     if not slide.paged:
         return {}
+    if slide.beside is None:
+        slide.beside = _beside(slide, rules, is_bare_amount, is_name_like)
+    return slide.beside
+
+
+def _beside(slide: Slide, rules: RulePack, is_bare_amount, is_name_like) -> dict[int, int]:
     boxes = [info.line.bbox for info in slide.lines]
-    names = [k for k, info in enumerate(slide.lines) if boxes[k] and is_name_like(info, rules)]
+    values = [k for k, info in enumerate(slide.lines) if info.amounts and boxes[k] and is_bare_amount(info)]
+    if not values:
+        return {}
     out = {}
-    for k, info in enumerate(slide.lines):
-        if not boxes[k] or not is_bare_amount(info):
-            continue
+    for k in values:
         vx0, vy0, vx1, vy1 = boxes[k]
         best = None
-        for j in names:
-            nx0, ny0, nx1, ny1 = boxes[j]
+        for j, b in enumerate(boxes):
+            if j == k or not b or not same_row(b, boxes[k]) or b[2] > vx0 + 2:
+                continue
+            nx0, ny0, nx1, ny1 = b
             h = max(vy1 - vy0, ny1 - ny0)
-            if same_row(boxes[j], boxes[k]) and nx1 <= vx0 + 2 and vx0 - nx1 <= rules.settings["beside_gap"] * h \
+            if vx0 - nx1 <= rules.settings["beside_gap"] * h and is_name_like(slide.lines[j], rules) \
                     and not any(b and same_row(b, boxes[k]) and nx1 - 2 < b[0] and b[2] < vx0 + 2
                                 for m, b in enumerate(boxes) if m not in (j, k)):
                 if best is None or vx0 - nx1 < best[0]:

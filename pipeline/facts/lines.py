@@ -65,10 +65,10 @@ class LineInfo:
     amounts: list[Amount]        # budget candidates (exclusions removed)
     excluded: list[Amount]
     memo: dict | None = field(default=None, repr=False)    # per-line answers, computed once
+    text: str = field(init=False, repr=False)              # the line's normalized text
 
-    @property
-    def text(self) -> str:
-        return self.line.text
+    def __post_init__(self):
+        self.text = self.line.text
 
 
 NONE: list = []   # shared by the lines that have no label and no amount; never mutated

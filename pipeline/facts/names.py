@@ -42,6 +42,16 @@ def clean_name(text: str, rules: RulePack) -> str:
     return name.strip()
 
 
+def name_of(info: LineInfo, rules: RulePack) -> str:
+    """clean_name of a whole line, computed once per line."""
+    return remembered(info, "name", lambda i, r: clean_name(i.text, r), rules)
+
+
+def is_enumerated(info: LineInfo, rules: RulePack) -> bool:
+    """Does the line open with a component enumerator (①, (1), I.)? Once per line."""
+    return remembered(info, "enumerated", lambda i, r: struct(r, "enumerator", i.text) is not None, rules)
+
+
 def is_name_like(info: LineInfo, rules: RulePack) -> bool:
     """A short line with no figure, no label and no sentence punctuation,
     that is not page furniture, a section label or the continuation of a
@@ -53,10 +63,11 @@ def is_name_like(info: LineInfo, rules: RulePack) -> bool:
 
 def _is_name_like(info: LineInfo, rules: RulePack) -> bool:
     text = info.text
-    if not text or len(text) > rules.settings["max_name_length"]:
+    if not text or len(text) > rules.settings["max_name_length"] or "。" in text \
+            or text.startswith(PARTICLES) or text.startswith("※"):
         return False
-    name = clean_name(text, rules)
-    if sentence(name) or text.startswith(PARTICLES) or text.startswith("※"):
+    name = name_of(info, rules)
+    if sentence(name):
         return False
     if struct(rules, "not_title", text) or struct(rules, "furniture", text):
         return False

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from pipeline.facts.context import StageContext
 from pipeline.facts.lines import year_of
 from pipeline.facts.layout import Slide, beside
 from pipeline.facts.lines import (NOTE_MARK, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
                                   struct, trailing_label)
-from pipeline.facts.names import (PARTICLES, bigram_score, bigrams, clean_name, header_name, is_name_like,
+from pipeline.facts.names import (PARTICLES, bigram_score, bigrams, clean_name, header_name, is_enumerated,
+                                  is_name_like, name_of,
                                   lead_stripped, mention_name, opens_figure)
 from pipeline.facts.figure import Figure
 from pipeline.parse import period_of
@@ -98,6 +101,20 @@ def split_part(head: str, rules: RulePack) -> tuple[str, str]:
     return head, ""
 
 
+NOTE_ROLES = (("structure", "office"), ("structure", "period"), ("structure", "predecessor"), ("year", "range"))
+
+
+def note_literals(rules: RulePack):
+    """One pattern of the literals the note rules (office, period,
+    predecessor, range) require; None when one of them requires nothing."""
+    if "_note_literals" not in rules.settings:
+        found = [r for kind, role in NOTE_ROLES for r in rules.role(kind, role)]
+        needs = [n for r in found for n in r.get("requires") or ()]
+        rules.settings["_note_literals"] = (regex.compile("|".join(regex.escape(n) for n in needs))
+                                            if all(r.get("requires") for r in found) and needs else None)
+    return rules.settings["_note_literals"]
+
+
 def strict_sentence(text: str) -> bool:
     return "。" in text or "、" in text
 
@@ -108,7 +125,7 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
     """Index -> program name of a slide's header lines: 'NAME <figures>' (not
     an enumerated component), or a name line followed by its 【label amount】 line."""
     lines = slide.lines
-    heads: dict[int, str] = {j: clean_name(lines[j].text, rules) for j in beside(slide, rules).values()
+    heads: dict[int, str] = {j: name_of(lines[j], rules) for j in beside(slide, rules).values()
                              if not struct(rules, "enumerator", lines[j].text)}
     for i, info in enumerate(lines):
         name = header_name(info, rules)
@@ -118,7 +135,7 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
                 and not struct(rules, "part_of", info.text) and label_starts_line(nxt) \
                 and opens_figure(nxt.text, rules):
-            heads[i] = clean_name(info.text, rules)
+            heads[i] = name_of(info, rules)
     return heads
 
 
@@ -132,6 +149,7 @@ class Walk:
         for f in figures:
             self.by_line.setdefault(f.index, []).append(f)
         self.claimed: list[Claimed] = []
+        self.owned: set[int] = set()      # ids of the figures claimed
         self.skip: set[int] = set()
         self.total = rules.settings["total_name"]
         self.period_wait = 0
@@ -146,6 +164,7 @@ class Walk:
         if prog is not None and not prog["parent"] and owner.parent:
             prog["parent"] = owner.parent
         self.claimed.append(Claimed(fig, owner, ctx, how, source))
+        self.owned.add(id(fig))
 
     def office(self, info: LineInfo, target: str | None, level: str) -> None:
         m = struct(self.rules, "office", info.text)
@@ -206,11 +225,15 @@ class Walk:
     def notes(self, i: int, info: LineInfo, owner: str | None, office_target: str | None, level: str,
               period_owner: str | None) -> bool:
         """Office, period and predecessor notes of a line; True when the line
-        was a predecessor note (its figures are claimed)."""
+        was a predecessor note (its figures are claimed). A line with none of
+        the literals those rules require, and no period pending, holds none."""
+        window = info.text + (self.lines[i + 1].text if i + 1 < len(self.lines) else "")
+        gate = note_literals(self.rules)
+        if gate is not None and not self.period_wait and not gate.search(window):
+            return False
         self.office(info, office_target, level)
         if period_owner is not None or self.period_wait:
             self.period(info, period_owner)
-        window = info.text + (self.lines[i + 1].text if i + 1 < len(self.lines) else "")
         if any(r.get("requires") is None or any(n in window for n in r["requires"])
                for r in self.rules.role("structure", "predecessor")):
             return self.predecessor(i, owner)
@@ -232,13 +255,13 @@ class OverviewWalk(Walk):
                 last_owner = headers[i] if i in headers else headers[self.beside[i]]
                 self.programs.get(last_owner, category=category)
             elif is_name_like(info, rules) and i + 1 in headers:
-                category = clean_name(text, rules)
+                category = name_of(info, rules)
             elif not info.amounts and first is not None and i > first and struct(rules, "part_of", text) \
-                    and not strict_sentence(clean_name(text, rules)):
-                last_owner = clean_name(text, rules)   # うち、NAME on its own line: its figures follow in 【…】
+                    and not strict_sentence(name_of(info, rules)):
+                last_owner = name_of(info, rules)   # うち、NAME on its own line: its figures follow in 【…】
                 self.programs.get(last_owner, self.program_above(headers, i), "component", category)
             for fig in self.by_line.get(i, []):
-                if any(c.figure is fig for c in self.claimed):
+                if id(fig) in self.owned:
                     continue
                 owner = self.owner(i, info, fig, headers, first, category, last_owner)
                 if owner.level != "total" and struct(rules, "part_of", lead_stripped(text, rules)):
@@ -317,7 +340,7 @@ def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
     """The title at line j, joined with the line before it when that one
     breaks off (it ends in a character of ``title_continues``, and, in a PDF,
     is set in the same font right above)."""
-    name = clean_name(lines[j].text, rules)
+    name = name_of(lines[j], rules)
     if j > 0 and is_name_like(lines[j - 1], rules):
         prev, here = lines[j - 1].line, lines[j].line
         if prev.bbox is None or here.bbox is None:
@@ -328,7 +351,7 @@ def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
                      and -0.5 * h <= here.bbox[1] - prev.bbox[3] <= 0.5 * h
                      and min(prev.bbox[2], here.bbox[2]) > max(prev.bbox[0], here.bbox[0]))
         if joins:
-            name = clean_name(lines[j - 1].text, rules) + name
+            name = name_of(lines[j - 1], rules) + name
     return name
 
 
@@ -344,19 +367,25 @@ class DetailWalk(Walk):
         boxes = 0
         index = {id(info): k for k, info in enumerate(self.lines)}
         deferred: dict[int, list[Figure]] = {}
+        gate, longest = note_literals(rules), rules.settings["max_name_length"]
+        noted_lines = {k for k, info in enumerate(self.lines) if gate is None or gate.search(info.text)}
         for i, info in enumerate(self.lines):
             if i in self.skip:
                 continue
             text = info.text
-            if self.notes(i, info, self.program, self.program, "program", self.program):
+            noted = self.period_wait or i in noted_lines or i + 1 in noted_lines
+            if not noted and not info.amounts and not info.labels and i not in deferred \
+                    and (len(text) > longest or "。" in text):
+                continue   # running text: no figure, label, note or name on it
+            if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
-            if struct(rules, "enumerator", text):
-                name = header_name(info, rules) or (clean_name(text, rules) if not info.amounts else None)
+            if len(text) <= longest and is_enumerated(info, rules):
+                name = header_name(info, rules) or (name_of(info, rules) if not info.amounts else None)
                 if name:
                     self.component = name
             # a budget box: a label with its value, a label alone (its value elsewhere), a title
             # line ending in a label; not a deck title such as 「令和9年度概算要求主要事項」
-            starts_box = i not in self.slide.table_headers and (
+            starts_box = bool(info.labels) and i not in self.slide.table_headers and (
                 (label_starts_line(info) and not opens_figure(text, rules) and not strict_sentence(text)
                  and (bool(info.amounts) or is_pure_label(info) or bool(struct(rules, "governing", text))))
                 or (trailing_label(info) is not None and not label_starts_line(info)))
@@ -371,7 +400,7 @@ class DetailWalk(Walk):
                 at = index.get(id(fig.label_info), i) if fig.label_info is not None else i
                 if at > i:   # a value printed before its label: owned once the label's box is known
                     deferred.setdefault(at, []).append(fig)
-                elif not any(c.figure is fig for c in self.claimed):
+                elif id(fig) not in self.owned:
                     self.claim(fig, self.follower(fig) or self.owner(fig.index, self.lines[fig.index], fig))
         for fig in (f for figs in deferred.values() for f in figs):   # their label line was a note
             self.claim(fig, self.owner(fig.index, self.lines[fig.index], fig))
@@ -462,7 +491,7 @@ class DetailWalk(Walk):
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
             # NAME in the cell beside its figures, or on the line above them
-            name = clean_name(self.lines[self.beside[i]].text, rules) if i in self.beside else self.name_above(i)
+            name = name_of(self.lines[self.beside[i]], rules) if i in self.beside else self.name_above(i)
         if name and not (lab and label_starts_line(info)):
             if not program:
                 self.item = name
@@ -483,7 +512,7 @@ class DetailWalk(Walk):
         for j in range(i - 1, max(-1, i - 3), -1):
             prev = self.lines[j]
             if is_name_like(prev, self.rules):
-                return None if struct(self.rules, "subtitle", prev.text) else clean_name(prev.text, self.rules)
+                return None if struct(self.rules, "subtitle", prev.text) else name_of(prev, self.rules)
             if not (struct(self.rules, "not_title", prev.text) and not prev.amounts) or j in self.skip:
                 return None
         return None
@@ -511,7 +540,7 @@ def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | No
                    key=lambda k: slide.lines[k].line.bbox[1])
     name = clean_name("".join(slide.lines[k].text for k in parts), rules)
     subs = [slide.lines[k].text[1:-1].strip() for k in top if struct(rules, "subtitle", slide.lines[k].text)]
-    for candidate in [name, clean_name(slide.lines[parts[0]].text, rules)] + subs:
+    for candidate in [name, name_of(slide.lines[parts[0]], rules)] + subs:
         if candidate in programs.known:
             return candidate
     return name

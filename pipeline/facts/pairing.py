@@ -173,7 +173,7 @@ def governed_by(fig: Figure, governing: list[OpenLabel], window: int) -> OpenLab
 
 def is_placeholder(info: LineInfo, rules: RulePack) -> bool:
     """A value box holding only a dash (rule role placeholder): 「－」, 「―）」."""
-    if info.amounts or info.labels:
+    if info.amounts or info.labels or len(info.text) > 6:
         return False
     m = hit(rules, "amount", "placeholder", info.text)
     return m is not None and not FILLER.sub("", info.text[:m.start()] + info.text[m.end():])
@@ -268,7 +268,7 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
                 to.follows = fig
     labels = [lab for lab in open_labels(slide, rules) if not lab.governs]
     governing = [lab for lab in open_labels(slide, rules) if lab.governs]
-    placeholders = [k for k, info in enumerate(slide.lines) if is_placeholder(info, rules)]
+    placeholders = [k for k, info in enumerate(slide.lines) if len(info.text) <= 6 and is_placeholder(info, rules)]
     # a dash in a value's place uses up the label it pairs with, and gives no figure
     events = sorted([(f.index, 0, f) for f in waiting] + [(k, 1, None) for k in placeholders],
                     key=lambda e: (e[0], e[1]))

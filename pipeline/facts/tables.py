@@ -23,9 +23,9 @@ from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.figure import Figure
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
-from pipeline.facts.names import clean_name, is_name_like
+from pipeline.facts.names import clean_name, is_name_like, name_of
 from pipeline.parse import UNITS
-from pipeline.rules import RulePack, finditer
+from pipeline.rules import RulePack, finditer, may_match
 
 
 
@@ -39,7 +39,10 @@ def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     (単位:百万円, or a row of column units 千円 千円 千円, also one per line)."""
     out = {}
     lines = slide.lines
+    unit_rules = rules.role("structure", "unit")
     for k, info in enumerate(lines):
+        if info.amounts or len(info.text) > 40 or not any(may_match(r, info.text) for r in unit_rules):
+            continue   # a unit header is a short line with no amount
         m = hit(rules, "structure", "unit", info.text)
         if m:
             out[k] = UNITS.get(m.group("unit")[:-1], 1) if m.group("unit") != "円" else 1
@@ -49,6 +52,7 @@ def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
 
 
 UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
+HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差")   # a header line holds one of these
 
 
 def unit_for(k: int, units: dict[int, int]) -> int | None:
@@ -148,8 +152,12 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     out = {}
     k = 0
     lines = slide.lines
+    # a header names at least two years (or a unit stands over the table): most slides have neither
+    if not has_unit and sum("年度" in info.text and not info.amounts for info in lines) < 2:
+        return out
     while k < len(lines):
-        cols = header_columns(lines, k, rules, release, has_unit) if not lines[k].amounts else None
+        cols = header_columns(lines, k, rules, release, has_unit) \
+            if not lines[k].amounts and HEADER_WORDS.search(lines[k].text) else None
         if cols:
             end = k
             while end + 1 < len(lines) and not lines[end + 1].amounts and not number_tokens(lines[end + 1], rules) \
@@ -198,7 +206,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
             and not any(f.ctx for f in by_line.get(k, [])) else []
         if cells is None and not values:
             if is_name_like(info, rules) and not hit(rules, "structure", "subtitle", info.text):
-                name = clean_name(info.text, rules)
+                name = name_of(info, rules)
                 if row and k and lines[k - 1].text[-1:] in rules.settings["title_continues"] and cell == 0:
                     name = row + name    # a row name broken over two lines
                 row, cell, done = name, 0, False

@@ -1,0 +1,159 @@
+"""Layouts real slides use, one fixture each: PDFs where the layout is about
+positions (tests/fixtures/layouts/, drawn by make_layouts.py, expected
+records typed by hand from the drawn pages), small texts where it is about
+the order a converter writes the lines in (made up here, with the records a
+reader would write). Real pages of each kind are in tests/test_realtext.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_pages
+from pipeline.facts import extract_facts
+from pipeline.validate import compare_golden, golden_dir_for
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+PDFS = sorted(LAYOUTS.glob("*.pdf"))
+OKU = 10**8
+
+
+@pytest.mark.parametrize("backend", ["pymupdf", "pdfplumber"])
+@pytest.mark.parametrize("path", PDFS, ids=[p.stem for p in PDFS])
+def test_pdf_layout_gives_its_hand_written_records(path, backend):
+    """Each one-slide layout gives its expected records, and the bundled
+    release re-laid out (16:9, the overview in table cells, values drawn
+    before their labels, fullwidth digits, a title over two lines) gives the
+    bundled release's golden exactly, pages included."""
+    facts = extract_facts(extract_pages(path, backend), path.stem)
+    report = compare_golden(facts.amounts, facts.programs, golden_dir_for(path), paged=True)
+    assert report["ok"], {t: {k: report[t][k] for k in ("missing", "extra", "mismatches") if report[t][k]}
+                          for t in ("amounts", "programs") if t in report}
+
+
+def test_the_fixture_set_is_complete():
+    assert {p.stem for p in PDFS} >= {"mext-lifescience-r8-draft-2026-01-20-tables", "stack-apart", "amount-first",
+                                      "program-then-box", "several-programs", "hosei-list", "unit-table",
+                                      "one-slide"}
+
+
+# ------------------------------------------------------------ text: the order lines come in
+
+def facts_of_text(tmp_path: Path, text: str, name: str = "page"):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract_facts(extract_pages(path), name)
+
+
+def rows(facts) -> set[tuple]:
+    return {(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in facts.amounts}
+
+
+def test_label_stack_and_value_stack_apart_with_text_between(tmp_path):
+    """The two labels, then a note and a section label, then the two values:
+    the first value takes the first label; the value closing the bracket the
+    label that opens it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "10 海洋局主要事項 -令和9年度概算要求- (3 ページ)",
+        "深海探査技術開発事業",
+        "令和9年度要求・要望額",
+        "(前年度予算額",
+        "※運営費交付金中の推計額含む",
+        "背景・課題",
+        "25億円",
+        "23億円)",
+        "○深海の資源を調査する。",
+    ]))
+    assert rows(f) == {("深海探査技術開発事業", "initial", "request", 2027, 25 * OKU),
+                       ("深海探査技術開発事業", "initial", "enacted", 2026, 23 * OKU)}
+
+
+def test_values_before_their_labels_and_the_title_after_the_box(tmp_path):
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度要求・要望額",
+        "92億円",
+        "(前年度予算額",
+        "47億円)",
+        "※運営費交付金中の推計額含む",
+        "極域観測の戦略的推進",
+        "背景・課題",
+        "○極域の観測を進める。",
+    ]))
+    assert rows(f) == {("極域観測の戦略的推進", "initial", "request", 2027, 92 * OKU),
+                       ("極域観測の戦略的推進", "initial", "enacted", 2026, 47 * OKU)}
+
+
+def test_a_label_split_over_two_lines(tmp_path):
+    """「令和6年度予算額」 / 「(案)」 is one label (a draft), and 「平成」 / 「29年度予算額」 one year."""
+    f = facts_of_text(tmp_path, "\n".join(["港湾防災推進事業", "令和6年度予算額", "(案)", "18億円"]), "a")
+    assert rows(f) == {("港湾防災推進事業", "initial", "draft", 2024, 18 * OKU)}
+    f = facts_of_text(tmp_path, "\n".join(["港湾防災推進事業", "平成", "29年度予算額 18億円"]), "b")
+    assert rows(f) == {("港湾防災推進事業", "initial", "enacted", 2017, 18 * OKU)}
+
+
+def test_a_two_line_slide_gives_its_figures_to_its_program(tmp_path):
+    """●program, then its label-and-amount line: both figures are the
+    program's, and there is no release total."""
+    f = facts_of_text(tmp_path, "●森林資源循環利用促進事業\n令和9年度概算要求額 45億円（前年度予算額 40億円）\n")
+    assert rows(f) == {("森林資源循環利用促進事業", "initial", "request", 2027, 45 * OKU),
+                       ("森林資源循環利用促進事業", "initial", "enacted", 2026, 40 * OKU)}
+
+
+def test_several_programs_each_with_its_own_box_line(tmp_path):
+    f = facts_of_text(tmp_path, "\n".join([
+        "医療DXの推進",
+        "●情報基盤構築事業",
+        "令和9年度概算要求額 120億円(前年度予算額 95億円)",
+        "うち、共有サービス整備 32億円",
+        "基盤を構築し、情報連携を円滑化する。",
+        "●サイバー対策支援事業",
+        "令和9年度概算要求額 18億円(前年度予算額 18億円)",
+        "●改定DX推進事業",
+        "令和9年度概算要求額 9.5億円(新規)",
+    ]))
+    assert rows(f) == {
+        ("情報基盤構築事業", "initial", "request", 2027, 120 * OKU),
+        ("情報基盤構築事業", "initial", "enacted", 2026, 95 * OKU),
+        ("共有サービス整備", "initial", "request", 2027, 32 * OKU),
+        ("サイバー対策支援事業", "initial", "request", 2027, 18 * OKU),
+        ("サイバー対策支援事業", "initial", "enacted", 2026, 18 * OKU),
+        ("改定DX推進事業", "initial", "request", 2027, 950_000_000)}
+    assert next(a for a in f.amounts if a["program"] == "改定DX推進事業")["new"] is True
+
+
+def test_a_supplementary_list_takes_the_year_from_its_title(tmp_path):
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和6年度補正予算(案)の概要",
+        "○防災情報システム強化 94億円",
+        "○通信網の耐災害性向上 68億円",
+        "○消防団装備の充実 52億円",
+    ]))
+    assert rows(f) == {(name, "supplementary", "draft", 2024, oku * OKU) for name, oku in
+                       (("防災情報システム強化", 94), ("通信網の耐災害性向上", 68), ("消防団装備の充実", 52))}
+
+
+def test_a_table_with_its_unit_in_a_header_one_cell_a_line(tmp_path):
+    """(単位:百万円) under the table, columns 平成20年度予算 / 平成21年度予算 /
+    対増△減 in a 予算案 release: the last column is a delta, never a budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "港湾分野の研究開発に係る予算案の概要",
+        "平成20年度予算", "平成21年度予算", "対増△減",
+        "全体", "13,351", "13,064", "△287",
+        "(単位:百万円)",
+    ]))
+    assert rows(f) == {("全体", "initial", "enacted", 2008, 13_351_000_000),
+                       ("全体", "initial", "draft", 2009, 13_064_000_000)}
+
+
+def test_a_single_program_page_never_makes_a_total(tmp_path):
+    f = facts_of_text(tmp_path, "\n".join([
+        "09 研究振興局主要事項 -令和9年度科学技術関係概算要求- (2 ページ)",
+        "素粒子研究拠点の強化 令和9年度要求・要望額",
+        "40億円",
+        "38億円)",
+        "(前年度予算額",
+    ]))
+    assert rows(f) == {("素粒子研究拠点の強化", "initial", "request", 2027, 40 * OKU),
+                       ("素粒子研究拠点の強化", "initial", "enacted", 2026, 38 * OKU)}
+    assert not [p for p in f.programs if p["level"] == "total"]
