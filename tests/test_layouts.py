@@ -157,3 +157,30 @@ def test_a_single_program_page_never_makes_a_total(tmp_path):
     assert rows(f) == {("素粒子研究拠点の強化", "initial", "request", 2027, 40 * OKU),
                        ("素粒子研究拠点の強化", "initial", "enacted", 2026, 38 * OKU)}
     assert not [p for p in f.programs if p["level"] == "total"]
+
+
+# ------------------------------------------------------------ how far each figure is checked
+
+def test_items_that_add_up_to_their_stated_total_are_witnessed(tmp_path):
+    """Without a golden: the 補正 list's six items add up to its 合計, so all
+    seven figures are `witnessed`; nothing else could check them."""
+    import shutil
+    copy = tmp_path / "hosei-list.pdf"   # away from sources.json: no golden
+    shutil.copy(LAYOUTS / "hosei-list.pdf", copy)
+    facts = extract_facts(extract_pages(copy), copy.stem)
+    assert {a["program"]: a["check"] for a in facts.amounts} == {a["program"]: "witnessed" for a in facts.amounts}
+    assert len(facts.amounts) == 7
+
+
+def test_checks_of_the_bundled_release_without_its_golden():
+    """Stated twice (overview and detail slide) or adding up with parts:
+    `witnessed`; stated once with nothing to check it against: `single`;
+    nothing in the bundled release is a conflict."""
+    path = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
+    checks = {(a["program"], a["budget"], a["stage"], a["fiscal_year"]): a["check"]
+              for a in extract_facts(extract_pages(path), path.stem).amounts}
+    assert set(checks.values()) == {"witnessed", "single"}
+    assert checks[("総額", "supplementary", "enacted", 2025)] == "witnessed"        # 43+1+70+2+59 ≈ 176
+    assert checks[("次世代医療実現推進プラットフォーム", "initial", "draft", 2026)] == "witnessed"   # I+II+III = 41
+    assert checks[("生命科学・創薬研究支援基盤事業(BINDS)", "initial", "draft", 2026)] == "witnessed"  # pages 3 and 5
+    assert checks[("ヒューマン・フロンティア・サイエンス・プログラム", "initial", "draft", 2026)] == "single"

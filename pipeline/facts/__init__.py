@@ -31,7 +31,7 @@ from pipeline.facts.layout import slides as make_slides
 from pipeline.facts.owners import (DetailWalk, OverviewWalk, Programs, overview_headers, resolve_untitled,
                                    title_by_font)
 from pipeline.facts.pairing import pair_slide, settle
-from pipeline.facts.records import assign_checks, facts_of, observation, programs_of
+from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
 from pipeline.rules import RulePack, load_rules, watchdog
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
 
@@ -92,7 +92,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     observations = [observation(release, c, programs) for c in claimed]
     amounts, conflicts = facts_of(observations)
     program_rows = programs_of(programs, amounts)
-    assign_checks(amounts, program_rows, conflicts)
+    assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide))
     warnings = []
     if context.year is None and context.supplementary_year is None and amounts:
         warnings.append("no budget year found (no label such as 令和N年度予算額/要求・要望額): "

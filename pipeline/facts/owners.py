@@ -45,6 +45,7 @@ class Owner:
     parent: str = ""
     level: str = "program"
     category: str | None = None     # None: the program's own
+    listed: bool = True             # False for a program only mentioned in running text (NAME【label amount】)
 
 
 @dataclass
@@ -159,6 +160,8 @@ class Walk:
               source: str | None = None) -> None:
         if owner.parent == owner.program:   # a header repeating the slide's own program
             owner = Owner(owner.program, "", "program", owner.category)
+        if owner.program and owner.level != "total" and struct(self.rules, "total", owner.program):
+            owner = Owner(owner.program, "", "total", "")   # 「合計 300億円」: the total the page states
         prog = self.programs.get(owner.program, owner.parent, owner.level,
                                  owner.category if owner.category is not None else "") if owner.program else None
         if prog is not None and not prog["parent"] and owner.parent:
@@ -296,7 +299,7 @@ class OverviewWalk(Walk):
             return Owner(headers[i - 1], "", "program", category)
         mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
         if mention:
-            return Owner(mention, "", "program", "")
+            return Owner(mention, "", "program", "", listed=False)
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
         return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category))
@@ -487,7 +490,7 @@ class DetailWalk(Walk):
         lab = fig.label if fig.how == "inline" else None
         mention = mention_name(info, lab, rules)
         if mention and mention != name:
-            return Owner(mention, "", "program", "")          # a mention of another program
+            return Owner(mention, "", "program", "", listed=False)          # a mention of another program
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
             # NAME in the cell beside its figures, or on the line above them

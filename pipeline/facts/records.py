@@ -71,15 +71,35 @@ def rounding(parts: list[int]) -> int:
     return len(parts) * OKU // 2 if all(p % OKU == 0 for p in parts) else 0
 
 
-def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dict]) -> None:
+def listed_with_totals(claimed_by_slide: dict[int, list[Claimed]]) -> dict[tuple, set[tuple]]:
+    """A stated total's key -> the keys of the programs listed on its slide
+    with the same budget, stage and year (the items it should add up to)."""
+    out: dict[tuple, set[tuple]] = {}
+    for claimed in claimed_by_slide.values():
+        for t in claimed:
+            if t.owner.level != "total" or t.owner.parent or not t.owner.program:
+                continue
+            ctx = (t.ctx.budget, t.ctx.stage, t.ctx.fiscal_year)
+            same = [c for c in claimed if c.owner.program and c.owner.listed and c.owner.level != "total"
+                    and (c.ctx.budget, c.ctx.stage, c.ctx.fiscal_year) == ctx]
+            named = {c.owner.program for c in same}
+            # a component counts when its parent states no figure of its own here (no double count)
+            out.setdefault((t.owner.program, *ctx), set()).update(
+                (c.owner.program, *ctx) for c in same if c.owner.level == "program" or c.owner.parent not in named)
+    return out
+
+
+def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dict],
+                  lists: dict[tuple, set[tuple]] | None = None) -> None:
     """Set each fact's ``check`` from what the release says about it:
 
     - ``conflict``: its owner, stage or year could not be determined, or its
-      mentions disagree, or its components add up to more than it beyond
-      rounding;
+      mentions disagree, or its components (or, for a stated total, its
+      listed programs) add up to more than it beyond rounding;
     - ``witnessed``: stated twice (on two lines) with the same figure, or a
       parent whose two or more components add up to it within rounding (the
-      parent and its components both);
+      parent and its components both), or a stated total that its two or
+      more listed programs add up to within rounding (all of them);
     - ``single``: stated once, nothing to check it against.
 
     ``golden`` is set later, by the comparison with a hand-verified golden.
@@ -98,6 +118,19 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
             a["check"] = "witnessed"
         else:
             a["check"] = "single"
+    for total_key, part_keys in (lists or {}).items():   # a stated total and the programs listed with it
+        total = by_key.get(total_key)
+        parts = [by_key[k] for k in part_keys if k in by_key and not by_key[k]["portion"]]
+        if total is None or total["portion"]:
+            continue
+        s = sum(p["amount_yen"] for p in parts)
+        tol = rounding([p["amount_yen"] for p in parts])
+        if len(parts) >= 2 and abs(total["amount_yen"] - s) <= tol:   # the items add up to the stated total
+            for row in [total, *parts]:
+                if row["check"] == "single":
+                    row["check"] = "witnessed"
+        elif parts and s > total["amount_yen"] + tol:
+            total["check"] = "conflict"   # the items listed exceed the total stated
     children = defaultdict(list)
     for a in amounts:
         if a["parent"] and level.get(a["program"]) == "component" and not a["portion"]:
