@@ -224,6 +224,15 @@ class RulePack(dict):
     def role(self, kind: str, role: str) -> list[dict]:
         return self._roles.get((kind, role), [])
 
+    def patterns(self, kind: str, role: str) -> list[tuple]:
+        """(compiled pattern, required literals or None, id) of the rules of a
+        role that have a pattern — what a hot loop needs, looked up once."""
+        key = (kind, role)
+        if key not in self._patterns:
+            self._patterns[key] = [(r["re_pattern"], r.get("requires") or None, r["id"])
+                                   for r in self.role(kind, role) if r.get("re_pattern") is not None]
+        return self._patterns[key]
+
     def copy(self) -> "RulePack":
         """A copy whose rules can be replaced (tests plant rules in one)."""
         other = RulePack(self)
@@ -233,6 +242,7 @@ class RulePack(dict):
     def index(self) -> "RulePack":
         self._kinds: dict[str, list[dict]] = {}
         self._roles: dict[tuple, list[dict]] = {}
+        self._patterns: dict[tuple, list[tuple]] = {}
         for rule in self.values():
             self._kinds.setdefault(rule["kind"], []).append(rule)
             if rule.get("role"):

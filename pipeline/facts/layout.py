@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.lines import LineInfo, analyze, hit, is_bare_amount, literals, struct, NONE, FILLER
-from pipeline.rules import RulePack, may_match, search
+from pipeline.rules import RulePack, finditer, may_match, search
 
 
 @dataclass
@@ -62,9 +62,24 @@ def continues(a: Line, b: Line, rules: RulePack) -> bool:
 
 
 def merge_split_labels(lines: list[Line], rules: RulePack) -> list[Line]:
+    """The page's lines with each label broken over two lines joined. The
+    rules run once over the page's text (lines joined by newlines); only the
+    breaks they match are looked at."""
+    rules_ = [r for r in rules.role("structure", "label_continues") if r.get("re_pattern") is not None]
+    text = "\n".join(line.text for line in lines)
+    breaks: set[int] = set()   # k: a match runs over the break after line k
+    for rule in rules_:
+        if not may_match(rule, text):
+            continue
+        for m in finditer(rule["re_pattern"], text, rule["id"]):
+            at = text.find("\n", m.start(), m.end())
+            if at >= 0:
+                breaks.add(text.count("\n", 0, at))   # the break after line k: k newlines stand before it
+    if not breaks:
+        return list(lines)
     out: list[Line] = []
-    for line in lines:
-        if out and continues(out[-1], line, rules):
+    for k, line in enumerate(lines):
+        if out and k - 1 in breaks and continues(out[-1], line, rules):
             out[-1] = joined(out[-1], line)
         else:
             out.append(line)
@@ -186,24 +201,18 @@ def beside(slide: Slide, rules: RulePack) -> dict[int, int]:
 def _beside(slide: Slide, rules: RulePack, is_bare_amount, is_name_like) -> dict[int, int]:
     boxes = [info.line.bbox for info in slide.lines]
     values = [k for k, info in enumerate(slide.lines) if info.amounts and boxes[k] and is_bare_amount(info)]
-    if not values:
-        return {}
-    out = {}
+    out: dict[int, int] = {}
+    gap = rules.settings["beside_gap"]
     for k in values:
-        vx0, vy0, vx1, vy1 = boxes[k]
-        best = None
-        for j, b in enumerate(boxes):
-            if j == k or not b or not same_row(b, boxes[k]) or b[2] > vx0 + 2:
-                continue
-            nx0, ny0, nx1, ny1 = b
-            h = max(vy1 - vy0, ny1 - ny0)
-            if vx0 - nx1 <= rules.settings["beside_gap"] * h and is_name_like(slide.lines[j], rules) \
-                    and not any(b and same_row(b, boxes[k]) and nx1 - 2 < b[0] and b[2] < vx0 + 2
-                                for m, b in enumerate(boxes) if m not in (j, k)):
-                if best is None or vx0 - nx1 < best[0]:
-                    best = (vx0 - nx1, j)
-        if best is not None:
-            out[k] = best[1]
+        vx0, vy0, _, vy1 = boxes[k]
+        vh = vy1 - vy0
+        left = [(vx0 - b[2], j) for j, b in enumerate(boxes) if b and j != k and b[2] <= vx0 + 2
+                and min(b[3], vy1) - max(b[1], vy0) >= 0.5 * min(b[3] - b[1], vh)]
+        if not left:
+            continue
+        distance, j = min(left)   # the nearest box to its left on the row: its name, or nothing
+        if distance <= gap * max(vh, boxes[j][3] - boxes[j][1]) and is_name_like(slide.lines[j], rules):
+            out[k] = j
     return out
 
 

@@ -105,13 +105,18 @@ def labels_of(text: str, rules: RulePack) -> list[Label]:
     return out
 
 
-def flags_after(text: str, tail: int, start: int, rules: RulePack) -> tuple[dict, int]:
+def flags_after(text: str, tail: int, start: int, rules: RulePack, candidates: list[dict] | None = None
+                ) -> tuple[dict, int]:
     """The flags written around an amount — after it (の内数, (新規), 程度,
-    +事項要求, in any order) or before it (約) — and the end of what follows."""
-    flags = {}
-    for rule in rules.kind("flag"):
-        flags.setdefault(rule["flag"], False)
-    candidates = [r for r in rules.kind("flag") if may_match(r, text)]
+    +事項要求, in any order) or before it (約) — and the end of what follows.
+    ``candidates``: the flag rules whose literals the line holds (all by default)."""
+    if "_no_flags" not in rules.settings:
+        rules.settings["_no_flags"] = dict.fromkeys((r["flag"] for r in rules.kind("flag")), False)
+    flags = dict(rules.settings["_no_flags"])
+    if candidates is None:
+        candidates = [r for r in rules.kind("flag") if may_match(r, text)]
+    if not candidates:
+        return flags, tail
     moved = True
     while moved:
         moved = False
@@ -137,12 +142,14 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
     amount = rules.role("amount", "amount")[0]
     if not may_match(amount, text):
         return keep, dropped
-    not_rules = [r for r in rules.kind("not_budget") if may_match(r, context + text)]
+    full, shift = context + text, len(context)
+    not_rules = [r for r in rules.kind("not_budget") if may_match(r, full)]
+    flag_rules = [r for r in rules.kind("flag") if may_match(r, text)]
     for m in finditer(amount["re_pattern"], text, amount["id"]):
-        flags, tail = flags_after(text, m.end(), m.start(), rules)
+        flags, tail = flags_after(text, m.end(), m.start(), rules, flag_rules)
         excluded = next((r["id"] for r in not_rules
                          if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
-                         or in_context(r, context + text, len(context) + m.start(), len(context) + m.end())), None)
+                         or in_context(r, full, shift + m.start(), shift + m.end())), None)
         a = Amount(m.start(), m.end(), tail, parse_amount(m.group(0)), flags, excluded)
         (dropped if excluded else keep).append(a)
     return keep, dropped
@@ -234,11 +241,16 @@ def sentence(text: str) -> bool:
 def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
     """The first match of a rule of that kind and role (None fast when the
     required literals are absent)."""
-    for rule in rules.role(kind, role):
-        if rule.get("re_pattern") is not None and may_match(rule, text):
-            m = search(rule["re_pattern"], text, rule["id"], pos)
-            if m:
-                return m
+    for pattern, needs, rid in rules.patterns(kind, role):
+        if needs is not None:
+            for n in needs:
+                if n in text:
+                    break
+            else:
+                continue
+        m = search(pattern, text, rid, pos)
+        if m:
+            return m
     return None
 
 

@@ -3,6 +3,8 @@ enumerator, whether a line can be a name at all, and the name a header line
 'NAME <figures>' gives its figures."""
 from __future__ import annotations
 
+import functools
+
 from pipeline.facts.lines import (FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct)
 from pipeline.rules import RulePack
 
@@ -152,6 +154,11 @@ def bigram_score(name: str, text_bigrams: set[str]) -> float:
     >>> round(bigram_score("ABCD", bigrams("xxABCxx")), 2)
     0.67
     """
-    grams = bigrams(name)
+    grams = _name_bigrams(name)
     return len(grams & text_bigrams) / len(grams) if grams else 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_bigrams(name: str) -> frozenset[str]:
+    return frozenset(bigrams(name))
 

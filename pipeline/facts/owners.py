@@ -36,7 +36,7 @@ from pipeline.facts.names import (PARTICLES, bigram_score, bigrams, clean_name, 
                                   lead_stripped, mention_name, opens_figure)
 from pipeline.facts.figure import Figure
 from pipeline.parse import period_of
-from pipeline.rules import RulePack, search
+from pipeline.rules import RulePack, may_match, search
 
 
 @dataclass(slots=True)
@@ -237,8 +237,7 @@ class Walk:
         self.office(info, office_target, level)
         if period_owner is not None or self.period_wait:
             self.period(info, period_owner)
-        if any(r.get("requires") is None or any(n in window for n in r["requires"])
-               for r in self.rules.role("structure", "predecessor")):
+        if any(may_match(r, window) for r in self.rules.role("structure", "predecessor")):
             return self.predecessor(i, owner)
         return False
 
@@ -371,6 +370,7 @@ class DetailWalk(Walk):
         index = {id(info): k for k, info in enumerate(self.lines)}
         deferred: dict[int, list[Figure]] = {}
         gate, longest = note_literals(rules), rules.settings["max_name_length"]
+        last_figure = max(self.by_line, default=-1)   # a component named after the last figure names nothing
         noted_lines = {k for k, info in enumerate(self.lines) if gate is None or gate.search(info.text)}
         for i, info in enumerate(self.lines):
             if i in self.skip:
@@ -382,7 +382,7 @@ class DetailWalk(Walk):
                 continue   # running text: no figure, label, note or name on it
             if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
-            if len(text) <= longest and is_enumerated(info, rules):
+            if i < last_figure and len(text) <= longest and is_enumerated(info, rules):
                 name = header_name(info, rules) or (name_of(info, rules) if not info.amounts else None)
                 if name:
                     self.component = name

@@ -266,8 +266,9 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
             to = next((g for g in figures[k + 1:] if g.how != "arrow-from"), None)
             if to is not None:
                 to.follows = fig
-    labels = [lab for lab in open_labels(slide, rules) if not lab.governs]
-    governing = [lab for lab in open_labels(slide, rules) if lab.governs]
+    found = open_labels(slide, rules)
+    labels = [lab for lab in found if not lab.governs]
+    governing = [lab for lab in found if lab.governs]
     placeholders = [k for k, info in enumerate(slide.lines) if len(info.text) <= 6 and is_placeholder(info, rules)]
     # a dash in a value's place uses up the label it pairs with, and gives no figure
     events = sorted([(f.index, 0, f) for f in waiting] + [(k, 1, None) for k in placeholders],

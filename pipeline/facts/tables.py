@@ -52,7 +52,32 @@ def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
 
 
 UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
-HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差")   # a header line holds one of these
+HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差|前年")   # a header line holds one of these
+
+
+def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
+    """One cheap pass: a line with no amount holds a unit rule's literal, or
+    two lines with neither amount nor stage label hold a year rule's literal
+    (a header's columns; a budget box's years stand in its labels)."""
+    unit_literals = [n for r in rules.role("structure", "unit") for n in (r.get("requires") or ("",))]
+    year_literals = [n for r in rules.role("year", "year") for n in (r.get("requires") or ("",))]
+    range_literals = [n for r in rules.role("year", "range") for n in (r.get("requires") or ())]
+    years = 0
+    for info in slide.lines:
+        text = info.text
+        if info.amounts or info.excluded or "。" in text or len(text) > rules.settings["max_name_length"]:
+            continue   # header cells are short and hold no figure
+        for n in unit_literals:
+            if n in text:
+                return True
+        if not info.labels and not any(n in text for n in range_literals):   # (a period is no header)
+            for n in year_literals:
+                if n in text:
+                    years += 1
+                    break
+            if years >= 2:
+                return True
+    return False
 
 
 def unit_for(k: int, units: dict[int, int]) -> int | None:
@@ -152,8 +177,11 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     out = {}
     k = 0
     lines = slide.lines
-    # a header names at least two years (or a unit stands over the table): most slides have neither
-    if not has_unit and sum("年度" in info.text and not info.amounts for info in lines) < 2:
+    # a header names at least two years (or a unit stands over the table): most slides have neither —
+    # their years are in box labels (令和8年度予算額(案)) and periods (令和4年度~令和8年度)
+    if not has_unit and sum("年度" in info.text and not info.amounts
+                            and not any(lab.year(release.era) is not None for lab in info.labels)
+                            and not hit(rules, "year", "range", info.text) for info in lines) < 2:
         return out
     while k < len(lines):
         cols = header_columns(lines, k, rules, release, has_unit) \
@@ -181,6 +209,8 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     figure, then its prior year. Every cell is named by its row. Returns the
     new figures; the amounts' figures are updated in place."""
     lines = slide.lines
+    if not could_hold_a_table(slide, rules):
+        return []
     units = unit_lines(slide, rules)
     blocks = header_blocks(slide, rules, release, bool(units))
     for start, (end, _) in blocks.items():
