@@ -55,3 +55,13 @@ def test_pages_with_no_budget_figure_give_none(scored):
     _, pages = scored
     empty = [p for p in pages if p.expected == 0]
     assert empty and all(p.predicted == 0 for p in empty), [(p.stem, p.predicted) for p in empty]
+
+
+def test_every_figure_names_the_rule_and_strategy_that_read_it():
+    from pipeline.rules import load_rules
+    rules = load_rules()
+    strategies = {"inline", "bracket", "arrow", "sentence", "box", "order", "governed", "table", "slide", "note"}
+    for entry in scoring.index():
+        for a in scoring.run_page(entry, None):
+            rid, _, how = a["rule"].partition("@")
+            assert (rid in rules or rid in ("", "table.column")) and how in strategies, (entry["file"], a["rule"][:80])

@@ -105,8 +105,8 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
         if info.amounts:
             before_figures = False
         if before_figures:   # the latest year the title and headers write, before any figure
-            for rule in rules.role("year", "year"):
-                for m in finditer(rule["re_pattern"], info.text, rule["id"]):
+            for year_rule in rules.role("year", "year"):
+                for m in finditer(year_rule["re_pattern"], info.text, year_rule["id"]):
                     y = year_of(m, None)
                     first_year = max(first_year or y or 0, y or 0) or None
     if year is None and supp is None and first_year is not None:
