@@ -87,7 +87,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     claimed = []
     for s, f in zip(slides, figures):
         owners = {id(c.figure): (c.owner.program, c.owner.parent) for c in claimed_by_slide[s.number]}
-        settle(f, lambda fig: owners.get(id(fig), ("", "")), context, rules)
+        settle(f, lambda fig, owners=owners: owners.get(id(fig), ("", "")), context, rules)
         claimed += claimed_by_slide[s.number]
     observations = [observation(release, c, programs) for c in claimed]
     amounts, conflicts = facts_of(observations)

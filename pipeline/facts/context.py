@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.lines import Label, LineInfo, hit, year_of
+from pipeline.facts.lines import Label, LineInfo, year_of
 from pipeline.rules import RulePack, finditer
 
 ERA_START = {"令和": 2019, "平成": 1989}

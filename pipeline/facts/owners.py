@@ -117,6 +117,8 @@ def note_literals(rules: RulePack):
 
 
 def strict_sentence(text: str) -> bool:
+    """Any comma or full stop: a line that cannot be a box label or a name on
+    the overview (titles may hold a comma, see lines.sentence)."""
     return "。" in text or "、" in text
 
 

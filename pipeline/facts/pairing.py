@@ -5,13 +5,15 @@ first strategy that applies, in this order:
 2. ``bracket``  the figure it is bracketed after (37億円(36億円)): the year before;
 3. ``arrow``    the figure an arrow leads from (10億円 ⇒ 12億円): the year before;
 4. ``sentence`` a label earlier in the same sentence (…補正予算で 11億円を計上);
-5. ``box``      PDF: a label box beside or above its value box, by position;
-6. ``order``    a label stack and a value stack, paired in order — the value
+5. ``table``    a column header of a table (tables.py), whose unit may be in a header;
+6. ``box``      PDF: a label box beside or above its value box, by position;
+7. ``order``    a label stack and a value stack, paired in order — the value
                that closes a bracket 「23億円)」 with the label that opens one
                「(前年度予算額」 — however far apart the two stacks are printed;
-7. ``table``    a column header of a table whose unit is in a header;
-8. ``slide``    the slide's own budget box (its first paired figure), else the
-               release's year and stage.
+8. ``governed`` a sentence above whose label governs what follows (…において、以下について);
+9. ``slide``    after owners (settle): the budget box of the figure's program
+               on the slide, else the slide's first box, else the release's
+               year and stage.
 
 Each strategy is a function of the figure and what the slide offers; the
 distances they allow are the rule pack's settings.
@@ -223,11 +225,26 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
 # ------------------------------------------------------------ the slide
 
 def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[Figure]:
-    """Every figure of the slide with its stage context."""
-    settings = rules.settings
+    """Every figure of the slide with its stage context (strategies 1-7;
+    ``slide`` is settled after owners, see settle())."""
+    figures, waiting = on_their_lines(slide, release, rules)
+    table = table_rows(slide, figures, release, rules)
+    if table:
+        figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
+    link_arrows(figures)
+    found = open_labels(slide, rules)
+    with_labels_elsewhere([f for f in waiting if f.ctx is None and f.how != "bracket"],
+                          [lab for lab in found if not lab.governs], slide, release, rules)
+    governed([f for f in figures if f.ctx is None and f.how in ("", "slide")],
+             [lab for lab in found if lab.governs], release, rules)
+    return figures
+
+
+def on_their_lines(slide: Slide, release: ReleaseContext, rules: RulePack) -> tuple[list[Figure], list[Figure]]:
+    """Strategies that read a figure's own line (inline, bracket, arrow,
+    sentence): (every figure, those left for a label elsewhere)."""
     figures: list[Figure] = []
-    waiting: list[Figure] = []        # figures for a label elsewhere
-    bracket_rule = (rules.role("stage", "bracket") or [None])[0]
+    waiting: list[Figure] = []
     for k, info in enumerate(slide.lines):
         prev = None
         next_info = slide.lines[k + 1] if k + 1 < len(slide.lines) else None
@@ -242,38 +259,40 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
                 fig.how, fig.after = "bracket", prev
             elif prev is None and wholly_bracketed(fig):
                 fig.how = "bracket"   # 「(16億円)」 on a line of its own: the prior year of its box
-            elif prev is not None and prev.how == "arrow-from":
-                fig.how = "slide"
-            else:
+            elif prev is None or prev.how != "arrow-from":   # (what an arrow leads to takes its box's)
                 lab = sentence_label(fig)
                 if lab is not None:
                     fig.label, fig.how = lab, "sentence"
                     fig.ctx = context_of_label(lab, info, release, rules)
                 elif starts_value(fig):
                     waiting.append(fig)
-            if leads_by_arrow(fig, next_info, rules) and fig.how in ("", "slide"):
+            if fig.how == "" and leads_by_arrow(fig, next_info, rules):
                 fig.how = "arrow-from"
                 if fig in waiting:
                     waiting.remove(fig)
             figures.append(fig)
             prev = fig
-    table = table_rows(slide, figures, release, rules)
-    if table:
-        figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
-    waiting = [f for f in waiting if f.ctx is None and f.how != "bracket"]
-    for k, fig in enumerate(figures):   # what an arrow leads to is the same program's
+    return figures, waiting
+
+
+def link_arrows(figures: list[Figure]) -> None:
+    """What an arrow leads to is the same program's figure."""
+    for k, fig in enumerate(figures):
         if fig.how == "arrow-from":
             to = next((g for g in figures[k + 1:] if g.how != "arrow-from"), None)
             if to is not None:
                 to.follows = fig
-    found = open_labels(slide, rules)
-    labels = [lab for lab in found if not lab.governs]
-    governing = [lab for lab in found if lab.governs]
-    placeholders = [k for k, info in enumerate(slide.lines) if len(info.text) <= 6 and is_placeholder(info, rules)]
-    # a dash in a value's place uses up the label it pairs with, and gives no figure
-    events = sorted([(f.index, 0, f) for f in waiting] + [(k, 1, None) for k in placeholders],
-                    key=lambda e: (e[0], e[1]))
-    for index, is_dash, fig in events:
+
+
+def with_labels_elsewhere(waiting: list[Figure], labels: list[OpenLabel], slide: Slide,
+                          release: ReleaseContext, rules: RulePack) -> None:
+    """Strategies ``box`` (PDF, by position) and ``order`` (label and value
+    stacks) for the figures that open their line, in line order. A dash in a
+    value's place (「－」) uses up the label it pairs with and gives no figure."""
+    settings = rules.settings
+    dashes = [k for k, info in enumerate(slide.lines) if len(info.text) <= 6 and is_placeholder(info, rules)]
+    events = sorted([(f.index, 0, f) for f in waiting] + [(k, 1, None) for k in dashes], key=lambda e: e[:2])
+    for index, _, fig in events:
         probe = fig or Figure(index, slide.lines[index], Amount(0, 0, 0, 0, {}, None))
         lab, how = None, ""
         if slide.paged:
@@ -286,10 +305,13 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
         if fig is not None:
             fig.label, fig.label_info, fig.how = lab.label, lab.info, how
             fig.ctx = context_of_label(lab.label, lab.info, release, rules)
-    for fig in figures:   # 令和5年度補正予算において、以下について…: the figures below it
-        if fig.ctx is None and fig.how in ("", "slide"):
-            lab = governed_by(fig, governing, settings["stack_window"])
-            if lab is not None:
-                fig.label, fig.label_info, fig.how = lab.label, lab.info, "governed"
-                fig.ctx = context_of_label(lab.label, lab.info, release, rules)
-    return figures
+
+
+def governed(figures: list[Figure], governing: list[OpenLabel], release: ReleaseContext, rules: RulePack) -> None:
+    """Strategy ``governed``: 「令和5年度補正予算において、以下について…」 gives its
+    context to the figures below it that nothing else paired."""
+    for fig in figures:
+        lab = governed_by(fig, governing, rules.settings["stack_window"])
+        if lab is not None:
+            fig.label, fig.label_info, fig.how = lab.label, lab.info, "governed"
+            fig.ctx = context_of_label(lab.label, lab.info, release, rules)
