@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pipeline.extract import Page
 from pipeline.facts.context import ReleaseContext, release_context
 from pipeline.facts.layout import slides as make_slides
-from pipeline.facts.owners import (DetailWalk, OverviewWalk, Programs, overview_headers, resolve_untitled,
-                                   title_by_font)
+from pipeline.facts.owners import (DetailWalk, OverviewWalk, Programs, could_be_overview, overview_headers,
+                                   resolve_untitled, title_by_font)
 from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
 from pipeline.rules import RulePack, load_rules, watchdog
@@ -71,7 +71,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     slides = make_slides(pages, rules)
     context = release_context([info for s in slides for info in s.lines], rules)
     programs = Programs(release)
-    headers = [overview_headers(s, rules) if sum(bool(i.amounts) for i in s.lines) >= 3 else {} for s in slides]
+    headers = [overview_headers(s, rules) if could_be_overview(s, rules) else {} for s in slides]
     for s, h in zip(slides, headers):
         s.overview = len(h) >= rules.settings["overview_min_headers"]
     figures = [pair_slide(s, context, rules) for s in slides]

@@ -124,6 +124,15 @@ def strict_sentence(text: str) -> bool:
 
 # ------------------------------------------------------------ overview
 
+def could_be_overview(slide: Slide, rules: RulePack) -> bool:
+    """A cheap test before overview_headers: three lines with figures that do
+    not open with a stage label (a header names its program first), or value
+    cells in a PDF table."""
+    minimum = rules.settings["overview_min_headers"]
+    named = sum(1 for info in slide.lines if info.amounts and not label_starts_line(info))
+    return named >= minimum or (slide.paged and len(beside(slide, rules)) >= minimum)
+
+
 def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
     """Index -> program name of a slide's header lines: 'NAME <figures>' (not
     an enumerated component), or a name line followed by its 【label amount】 line."""
