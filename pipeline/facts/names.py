@@ -8,7 +8,7 @@ import functools
 from pipeline.facts.lines import (FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct)
 from pipeline.rules import RulePack
 
-PARTICLES = tuple("のにをがはへでとやもより")   # a line starting with one continues the line before
+PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
 
 
 def clean_name(text: str, rules: RulePack) -> str:
@@ -124,7 +124,8 @@ def mention_name(info: LineInfo, label, rules: RulePack) -> str | None:
     if not head or head[-1] not in brackets:
         return None
     name = clean_name(head[:-1], rules)
-    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name):
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name) \
+            or any(a.start < label.start for a in info.amounts):   # 「13億円 [補正予算額 46億円]」 names nobody
         return None
     return name
 

@@ -29,7 +29,7 @@ import regex
 from pipeline.facts.context import StageContext
 from pipeline.facts.lines import year_of
 from pipeline.facts.layout import Slide, beside
-from pipeline.facts.lines import (NOTE_MARK, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
+from pipeline.facts.lines import (FILLER, NOTE_MARK, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
                                   struct, trailing_label)
 from pipeline.facts.names import (PARTICLES, bigram_score, bigrams, clean_name, header_name, is_enumerated,
                                   is_name_like, name_of,
@@ -336,6 +336,56 @@ def skippable(info: LineInfo, rules: RulePack) -> bool:
             or (bool(info.excluded) and not info.amounts))
 
 
+def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
+    """Line -> name, where two or more name lines stand one under the other
+    and the value lines below them (one stack or several, between year lines
+    or section labels) are as many: the k-th value line is the k-th name's —
+    a table whose rows came out as a column of names and columns of values.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> texts = ["海洋観測事業", "深海探査事業", "令和6年度", "13億円", "8億円の内数", "(12億円)", "(約8億円の内数)"]
+    >>> name_stacks([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], rules)
+    {3: '海洋観測事業', 4: '深海探査事業', 5: '海洋観測事業', 6: '深海探査事業'}
+    """
+    def value_line(info: LineInfo) -> bool:   # figures first (a 約 before one belongs to it)
+        if not info.amounts:
+            return False
+        head = info.text[:info.amounts[0].start]
+        for rule in rules.kind("flag"):
+            if rule.get("re_before") is not None:
+                head = rule["re_before"].sub("", head)
+        return not FILLER.sub("", head)
+
+    def name_line(info: LineInfo) -> bool:
+        return is_name_like(info, rules) and not struct(rules, "subtitle", info.text)
+
+    out: dict[int, str] = {}
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and name_line(lines[j]):
+            j += 1
+        if j - k < 2:
+            k = j + 1
+            continue
+        names, m = [name_of(info, rules) for info in lines[k:j]], j
+        while True:
+            while m < len(lines) and not lines[m].amounts and not name_line(lines[m]) and skippable(lines[m], rules):
+                m += 1
+            start = m
+            while m < len(lines) and value_line(lines[m]):
+                m += 1
+            if m == start:
+                break
+            if (m - start) % len(names) == 0:   # one column of values, or several in turn
+                out.update({start + n: names[n % len(names)] for n in range(m - start)})
+        k = max(j, m)
+    return out
+
+
 def just_above(name: LineInfo, box: LineInfo, rules: RulePack) -> bool:
     """PDF: does the name line stand right above the box line (or left of it
     on its row)? Drawing order can put a far-away text box before a label;
@@ -374,6 +424,7 @@ class DetailWalk(Walk):
         self.program, self.component = program, None
         self.item: str | None = None   # on a slide with no program of its own, the last program named
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
+        self.stacked = name_stacks(self.lines, rules)
         if program:
             self.programs.get(program)
         last_box = -99
@@ -502,6 +553,8 @@ class DetailWalk(Walk):
         mention = mention_name(info, lab, rules)
         if mention and mention != name:
             return Owner(mention, "", "program", "", listed=False)          # a mention of another program
+        if not name and i in self.stacked and fig.how not in ("box", "inline"):
+            name = self.stacked[i]   # a stack of names, then stacks of values in the same order
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
             # NAME in the cell beside its figures, or on the line above them

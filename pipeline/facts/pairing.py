@@ -117,8 +117,8 @@ def closes_bracket(fig: Figure) -> bool:
 def open_labels(slide: Slide, rules: RulePack) -> list[OpenLabel]:
     out = []
     for k, info in enumerate(slide.lines):
-        if not info.labels or info.amounts:
-            continue
+        if not info.labels or info.amounts or hit(rules, "structure", "bracket_note", info.text):
+            continue   # (「※()内は前年度当初予算額」 says what brackets are; it is no label)
         if is_pure_label(info):
             out += [OpenLabel(k, info, lab) for lab in info.labels]
         elif hit(rules, "structure", "governing", info.text):
