@@ -363,26 +363,34 @@ def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
         return is_name_like(info, rules) and not struct(rules, "subtitle", info.text)
 
     out: dict[int, str] = {}
+    values = [k for k, info in enumerate(lines) if value_line(info)]
     k = 0
-    while k < len(lines):
-        j = k
-        while j < len(lines) and name_line(lines[j]):
-            j += 1
-        if j - k < 2:
-            k = j + 1
+    while k < len(values):   # each run of value lines, and the name stack above it
+        start = end = values[k]
+        while k + 1 < len(values) and values[k + 1] == end + 1:
+            k, end = k + 1, end + 1
+        k += 1
+        runs = [(start, end + 1)]
+        top = start - 1
+        while True:   # further up: more value runs of the same table, then its names
+            while top >= 0 and not lines[top].amounts and not name_line(lines[top]) and skippable(lines[top], rules):
+                top -= 1
+            if top >= 0 and value_line(lines[top]):
+                bottom = top
+                while top >= 0 and value_line(lines[top]):
+                    top -= 1
+                runs.insert(0, (top + 1, bottom + 1))
+                continue
+            break
+        first = top
+        while first >= 0 and name_line(lines[first]):
+            first -= 1
+        names = [name_of(info, rules) for info in lines[first + 1:top + 1]]
+        if len(names) < 2:
             continue
-        names, m = [name_of(info, rules) for info in lines[k:j]], j
-        while True:
-            while m < len(lines) and not lines[m].amounts and not name_line(lines[m]) and skippable(lines[m], rules):
-                m += 1
-            start = m
-            while m < len(lines) and value_line(lines[m]):
-                m += 1
-            if m == start:
-                break
-            if (m - start) % len(names) == 0:   # one column of values, or several in turn
-                out.update({start + n: names[n % len(names)] for n in range(m - start)})
-        k = max(j, m)
+        for a, b in runs:
+            if (b - a) % len(names) == 0:   # one column of values, or several in turn
+                out.update({a + n: names[n % len(names)] for n in range(b - a)})
     return out
 
 
