@@ -2,6 +2,7 @@
 values it names), every `no_match` example must not."""
 from __future__ import annotations
 
+from pipeline.guard import finditer, may_match, search
 from pipeline.parse import fiscal_year_of, parse_amount, period_of
 
 
@@ -23,7 +24,6 @@ def year_of(m) -> int | None:
 def in_context(rule: dict, text: str, start: int, end: int) -> bool:
     """Does the text around text[start:end] satisfy the rule's before/after
     patterns? (Never, when the line lacks every literal the rule requires.)"""
-    from pipeline.rules import may_match, search
     if not may_match(rule, text):
         return False
     before, after = rule.get("re_before"), rule.get("re_after")
@@ -46,11 +46,9 @@ def _value(key: str, m, rule: dict):
 
 def _example_matches(rule: dict, rules: dict, text: str):
     """(matched?, match object or None)."""
-    from pipeline.rules import search
     if rule.get("re_pattern") is not None:
         m = search(rule["re_pattern"], text, rule["id"])
         return m is not None, m
-    from pipeline.rules import finditer
     ungated = {**rule, "requires": None}   # whether requires is right is checked by the caller
     for m in finditer(rules["amount.yen"]["re_pattern"], text, "amount.yen"):
         if in_context(ungated, text, m.start(), m.end()):

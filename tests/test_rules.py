@@ -16,7 +16,8 @@ from pipeline.checks import check_rule_examples
 from pipeline.errors import PipelineError
 from pipeline.normalize import normalize
 from pipeline.parse import fiscal_year_of, parse_amount, period_of
-from pipeline.rules import DEFAULT_PACK, RULE_FILES, RULES_DIR, TIMEOUT, load_rules, search
+from pipeline.guard import TIMEOUT, search
+from pipeline.rules import DEFAULT_PACK, RULE_FILES, RULES_DIR, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -243,7 +244,7 @@ def test_a_runaway_pattern_is_stopped_and_named(guard, monkeypatch):
     """Both guards stop a call that backtracks far beyond TIMEOUT and name its
     rule: the watchdog's interval timer (main thread) and regex's timeout=."""
     import time
-    import pipeline.rules as rules_module
+    import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
     guarded = rules_module.watchdog() if guard == "watchdog" else contextlib.nullcontext()
     started = time.perf_counter()
@@ -259,7 +260,7 @@ def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
     """Python work between regex calls, however long, is not a runaway
     pattern — also after a call that failed and whose error was caught."""
     import time
-    import pipeline.rules as rules_module
+    import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.1)
     with rules_module.watchdog():
         assert rules_module.search(SLOW, "12X", "test.slow")
@@ -275,7 +276,7 @@ def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
 def test_the_watchdog_stands_aside_off_the_main_thread():
     """Signals reach only the main thread: elsewhere the per-call timeout guards."""
     import threading
-    import pipeline.rules as rules_module
+    import pipeline.guard as rules_module
     seen = []
 
     def work():
@@ -293,7 +294,7 @@ def test_another_threads_calls_keep_their_own_limit_while_the_main_thread_is_gua
     main thread is not interrupted for it."""
     import threading
     import time
-    import pipeline.rules as rules_module
+    import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
     errors = []
 
@@ -315,7 +316,7 @@ def test_another_threads_calls_keep_their_own_limit_while_the_main_thread_is_gua
 def test_a_runaway_pattern_inside_a_walk_names_its_rule(monkeypatch):
     """The facts walk runs under the watchdog: a rule that backtracks on one
     line of a release stops the walk with the rule's id."""
-    import pipeline.rules as rules_module
+    import pipeline.guard as rules_module
     from pipeline.extract import Line, Page
     from pipeline.facts import walk_release
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)

@@ -12,8 +12,9 @@ The stage is a sequence of named steps, one module each:
 4. ``pairing``  each figure's stage context, by strategies in order: inline,
                 bracket, arrow, sentence, box (PDF position), order (label and
                 value stacks), table (column headers), slide (the box / release);
-5. ``owners``   whose figure it is: the overview walk (release total, category,
-                program headers) and the detail walk (slide title, components);
+5. ``owners``   whose figure it is: ``overview`` walks a slide listing the
+                programs (release total, categories, headers), ``detail`` a
+                slide about one program (its title — ``titles`` —, components);
 6. ``records``  observations, one amount row per fact, programs, and each
                 fact's check (witnessed / single / conflict).
 
@@ -28,11 +29,14 @@ from dataclasses import dataclass
 from pipeline.extract import Page
 from pipeline.facts.context import ReleaseContext, release_context
 from pipeline.facts.layout import slides as make_slides
-from pipeline.facts.owners import (DetailWalk, OverviewWalk, Programs, could_be_overview, overview_headers,
-                                   resolve_untitled, title_by_font)
+from pipeline.facts.detail import DetailWalk
+from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_headers
+from pipeline.facts.owners import Programs
+from pipeline.facts.titles import resolve_untitled, title_by_font
 from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
-from pipeline.rules import RulePack, load_rules, watchdog
+from pipeline.guard import watchdog
+from pipeline.rules import RulePack, load_rules
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
 
 __all__ = ["AMOUNT_COLUMNS", "PROGRAM_COLUMNS", "Facts", "extract_facts", "walk_release"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.facts.lines import Label, LineInfo, year_of
-from pipeline.rules import RulePack, finditer
+from pipeline.guard import finditer
+from pipeline.rules import RulePack
 
 ERA_START = {"令和": 2019, "平成": 1989}
 

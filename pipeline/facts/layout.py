@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.lines import LineInfo, analyze, hit, is_bare_amount, literals, struct, NONE, FILLER
-from pipeline.rules import RulePack, finditer, may_match, search
+from pipeline.guard import finditer, may_match, search
+from pipeline.rules import RulePack
 
 
 @dataclass

@@ -11,7 +11,8 @@ import regex
 from pipeline.checks import in_context, stage_of
 from pipeline.extract import Line
 from pipeline.parse import fiscal_year_of, parse_amount
-from pipeline.rules import RulePack, finditer, may_match, search
+from pipeline.guard import finditer, may_match, search
+from pipeline.rules import RulePack
 
 FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
 SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure

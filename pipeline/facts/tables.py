@@ -25,7 +25,8 @@ from pipeline.facts.figure import Figure
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
 from pipeline.facts.names import clean_name, is_name_like, name_of
 from pipeline.parse import UNITS
-from pipeline.rules import RulePack, finditer, may_match
+from pipeline.guard import finditer, may_match
+from pipeline.rules import RulePack
 
 
 

@@ -1,0 +1,243 @@
+"""Step 5b, the detail walk: a slide about one program. Its budget box
+belongs to the slide's program — its title (titles.py), or, when the title
+is a picture, the known program the slide mentions; a later box may name
+another program or a part (the name line before it, 「…うち<part>要求・要望額」);
+header lines, enumerated lines, names beside or above value lines and
+stacks of names over stacks of values name components. A figure nobody can
+be named for is left without an owner (a conflict later), never given to the
+total."""
+from __future__ import annotations
+
+from pipeline.facts.figure import Figure
+from pipeline.facts.lines import (FILLER, LineInfo, is_bare_amount, is_pure_label, label_starts_line, struct,
+                                  trailing_label)
+from pipeline.facts.names import clean_name, header_name, is_enumerated, is_name_like, lead_stripped, mention_name, \
+    name_of, opens_figure
+from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
+from pipeline.facts.titles import just_above, skippable, title_lines
+from pipeline.rules import RulePack
+
+
+def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
+    """Line -> name, where two or more name lines stand one under the other
+    and the value lines below them (one stack or several, between year lines
+    or section labels) are as many: the k-th value line is the k-th name's —
+    a table whose rows came out as a column of names and columns of values.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> texts = ["海洋観測事業", "深海探査事業", "令和6年度", "13億円", "8億円の内数", "(12億円)", "(約8億円の内数)"]
+    >>> name_stacks([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], rules)
+    {3: '海洋観測事業', 4: '深海探査事業', 5: '海洋観測事業', 6: '深海探査事業'}
+    """
+    def value_line(info: LineInfo) -> bool:   # figures first (a 約 before one belongs to it)
+        if not info.amounts:
+            return False
+        head = info.text[:info.amounts[0].start]
+        for rule in rules.kind("flag"):
+            if rule.get("re_before") is not None:
+                head = rule["re_before"].sub("", head)
+        return not FILLER.sub("", head)
+
+    def name_line(info: LineInfo) -> bool:
+        return is_name_like(info, rules) and not struct(rules, "subtitle", info.text)
+
+    out: dict[int, str] = {}
+    values = [k for k, info in enumerate(lines) if value_line(info)]
+    k = 0
+    while k < len(values):   # each run of value lines, and the name stack above it
+        start = end = values[k]
+        while k + 1 < len(values) and values[k + 1] == end + 1:
+            k, end = k + 1, end + 1
+        k += 1
+        runs = [(start, end + 1)]
+        top = start - 1
+        while True:   # further up: more value runs of the same table, then its names
+            while top >= 0 and not lines[top].amounts and not name_line(lines[top]) and skippable(lines[top], rules):
+                top -= 1
+            if top >= 0 and value_line(lines[top]):
+                bottom = top
+                while top >= 0 and value_line(lines[top]):
+                    top -= 1
+                runs.insert(0, (top + 1, bottom + 1))
+                continue
+            break
+        first = top
+        while first >= 0 and name_line(lines[first]):
+            first -= 1
+        names = [name_of(info, rules) for info in lines[first + 1:top + 1]]
+        if len(names) < 2:
+            continue
+        for a, b in runs:
+            if (b - a) % len(names) == 0:   # one column of values, or several in turn
+                out.update({a + n: names[n % len(names)] for n in range(b - a)})
+    return out
+
+
+class DetailWalk(Walk):
+    def run(self, program: str | None) -> list[Claimed]:
+        rules = self.rules
+        self.program, self.component = program, None
+        self.item: str | None = None   # on a slide with no program of its own, the last program named
+        self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
+        self.stacked = name_stacks(self.lines, rules)
+        if program:
+            self.programs.get(program)
+        last_box = -99
+        boxes = 0
+        index = {id(info): k for k, info in enumerate(self.lines)}
+        deferred: dict[int, list[Figure]] = {}
+        gate, longest = note_literals(rules), rules.settings["max_name_length"]
+        last_figure = max(self.by_line, default=-1)   # a component named after the last figure names nothing
+        noted_lines = {k for k, info in enumerate(self.lines) if gate is None or gate.search(info.text)}
+        for i, info in enumerate(self.lines):
+            if i in self.skip:
+                continue
+            text = info.text
+            noted = self.period_wait or i in noted_lines or i + 1 in noted_lines
+            if not noted and not info.amounts and not info.labels and i not in deferred \
+                    and (len(text) > longest or "。" in text):
+                continue   # running text: no figure, label, note or name on it
+            if noted and self.notes(i, info, self.program, self.program, "program", self.program):
+                continue
+            if i < last_figure and len(text) <= longest and is_enumerated(info, rules):
+                name = header_name(info, rules) or (name_of(info, rules) if not info.amounts else None)
+                if name:
+                    self.component = name
+            # a budget box: a label with its value, a label alone (its value elsewhere), a title
+            # line ending in a label; not a deck title such as 「令和9年度概算要求主要事項」
+            starts_box = bool(info.labels) and i not in self.slide.table_headers and (
+                (label_starts_line(info) and not opens_figure(text, rules) and not strict_sentence(text)
+                 and (bool(info.amounts) or is_pure_label(info) or bool(struct(rules, "governing", text))))
+                or (trailing_label(info) is not None and not label_starts_line(info)))
+            if starts_box:
+                named = any(is_name_like(self.lines[j], rules) and not skippable(self.lines[j], rules)
+                            for j in range(max(last_box + 1, 0), i))
+                if i - last_box > rules.settings["box_gap"] or named:
+                    self.find_title(i, first=boxes == 0)
+                    boxes += 1
+                last_box = i
+            for fig in deferred.pop(i, []) + self.by_line.get(i, []):
+                at = index.get(id(fig.label_info), i) if fig.label_info is not None else i
+                if at > i:   # a value printed before its label: owned once the label's box is known
+                    deferred.setdefault(at, []).append(fig)
+                elif id(fig) not in self.owned:
+                    self.claim(fig, self.follower(fig) or self.owner(fig.index, self.lines[fig.index], fig))
+        for fig in (f for figs in deferred.values() for f in figs):   # their label line was a note
+            self.claim(fig, self.owner(fig.index, self.lines[fig.index], fig))
+        return self.claimed
+
+    def follower(self, fig: Figure) -> Owner | None:
+        """The owner of the figure an arrow leads from (10億円 ⇒ 12億円)."""
+        if fig.follows is None:
+            return None
+        return next((c.owner for c in self.claimed if c.figure is fig.follows), None)
+
+    @property
+    def part_lines(self) -> dict[int, str]:
+        return {self.lines[k].line.number: name for k, name in self.parts.items()}
+
+    def find_title(self, i: int, first: bool) -> None:
+        """The program of the budget box starting at line i: the name its
+        label line begins with, the name line before it, or — for the slide's
+        first box — the first name on the slide, or the name right after it."""
+        rules, lines = self.rules, self.lines
+        candidates: list[str] = []
+        lab = trailing_label(lines[i])
+        if lab is not None:
+            head, part = split_part(clean_name(lines[i].text[:lines[i].labels[0].start], rules), rules)
+            if len(head) >= 2 and not strict_sentence(head):
+                candidates.append(head)
+            if part:
+                self.parts[i] = part
+        if not candidates:
+            for j in range(i - 1, max(-1, i - 1 - rules.settings["title_lookback"]), -1):
+                info = lines[j]
+                if j in self.skip or skippable(info, rules):
+                    continue
+                if struct(rules, "subtitle", info.text):
+                    candidates.append(info.text[1:-1].strip())
+                    continue
+                if is_name_like(info, rules) and just_above(info, lines[i], rules):
+                    candidates.insert(0, title_lines(lines, j, rules))
+                break
+        if not candidates and first and self.program is None:
+            before = [j for j in range(i) if is_name_like(lines[j], rules) and not skippable(lines[j], rules)
+                      and not struct(rules, "subtitle", lines[j].text)]
+            cont = rules.settings["title_continues"]
+            before = [j for j in before if lines[j].text[-1:] not in cont
+                      or (j + 1 < len(lines) and is_name_like(lines[j + 1], rules))]
+            if before:
+                j = before[0]
+                if lines[j].text[-1:] in cont:
+                    j += 1   # a title over two lines: title_lines joins it from its second line
+                candidates.append(title_lines(lines, j, rules))
+            else:
+                seen = 0
+                for j in range(i + 1, len(lines)):
+                    info = lines[j]
+                    if skippable(info, rules) or (info.labels and not info.amounts):
+                        continue
+                    if is_name_like(info, rules) and not struct(rules, "subtitle", info.text):
+                        candidates.append(title_lines(lines, j, rules))
+                        break
+                    seen += 1
+                    if seen >= rules.settings["title_lookahead"]:
+                        break
+        if not candidates:
+            return
+        known = [c for c in candidates if c in self.programs.known]
+        self.program = known[0] if known else candidates[0]
+        self.programs.get(self.program)
+        self.component = None
+
+    def owner(self, i: int, info: LineInfo, fig: Figure) -> Owner:
+        rules = self.rules
+        program = self.program or ""
+        if fig.label_info is not None and fig.label_info.line.number in self.part_lines:
+            return Owner(self.part_lines[fig.label_info.line.number], program, "component", "")
+        part = struct(rules, "part_of", lead_stripped(info.text, rules))
+        if part:
+            sub = part_name(info, fig, part, rules)
+            if sub:
+                parent = self.component or program
+                return Owner(sub, parent, "component" if parent else "program", "")
+        name = header_name(info, rules) if fig.row is None else (fig.row or None)
+        if fig.row == "":
+            return Owner("", "", "program", None)   # a table row whose name did not come through
+        lab = fig.label if fig.how == "inline" else None
+        mention = mention_name(info, lab, rules)
+        if mention and mention != name:
+            return Owner(mention, "", "program", "", listed=False)          # a mention of another program
+        if not name and i in self.stacked and fig.how not in ("box", "inline"):
+            name = self.stacked[i]   # a stack of names, then stacks of values in the same order
+        if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
+                and fig.how not in ("box", "order", "inline"):
+            # NAME in the cell beside its figures, or on the line above them
+            name = name_of(self.lines[self.beside[i]], rules) if i in self.beside else self.name_above(i)
+        if name and not (lab and label_starts_line(info)):
+            if not program:
+                self.item = name
+                return Owner(name, "", "program", None)
+            self.component = name
+            return Owner(name, program, "component", "")
+        box = fig.how in ("box", "order") or (lab is not None and label_starts_line(info)
+                                              and not opens_figure(info.text, rules))
+        if self.component and not box:
+            return Owner(self.component, program, "component", "")
+        if not program and self.item and not box:
+            return Owner(self.item, "", "program", None)
+        return Owner(program, "", "program", None)
+
+    def name_above(self, i: int) -> str | None:
+        """The name line just above a line of figures (past a year line or a
+        note between them), unless it is a subtitle."""
+        for j in range(i - 1, max(-1, i - 3), -1):
+            prev = self.lines[j]
+            if is_name_like(prev, self.rules):
+                return None if struct(self.rules, "subtitle", prev.text) else name_of(prev, self.rules)
+            if not (struct(self.rules, "not_title", prev.text) and not prev.amounts) or j in self.skip:
+                return None
+        return None

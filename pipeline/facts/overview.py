@@ -1,0 +1,103 @@
+"""Step 5a, the overview walk: a slide listing three or more programs with
+their figures. Its budget box before the first program is the release's own
+total (``total_name``, 総額 by default) — the only place a total is made;
+each header line 「NAME 41億円(新規)」 (or a name cell with its value cell
+beside it) is a program, listed under the category heading before it;
+「【令和7年度補正予算額43億円】」 and 「うち、NAME」 lines belong to the program
+above them."""
+from __future__ import annotations
+
+from pipeline.facts.layout import Slide, beside
+from pipeline.facts.lines import is_bare_amount, label_starts_line, struct
+from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure
+from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
+from pipeline.rules import RulePack
+
+
+def could_be_overview(slide: Slide, rules: RulePack) -> bool:
+    """A cheap test before overview_headers: three lines with figures that do
+    not open with a stage label (a header names its program first), or value
+    cells in a PDF table."""
+    minimum = rules.settings["overview_min_headers"]
+    named = sum(1 for info in slide.lines if info.amounts and not label_starts_line(info))
+    return named >= minimum or (slide.paged and len(beside(slide, rules)) >= minimum)
+
+
+def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
+    """Index -> program name of a slide's header lines: 'NAME <figures>' (not
+    an enumerated component), or a name line followed by its 【label amount】 line."""
+    lines = slide.lines
+    heads: dict[int, str] = {j: name_of(lines[j], rules) for j in beside(slide, rules).values()
+                             if not struct(rules, "enumerator", lines[j].text)}
+    for i, info in enumerate(lines):
+        name = header_name(info, rules)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if name and not struct(rules, "enumerator", info.text):
+            heads[i] = name
+        elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
+                and not struct(rules, "part_of", info.text) and label_starts_line(nxt) \
+                and opens_figure(nxt.text, rules):
+            heads[i] = name_of(info, rules)
+    return heads
+
+
+class OverviewWalk(Walk):
+    def run(self, headers: dict[int, str]) -> list[Claimed]:
+        rules = self.rules
+        first = min(headers) if headers else None
+        category, last_owner = "", None
+        for i, info in enumerate(self.lines):
+            if i in self.skip:
+                continue
+            if self.notes(i, info, last_owner, self.total, "total", None):
+                continue
+            text = info.text
+            if i in headers or self.beside.get(i) in headers:
+                last_owner = headers[i] if i in headers else headers[self.beside[i]]
+                self.programs.get(last_owner, category=category)
+            elif is_name_like(info, rules) and i + 1 in headers:
+                category = name_of(info, rules)
+            elif not info.amounts and first is not None and i > first and struct(rules, "part_of", text) \
+                    and not strict_sentence(name_of(info, rules)):
+                last_owner = name_of(info, rules)   # うち、NAME on its own line: its figures follow in 【…】
+                self.programs.get(last_owner, self.program_above(headers, i), "component", category)
+            for fig in self.by_line.get(i, []):
+                if id(fig) in self.owned:
+                    continue
+                owner = self.owner(i, info, fig, headers, first, category, last_owner)
+                if owner.level != "total" and struct(rules, "part_of", lead_stripped(text, rules)):
+                    last_owner = owner.program
+                elif owner.level == "total" and owner.program != self.total:
+                    last_owner = owner.program
+                self.claim(fig, owner)
+        return self.claimed
+
+    def program_above(self, headers: dict[int, str], i: int) -> str:
+        above = [k for k in headers if k <= i]
+        return headers[max(above)] if above else self.total
+
+    def owner(self, i, info, fig, headers, first, category, last_owner) -> Owner:
+        rules = self.rules
+        part = struct(rules, "part_of", lead_stripped(info.text, rules))
+        if part:
+            sub = part_name(info, fig, part, rules)
+            parent = self.total if first is None or i < first else self.program_above(headers, i)
+            if sub:
+                level = "total" if parent == self.total else "component"
+                return Owner(sub, parent, level, category if level == "component" else "")
+        if fig.row is not None:
+            return Owner(fig.row, "", "program", category) if fig.row else Owner("", "", "program", "")
+        if first is None or i < first:
+            return Owner(self.total, "", "total", "")
+        if i in headers:
+            return Owner(headers[i], "", "program", category)
+        if self.beside.get(i) in headers:
+            return Owner(headers[self.beside[i]], "", "program", category)
+        if i - 1 in headers and is_bare_amount(info):
+            return Owner(headers[i - 1], "", "program", category)
+        mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
+        if mention:
+            return Owner(mention, "", "program", "", listed=False)
+        owner = last_owner or self.total
+        prog = self.programs.known.get(owner, {})
+        return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category))

@@ -1,0 +1,99 @@
+"""Slide titles: the largest font at the top of a PDF page (joined over
+two lines), the name line just above a budget box, the known program a
+slide without a text title mentions; and which lines a title search passes
+over."""
+from __future__ import annotations
+
+from pipeline.facts.layout import Slide
+from pipeline.facts.lines import NOTE_MARK, LineInfo, is_bare_amount, is_pure_label, struct
+from pipeline.facts.names import PARTICLES, bigram_score, bigrams, clean_name, is_name_like, name_of
+from pipeline.facts.owners import Programs
+from pipeline.rules import RulePack
+
+
+def skippable(info: LineInfo, rules: RulePack) -> bool:
+    """Lines a title search passes over: labels, values, notes and what they
+    wrap onto, office footers, page numbers, section labels."""
+    text = info.text
+    return (is_pure_label(info) or is_bare_amount(info) or text.isdigit() or text.startswith(NOTE_MARK)
+            or text.startswith(PARTICLES) or bool(struct(rules, "office", text))
+            or bool(struct(rules, "not_title", text)) or bool(struct(rules, "furniture", text))
+            or (bool(info.excluded) and not info.amounts))
+
+
+def just_above(name: LineInfo, box: LineInfo, rules: RulePack) -> bool:
+    """PDF: does the name line stand right above the box line (or left of it
+    on its row)? Drawing order can put a far-away text box before a label;
+    only a name next to the box names it. Text: always."""
+    a, b = name.line.bbox, box.line.bbox
+    if a is None or b is None:
+        return True
+    h = max(a[3] - a[1], b[3] - b[1])
+    above = -0.5 * h <= b[1] - a[3] <= rules.settings["pair_below_gap"] * h and min(a[2], b[2]) > max(a[0], b[0]) - h
+    left = min(a[3], b[3]) - max(a[1], b[1]) > 0 and a[2] <= b[0] + 2
+    return above or left
+
+
+def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
+    """The title at line j, joined with the line before it when that one
+    breaks off (it ends in a character of ``title_continues``, and, in a PDF,
+    is set in the same font right above)."""
+    name = name_of(lines[j], rules)
+    if j > 0 and is_name_like(lines[j - 1], rules):
+        prev, here = lines[j - 1].line, lines[j].line
+        if prev.bbox is None or here.bbox is None:
+            joins = lines[j - 1].text[-1:] in rules.settings["title_continues"]
+        else:   # PDF: the line right above, in the same font, overlapping it sideways
+            h = here.bbox[3] - here.bbox[1]
+            joins = (abs((prev.font_size or 0) - (here.font_size or 0)) < 0.5
+                     and -0.5 * h <= here.bbox[1] - prev.bbox[3] <= 0.5 * h
+                     and min(prev.bbox[2], here.bbox[2]) > max(prev.bbox[0], here.bbox[0]))
+        if joins:
+            name = name_of(lines[j - 1], rules) + name
+    return name
+
+
+def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | None:
+    """A PDF slide's title: the largest-font name-like line in the top band of
+    the page (or a subtitle there that names a known program), joined with a
+    second title line in the same font just below it. Reading order may put
+    it after the budget box, so position decides, not order."""
+    if not slide.height or not slide.lines:
+        return None
+    band = rules.settings["title_band"] * slide.height
+    top = [k for k, i in enumerate(slide.lines) if i.line.bbox and i.line.bbox[1] <= band and i.line.font_size]
+    sizes = sorted(i.line.font_size for i in slide.lines if i.line.font_size)
+    if not top or not sizes:
+        return None
+    median = sizes[len(sizes) // 2]
+    titles = [k for k in top if is_name_like(slide.lines[k], rules)
+              and slide.lines[k].line.font_size >= rules.settings["title_font_ratio"] * median]
+    if not titles:
+        return None
+    size = max(slide.lines[k].line.font_size for k in titles)
+    parts = sorted((k for k in titles if abs(slide.lines[k].line.font_size - size) < 0.5),
+                   key=lambda k: slide.lines[k].line.bbox[1])
+    name = clean_name("".join(slide.lines[k].text for k in parts), rules)
+    subs = [slide.lines[k].text[1:-1].strip() for k in top if struct(rules, "subtitle", slide.lines[k].text)]
+    for candidate in [name, name_of(slide.lines[parts[0]], rules)] + subs:
+        if candidate in programs.known:
+            return candidate
+    return name
+
+
+def resolve_untitled(slide: Slide, programs: Programs, rules: RulePack) -> str | None:
+    """The known program a slide without a text title is about: the first one
+    standing as a line of its own, else the first one its text contains, else
+    the best character-bigram match of at least ``bigram_min``."""
+    names = [n for n, p in programs.known.items() if p["level"] == "program"]
+    lookup = set(names)
+    for info in slide.lines:
+        if info.text in lookup:
+            return info.text
+    text = "".join(info.text for info in slide.lines)
+    inside = [(text.index(n), -len(n), n) for n in names if n in text]
+    if inside:
+        return min(inside)[2]
+    grams = bigrams(text)
+    scored = sorted(((bigram_score(n, grams), n) for n in names), reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= rules.settings["bigram_min"] else None
