@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
+from pipeline.errors import INTERRUPTED, PipelineError, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             from pipeline.run import run_validate
             return run_validate(args)
-        raise PipelineError(f"unknown command {args.command}")
+        raise UsageError(f"unknown command {args.command}", "usage.command")
     except PipelineError as e:
         if args.debug:
             raise
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         print("error: interrupted; earlier outputs are left as they were", file=sys.stderr)
-        return 130
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

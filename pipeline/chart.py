@@ -12,9 +12,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import OutputError, UsageError
+from pipeline.schema import OKU
 
-OKU = 100_000_000
 COLORS = {  # kind -> (colour, hatch, legend label)
     "increase": ("#2b6cb0", "", "増額"),
     "decrease": ("#c53030", "", "減額"),
@@ -31,11 +31,11 @@ def japanese_font() -> Path:
     importing the package, whose import changes matplotlib's global font)."""
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
-        raise PipelineError("chart.png needs the Japanese font package matplotlib-fontja "
+        raise UsageError("chart.png needs the Japanese font package matplotlib-fontja "
                             "(a dependency in pyproject.toml: run `make diff` or pip install -e .)", 2)
     path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf"
     if not path.is_file():
-        raise PipelineError(f"{path}: the Japanese font of matplotlib-fontja is missing", 2)
+        raise UsageError(f"{path}: the Japanese font of matplotlib-fontja is missing", "usage.font")
     return path
 
 
@@ -152,6 +152,6 @@ def bar_chart(panels: list[tuple[str, list[tuple[str, int, str]]]], path: Path, 
     try:
         fig.savefig(path, format="png")
     except OSError as e:
-        raise PipelineError(f"{path}: cannot write chart ({e.strerror})", 5) from e
+        raise OutputError(f"{path}: cannot write chart ({e.strerror})", "output.chart") from e
     texts = [title] + [t for t, _ in panels] + [b[0] for _, bars in panels for b in bars]
     return missing_glyphs(texts + [v[2] for v in COLORS.values()], font_path)

@@ -42,12 +42,12 @@ from typing import Iterable, Mapping
 
 import regex
 
-from pipeline.errors import PipelineError
+from pipeline.errors import OutputError, RulesError, UsageError
 from pipeline.tables import read_csv, write_csv
+from pipeline.schema import OKU
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_THRESHOLD = 80
-OKU = 100_000_000
 TOP = 10
 
 DIFF_COLUMNS = ["program_old", "program_new", "match", "budget", "stage", "fiscal_year",
@@ -112,35 +112,35 @@ def parse_aliases(data, where: str = "aliases") -> tuple[list[Alias], float]:
     >>> parse_aliases({"aliases": [{"old": "A事業", "new": "B事業"}]}, "rules/aliases.yaml")
     Traceback (most recent call last):
     ...
-    pipeline.errors.PipelineError: rules/aliases.yaml: aliases entry 1 (A事業 -> B事業): missing note, reviewed_by, reviewed_on
+    pipeline.errors.RulesError: rules/aliases.yaml: aliases entry 1 (A事業 -> B事業): missing note, reviewed_by, reviewed_on
     """
     if data is None:
         return [], float(DEFAULT_THRESHOLD)
     if not isinstance(data, dict):
-        raise PipelineError(f"{where}: must be a mapping with `aliases:` (a list) and `fuzzy_threshold:`", 6)
+        raise RulesError(f"{where}: must be a mapping with `aliases:` (a list) and `fuzzy_threshold:`", "rules.crosswalk")
     unknown = set(data) - {"aliases", "fuzzy_threshold"}
     if unknown:
-        raise PipelineError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                            "(expected aliases, fuzzy_threshold)", 6)
+        raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                            "(expected aliases, fuzzy_threshold)", "rules.crosswalk")
     threshold = data.get("fuzzy_threshold", DEFAULT_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 100:
-        raise PipelineError(f"{where}: fuzzy_threshold must be a number in (0, 100], not {threshold!r}", 6)
+        raise RulesError(f"{where}: fuzzy_threshold must be a number in (0, 100], not {threshold!r}", "rules.crosswalk")
     entries = data.get("aliases") or []
     if not isinstance(entries, list):
-        raise PipelineError(f"{where}: `aliases` must be a list of entries", 6)
+        raise RulesError(f"{where}: `aliases` must be a list of entries", "rules.crosswalk")
     out: list[Alias] = []
     seen = set()
     for i, e in enumerate(entries, 1):
         label = f"{where}: aliases entry {i}"
         if not isinstance(e, dict):
-            raise PipelineError(f"{label}: must be a mapping with {', '.join(ALIAS_FIELDS)}", 6)
+            raise RulesError(f"{label}: must be a mapping with {', '.join(ALIAS_FIELDS)}", "rules.crosswalk-entry")
         label += f" ({e.get('old', '?')} -> {e.get('new', '?')})"
         extra = set(e) - set(ALIAS_FIELDS)
         if extra:
-            raise PipelineError(f"{label}: unknown field(s) {', '.join(sorted(map(str, extra)))}", 6)
+            raise RulesError(f"{label}: unknown field(s) {', '.join(sorted(map(str, extra)))}", "rules.crosswalk-entry")
         missing = [k for k in ALIAS_FIELDS if e.get(k) in (None, "")]
         if missing:
-            raise PipelineError(f"{label}: missing {', '.join(missing)}", 6)
+            raise RulesError(f"{label}: missing {', '.join(missing)}", "rules.crosswalk-entry")
         values = {}
         for k in ALIAS_FIELDS:
             v = e[k]
@@ -152,15 +152,15 @@ def parse_aliases(data, where: str = "aliases") -> tuple[list[Alias], float]:
                 try:
                     dt.date.fromisoformat(str(v))
                 except ValueError:
-                    raise PipelineError(f"{label}: reviewed_on must be a date YYYY-MM-DD, not {v!r}", 6) from None
+                    raise RulesError(f"{label}: reviewed_on must be a date YYYY-MM-DD, not {v!r}", "rules.crosswalk-entry") from None
             elif not isinstance(v, str):
-                raise PipelineError(f"{label}: {k} must be text, not {v!r}", 6)
+                raise RulesError(f"{label}: {k} must be text, not {v!r}", "rules.crosswalk-entry")
             values[k] = str(v).strip()
         if normalize_name(values["old"]) == normalize_name(values["new"]):
-            raise PipelineError(f"{label}: old and new are the same name", 6)
+            raise RulesError(f"{label}: old and new are the same name", "rules.crosswalk-entry")
         key = (normalize_name(values["old"]), normalize_name(values["new"]))
         if key in seen:
-            raise PipelineError(f"{label}: duplicate of an earlier entry", 6)
+            raise RulesError(f"{label}: duplicate of an earlier entry", "rules.crosswalk-entry")
         seen.add(key)
         out.append(Alias(**values))
     return out, float(threshold)
@@ -179,7 +179,7 @@ def load_aliases(path: Path | None = None) -> tuple[list[Alias], float]:
     if not path.exists():
         if path == default:
             return [], float(DEFAULT_THRESHOLD)
-        raise PipelineError(f"{path}: no such crosswalk file", 2)
+        raise UsageError(f"{path}: no such crosswalk file", "usage.crosswalk-file")
     return parse_aliases(rules.load_yaml(path.name, path.parent), str(path))
 
 
@@ -423,21 +423,21 @@ def read_release(folder: Path, role: str = "release") -> Release:
     """Read a release output folder; anything else is a one-line PipelineError."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise PipelineError(f"{role} {folder}: not a release output folder (no such folder)", 2)
+        raise UsageError(f"{role} {folder}: not a release output folder (no such folder)", "usage.release-folder")
     for name in ("amounts.csv", "programs.csv"):
         if not (folder / name).is_file():
-            raise PipelineError(f"{role} {folder}: not a release output folder (no {name}; "
-                                "write one with `python -m pipeline extract`)", 2)
+            raise UsageError(f"{role} {folder}: not a release output folder (no {name}; "
+                                "write one with `python -m pipeline extract`)", "usage.release-folder")
     try:
         amounts = read_csv(folder / "amounts.csv")
         programs = read_csv(folder / "programs.csv")
     except (OSError, UnicodeDecodeError) as e:
-        raise PipelineError(f"{role} {folder}: cannot read its records ({e})", 2) from e
+        raise UsageError(f"{role} {folder}: cannot read its records ({e})", "usage.release-folder") from e
     for name, rows, need in (("amounts.csv", amounts, ("program", "budget", "stage", "fiscal_year", "amount_yen")),
                              ("programs.csv", programs, ("program", "level"))):
         missing = [c for c in need if rows and c not in rows[0]]
         if missing:
-            raise PipelineError(f"{folder / name}: not a records table (no column {', '.join(missing)})", 2)
+            raise UsageError(f"{folder / name}: not a records table (no column {', '.join(missing)})", "usage.records-table")
     try:
         for a in amounts:
             a["fiscal_year"] = int(a["fiscal_year"]) if a["fiscal_year"] else None
@@ -445,7 +445,7 @@ def read_release(folder: Path, role: str = "release") -> Release:
             for flag in ("new", "portion", "approx"):
                 a[flag] = _bool(a.get(flag, ""))
     except ValueError as e:
-        raise PipelineError(f"{folder / 'amounts.csv'}: not a records table ({e})", 2) from e
+        raise UsageError(f"{folder / 'amounts.csv'}: not a records table ({e})", "usage.records-table") from e
     meta = {}
     if (folder / "meta.json").is_file():
         try:
@@ -459,7 +459,7 @@ def read_release(folder: Path, role: str = "release") -> Release:
         years[budget] = meta.get(key) or (max(stated) if stated else None)
     years = {k: int(v) for k, v in years.items() if v}
     if "initial" not in years:
-        raise PipelineError(f"{role} {folder}: the release states no initial-budget year", 2)
+        raise UsageError(f"{role} {folder}: the release states no initial-budget year", "usage.release-year")
     stage = meta.get("release_stage") or next(
         (a["stage"] for a in amounts if a["budget"] == "initial" and a["fiscal_year"] == years["initial"]), None)
     levels = {a["program"]: "component" if a.get("parent") else "program" for a in amounts}
@@ -974,7 +974,7 @@ def write_outputs(d: Diff, out: Path) -> list[str]:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     except OSError as e:
-        raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e
+        raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
     written = []
     try:
         write_csv(tmp / "diff.csv", d.rows, DIFF_COLUMNS)
@@ -995,14 +995,14 @@ def write_outputs(d: Diff, out: Path) -> list[str]:
                 os.replace(tmp, out)
             else:
                 if not out.is_dir():
-                    raise PipelineError(f"{out}: exists and is not a folder", 5)
+                    raise OutputError(f"{out}: exists and is not a folder", "output.not-folder")
                 for name in written:
                     os.replace(tmp / name, out / name)
                 for name in set(OUTPUT_FILES) - set(written):
                     if (out / name).is_file():
                         (out / name).unlink()
         except OSError as e:
-            raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e
+            raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

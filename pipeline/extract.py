@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import EncryptedError, InputError, UsageError
 from pipeline.normalize import (extraction_failures, has_failure, normalize, normalize_lines, normalize_pairs,
                                 normalize_with_map, strip_markdown)
 
@@ -140,8 +140,8 @@ def read_text(path: Path) -> tuple[str, str]:
         text = None
     if text is not None and _plausible_japanese(text):
         return text, "cp932"
-    raise PipelineError(f"{path}: invalid UTF-8 at byte {bad} and not Shift_JIS/CP932 either; "
-                        "convert the file to UTF-8", 3)
+    raise InputError(f"{path}: invalid UTF-8 at byte {bad} and not Shift_JIS/CP932 either; "
+                        "convert the file to UTF-8", "input.encoding")
 
 
 def extract_text(path: Path) -> list[Page]:
@@ -211,20 +211,20 @@ def _open_pdf(path: Path, password: str | None = None):
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as e:  # PyMuPDF raises several types for broken files
-        raise PipelineError(f"{path}: not a readable PDF (no PDF structure found)", 3) from e
+        raise InputError(f"{path}: not a readable PDF (no PDF structure found)", "input.not-pdf") from e
     if not doc.is_pdf:
         kind = (doc.metadata or {}).get("format") or "another format"
         doc.close()
-        raise PipelineError(f"{path}: not a readable PDF (the content is {kind}; a failed download?)", 3)
+        raise InputError(f"{path}: not a readable PDF (the content is {kind}; a failed download?)", "input.not-pdf-content")
     if doc.needs_pass and not (password and doc.authenticate(password)):
         doc.close()
         hint = "wrong --password" if password else "PDF is encrypted; give --password"
-        raise PipelineError(f"{path}: {hint}", 4)
+        raise EncryptedError(f"{path}: {hint}", "encrypted.password")
     if doc.page_count == 0:
         repaired = doc.is_repaired
         doc.close()
-        raise PipelineError(f"{path}: " + ("PDF is damaged beyond repair (no readable page; truncated?)"
-                                           if repaired else "PDF has no pages"), 3)
+        raise InputError(f"{path}: " + ("PDF is damaged beyond repair (no readable page; truncated?)"
+                                           if repaired else "PDF has no pages"), "input.damaged")
     return doc
 
 
@@ -273,8 +273,8 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
     try:
         pdf = pdfplumber.open(source, password=password or "")
     except Exception as e:
-        raise PipelineError(f"{path}: pdfplumber cannot read this PDF ({type(e).__name__}); "
-                            "try the default backend", 3) from e
+        raise InputError(f"{path}: pdfplumber cannot read this PDF ({type(e).__name__}); "
+                            "try the default backend", "input.pdfplumber") from e
     with pdf:
         for pno, page in enumerate(pdf.pages[: max_pages or None]):
             chars = [dict(c, order=k) for k, c in enumerate(page.chars) if c.get("upright", True)]
@@ -305,17 +305,17 @@ def extract_pages(path: Path, backend: str = "pymupdf", max_pages: int | None = 
     """Pages of lines from a PDF, text or Markdown release file."""
     path = Path(path)
     if not path.exists():
-        raise PipelineError(f"{path}: no such file", 3)
+        raise InputError(f"{path}: no such file", "input.missing")
     if path.is_dir():
-        raise PipelineError(f"{path}: is a directory, not a release file", 3)
+        raise InputError(f"{path}: is a directory, not a release file", "input.directory")
     if path.stat().st_size == 0:
-        raise PipelineError(f"{path}: file is empty", 3)
+        raise InputError(f"{path}: file is empty", "input.empty")
     if path.suffix.lower() in TEXT_SUFFIXES:
         return extract_text(path)
     if path.suffix.lower() != ".pdf":
-        raise PipelineError(f"{path}: unsupported input type (use .pdf, .txt or .md)", 3)
+        raise InputError(f"{path}: unsupported input type (use .pdf, .txt or .md)", "input.type")
     if backend not in BACKENDS:
-        raise PipelineError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})", 2)
+        raise UsageError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})", "usage.backend")
     if backend == "pdfplumber":
         return _pdfplumber_pages(path, max_pages, password)
     return _pymupdf_pages(path, max_pages, password)

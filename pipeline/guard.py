@@ -14,7 +14,7 @@ import threading
 
 import regex
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, RulesError
 
 TIMEOUT = 1.0  # seconds per regex call; a pattern that backtracks forever fails loudly
 
@@ -32,8 +32,8 @@ def may_match(rule: dict, text: str) -> bool:
 
 
 def _timed_out(rule_id: str, text: str) -> PipelineError:
-    return PipelineError(f"rule {rule_id}: pattern timed out after {TIMEOUT}s "
-                         f"(catastrophic backtracking?) on: {text[:60]!r}", 6)
+    return RulesError(f"rule {rule_id}: pattern timed out after {TIMEOUT}s "
+                         f"(catastrophic backtracking?) on: {text[:60]!r}", "rules.timeout")
 
 
 # The per-call ``timeout=`` of the regex module costs about 0.5 µs a call, a

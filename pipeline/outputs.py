@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import OutputError
 
 
 @contextmanager
@@ -29,7 +29,7 @@ def release_dir(out: Path, release: str):
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{release}.tmp-", dir=out))
     except OSError as e:
-        raise PipelineError(f"{out}: cannot write output folder ({e.strerror})", 5) from e
+        raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
     try:
         yield tmp
         tmp.chmod(0o755)

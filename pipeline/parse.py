@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ParseError
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
@@ -27,7 +27,7 @@ def kanji_to_int(text: str) -> int:
             total += (digit if digit is not None else 1) * _KANJI_SMALL[c]
             digit = None
         else:
-            raise PipelineError(f"not a kanji numeral: {text!r}")
+            raise ParseError(f"not a kanji numeral: {text!r}", "parse.numeral")
     return total + (digit or 0)
 
 
@@ -52,11 +52,11 @@ def parse_amount(text: str) -> int:
     pos = 0
     for m in _TOKEN.finditer(body):
         if m.start() != pos:
-            raise PipelineError(f"not an amount: {text!r}")
+            raise ParseError(f"not an amount: {text!r}", "parse.amount")
         total += _number(m.group(1)) * UNITS.get(m.group(2) or "", 1)
         pos = m.end()
     if pos != len(body) or not body:
-        raise PipelineError(f"not an amount: {text!r}")
+        raise ParseError(f"not an amount: {text!r}", "parse.amount")
     return sign * round(total)
 
 
@@ -70,10 +70,10 @@ def fiscal_year_of(era: str, year: str) -> int:
     (2026, 2019, 2018)
     """
     if era not in ERAS:
-        raise PipelineError(f"unknown era {era!r}")
+        raise ParseError(f"unknown era {era!r}", "parse.era")
     n = 1 if year == "元" else int(year) if year.isdecimal() and year.isascii() else kanji_to_int(year)
     if n < 1:
-        raise PipelineError(f"no year 0 in era {era}")
+        raise ParseError(f"no year 0 in era {era}", "parse.year")
     return ERAS[era] + n
 
 

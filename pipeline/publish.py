@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import PipelineError
+from pipeline.errors import InputError
 from pipeline import schema
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
 from pipeline.outputs import write_json
@@ -30,7 +30,7 @@ TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
 def release_folders(out: Path) -> list[Path]:
     out = Path(out)
     if not out.is_dir():
-        raise PipelineError(f"{out}: no such output folder", 3)
+        raise InputError(f"{out}: no such output folder", "input.output-folder")
     return sorted(f for f in out.iterdir() if f.is_dir() and not f.name.startswith(".")
                   and (f / "meta.json").exists() and (f / "amounts.csv").exists())
 

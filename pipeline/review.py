@@ -13,12 +13,12 @@ import html
 import json
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import InputError
 from pipeline.extract import sha256_of
 from pipeline.tables import read_csv
 from pipeline.validate import AMOUNT_KEY
+from pipeline.schema import OKU
 
-OKU = 100_000_000
 GOLDEN_AMOUNT_COLUMNS = ["program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                          "new", "portion", "approx", "page"]
 GOLDEN_PROGRAM_COLUMNS = ["program", "parent", "level", "category", "period_start", "period_end",
@@ -143,14 +143,14 @@ def write_review(folder: Path) -> Path:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise PipelineError(f"{folder}: not a release output folder (no meta.json; run extract first)", 3) from e
+        raise InputError(f"{folder}: not a release output folder (no meta.json; run extract first)", "input.not-release-folder") from e
     doc = None
     warning = ""
     if meta.get("pages") is not None:
         import pymupdf
         src = Path(meta["input"])
         if not src.exists():
-            raise PipelineError(f"{folder}: its input {src} is not there; the crops need the PDF", 3)
+            raise InputError(f"{folder}: its input {src} is not there; the crops need the PDF", "input.pdf-missing")
         if sha256_of(src) != meta["input_sha256"]:
             warning = (f"{src} has changed since extraction (sha256 differs): crops may not match; "
                        "run extract again")

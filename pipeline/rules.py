@@ -23,7 +23,7 @@ import regex
 import yaml
 
 from pipeline.checks import check_rule_examples
-from pipeline.errors import PipelineError
+from pipeline.errors import RulesError, UsageError
 from pipeline.guard import TIMEOUT, finditer, may_match, search, watchdog  # noqa: F401 (the rules' matcher)
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -55,13 +55,13 @@ def load_yaml(name: str, rules_dir: Path | None = None) -> dict:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
     except OSError as e:
-        raise PipelineError(f"{path}: cannot read rule file ({e.strerror})", 6) from e
+        raise RulesError(f"{path}: cannot read rule file ({e.strerror})", "rules.file") from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark else ""
-        raise PipelineError(f"{path}:{where} rule file is not valid YAML", 6) from e
+        raise RulesError(f"{path}:{where} rule file is not valid YAML", "rules.yaml") from e
     if not isinstance(data, dict):
-        raise PipelineError(f"{path}: rule file must be a mapping", 6)
+        raise RulesError(f"{path}: rule file must be a mapping", "rules.file")
     return data
 
 
@@ -85,7 +85,7 @@ def _compile(rule: dict, key: str, defs: dict, where: str):
     try:
         return regex.compile(expand(str(rule[key]), defs))
     except regex.error as e:
-        raise PipelineError(f"{where}: rule {rule['id']}: {key} does not compile ({e})", 6) from e
+        raise RulesError(f"{where}: rule {rule['id']}: {key} does not compile ({e})", "rules.pattern") from e
 
 
 def _check_kind(rule: dict, where: str) -> None:
@@ -94,23 +94,23 @@ def _check_kind(rule: dict, where: str) -> None:
     from pipeline import schema
     rid, kind = rule["id"], rule.get("kind")
     if kind not in KINDS:
-        raise PipelineError(f"{where}: rule {rid}: kind must be one of {', '.join(KINDS)} (got {kind!r})", 6)
+        raise RulesError(f"{where}: rule {rid}: kind must be one of {', '.join(KINDS)} (got {kind!r})", "rules.kind")
     role = rule.get("role")
     if kind in ROLES:
         if role not in ROLES[kind]:
-            raise PipelineError(f"{where}: rule {rid}: nothing uses role {role!r} of kind {kind} "
-                                f"(roles the pipeline uses: {', '.join(sorted(ROLES[kind]))})", 6)
+            raise RulesError(f"{where}: rule {rid}: nothing uses role {role!r} of kind {kind} "
+                                f"(roles the pipeline uses: {', '.join(sorted(ROLES[kind]))})", "rules.role")
     elif role is not None and not (kind == "stage" and role == "bracket"):
-        raise PipelineError(f"{where}: rule {rid}: rules of kind {kind} take no role", 6)
+        raise RulesError(f"{where}: rule {rid}: rules of kind {kind} take no role", "rules.role")
     if kind == "stage":
         for key, allowed in (("budget", schema.BUDGETS), ("stage", schema.STAGES),
                              ("stage_if_draft", schema.STAGES), ("relative", schema.RELATIVE)):
             if (key in rule or key in ("budget", "stage")) and rule.get(key) not in allowed:
-                raise PipelineError(f"{where}: rule {rid}: {key} must be one of {', '.join(allowed)} "
-                                    f"(got {rule.get(key)!r})", 6)
+                raise RulesError(f"{where}: rule {rid}: {key} must be one of {', '.join(allowed)} "
+                                    f"(got {rule.get(key)!r})", "rules.schema-value")
     if kind == "flag" and rule.get("flag") not in schema.FLAGS:
-        raise PipelineError(f"{where}: rule {rid}: flag must name a flag column of the records "
-                            f"({', '.join(schema.FLAGS)}; got {rule.get('flag')!r})", 6)
+        raise RulesError(f"{where}: rule {rid}: flag must name a flag column of the records "
+                            f"({', '.join(schema.FLAGS)}; got {rule.get('flag')!r})", "rules.schema-value")
 
 
 class RulePack(dict):
@@ -164,8 +164,8 @@ def use_rules(what: str) -> None:
     elif (path.is_dir() and (path / "pack.yaml").exists()) or (Path(RULES_DIR) / "packs" / what / "pack.yaml").exists():
         PACK = str(path.resolve()) if path.is_dir() else what
     else:
-        raise PipelineError(f"{what}: no such rule folder or rule pack (a folder with defs.yaml or pack.yaml, "
-                            f"or a name in {Path(RULES_DIR) / 'packs'})", 2)
+        raise UsageError(f"{what}: no such rule folder or rule pack (a folder with defs.yaml or pack.yaml, "
+                            f"or a name in {Path(RULES_DIR) / 'packs'})", "usage.rules")
 
 
 def pack_dir(pack: str | Path | None, rules_dir: Path) -> Path | None:
@@ -180,7 +180,7 @@ def pack_dir(pack: str | Path | None, rules_dir: Path) -> Path | None:
         return named
     if pack == DEFAULT_PACK:
         return None   # a rule tree without packs: the base alone
-    raise PipelineError(f"{pack}: no such rule pack (a folder with pack.yaml, or a name in {rules_dir / 'packs'})", 6)
+    raise RulesError(f"{pack}: no such rule pack (a folder with pack.yaml, or a name in {rules_dir / 'packs'})", "rules.pack")
 
 
 def _rule_sources(base: Path, pack: Path | None) -> list[tuple[Path, dict]]:
@@ -209,18 +209,18 @@ def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePac
         settings.update({k: v for k, v in data.items() if k not in ("rules", "settings", "description")})
         for rule in data.get("rules") or []:
             if not isinstance(rule, dict) or "id" not in rule:
-                raise PipelineError(f"{where}: every rule needs an id", 6)
+                raise RulesError(f"{where}: every rule needs an id", "rules.field")
             unknown = set(rule) - FIELDS
             if unknown:
-                raise PipelineError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", 6)
+                raise RulesError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", "rules.field")
             if rule["id"] in rules and Path(rules[rule["id"]]["path"]).parent == path.parent:
-                raise PipelineError(f"{where}: rule {rule['id']}: id used twice", 6)
+                raise RulesError(f"{where}: rule {rule['id']}: id used twice", "rules.field")
             if not rule.get("description"):
-                raise PipelineError(f"{where}: rule {rule['id']}: needs a description", 6)
+                raise RulesError(f"{where}: rule {rule['id']}: needs a description", "rules.field")
             _check_kind(rule, where)
             compiled = {k: _compile(rule, k, defs, where) for k in ("pattern", "before", "after")}
             if not any(compiled.values()):
-                raise PipelineError(f"{where}: rule {rule['id']}: needs a pattern, before or after", 6)
+                raise RulesError(f"{where}: rule {rule['id']}: needs a pattern, before or after", "rules.field")
             rules.pop(rule["id"], None)   # a pack's rule replaces the base's (and goes last)
             rules[rule["id"]] = {**rule, **{f"re_{k}": v for k, v in compiled.items()},
                                  "file": path.name, "path": where}
@@ -229,10 +229,10 @@ def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePac
     rules.index()
     missing = [f"{kind}/{role}" for kind, role in REQUIRED_ROLES if not rules.role(kind, role)]
     if missing:
-        raise PipelineError(f"{base}: no rule for role(s) {', '.join(missing)}", 6)
+        raise RulesError(f"{base}: no rule for role(s) {', '.join(missing)}", "rules.role")
     with watchdog():
         failures = check_rule_examples(rules)
     if failures:
-        raise PipelineError(f"rule {failures[0]} (fix the rule or its example; "
-                            f"{len(failures)} example(s) fail)", 6)
+        raise RulesError(f"rule {failures[0]} (fix the rule or its example; "
+                            f"{len(failures)} example(s) fail)", "rules.example")
     return rules

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
+from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.outputs import release_dir, write_json, write_jsonl
 
 
-VALIDATION_FAILED = 8   # extract: every output written, but validation found a conflict or a golden mismatch
 
 
 def release_id(path: Path) -> str:
@@ -60,8 +59,8 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
     pages = extract_pages(path, backend, max_pages, password)
     if pages and all(not p.lines for p in pages):
         ocr = [str(p.number) for p in pages if p.needs_ocr]
-        raise PipelineError(f"{path}: no text on any page" + (
-            f"; pages {ocr[0]}–{ocr[-1]} are images and need OCR" if ocr else ""), 3)
+        raise InputError(f"{path}: no text on any page" + (
+            f"; pages {ocr[0]}–{ocr[-1]} are images and need OCR" if ocr else ""), "input.no-text")
     release = release_id(path)
     digest = sha256_of(path)
     meta = {
@@ -100,17 +99,18 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     from pipeline.rules import load_rules
     from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
     from pipeline.tables import write_table
-    from pipeline.validate import golden_dir_for, mark_golden, source_entry
+    from pipeline.sources import golden_dir_for, source_entry
+    from pipeline.validate import mark_golden
     import pipeline.rules
     entry, _ = source_entry(path)
     try:
         rules = load_rules(pack=pipeline.rules.PACK or (entry or {}).get("rules"))
         facts = extract_facts(pages, release, rules)
     except PipelineError as e:
-        raise PipelineError(f"{path}: {e}", e.exit_code) from e
+        raise type(e)(f"{path}: {e}", e.exit_code, e.code) from e
     if not facts.amounts and not _any_amount(pages, rules):
-        raise PipelineError(f"{path}: no budget figure found (no amount such as 12億円 and no label "
-                            "such as 令和N年度予算額/要求・要望額)", 7)
+        raise NoBudgetError(f"{path}: no budget figure found (no amount such as 12億円 and no label "
+                            "such as 令和N年度予算額/要求・要望額)", "no-budget.figure")
     golden = golden_dir_for(path)
     if golden:
         mark_golden(facts.amounts, golden, paged=bool(pages) and pages[0].number is not None)
@@ -150,7 +150,7 @@ def _extract_job(job: dict) -> tuple:
     except Exception as e:  # a bug or an input nobody foresaw: one line, not a traceback
         if job["debug"]:
             raise
-        return ("error", f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it", 70)
+        return ("error", f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it", INTERNAL)
 
 
 def _report(path: Path, meta: dict, out: Path, say) -> None:

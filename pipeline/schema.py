@@ -18,6 +18,7 @@ class Column:
     enum: tuple[str, ...] | None = None
 
 
+OKU = 100_000_000   # yen in one 億円, the unit the reports and memos speak in
 BUDGETS = ("initial", "supplementary")
 STAGES = ("request", "draft", "enacted")
 LEVELS = ("total", "program", "component")

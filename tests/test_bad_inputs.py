@@ -645,5 +645,5 @@ def test_debug_shows_the_traceback(tmp_path):
     r = run("--debug", "extract", empty, "--out", tmp_path / "out")
     assert r.returncode != 0
     assert "Traceback (most recent call last)" in r.stderr
-    assert f"PipelineError: {empty}: file is empty" in r.stderr
+    assert f"InputError: {empty}: file is empty" in r.stderr
     assert not (tmp_path / "out" / "empty").exists()

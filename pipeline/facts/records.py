@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from pipeline.facts.owners import Claimed, Programs
 from pipeline.schema import AMOUNT_COLUMNS, FLAGS
+from pipeline.schema import OKU
 
 KEY = ("program", "budget", "stage", "fiscal_year")
 
@@ -63,7 +64,6 @@ def programs_of(programs: Programs, amounts: list[dict]) -> list[dict]:
 
 # ------------------------------------------------------------ checks
 
-OKU = 100_000_000
 
 
 def rounding(parts: list[int]) -> int:
