@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from decimal import Decimal
 from pathlib import Path
 
+from pipeline.diff.compare import STAGE_JA, Diff, Release
 from pipeline.errors import OutputError, UsageError
-from pipeline.schema import OKU
+from pipeline.schema import OKU, oku_text
 
 COLORS = {  # kind -> (colour, hatch, legend label)
     "increase": ("#2b6cb0", "", "増額"),
@@ -32,7 +32,7 @@ def japanese_font() -> Path:
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
         raise UsageError("chart.png needs the Japanese font package matplotlib-fontja "
-                            "(a dependency in pyproject.toml: run `make diff` or pip install -e .)", 2)
+                            "(a dependency in pyproject.toml: run `make diff` or pip install -e .)", "usage.font")
     path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf"
     if not path.is_file():
         raise UsageError(f"{path}: the Japanese font of matplotlib-fontja is missing", "usage.font")
@@ -49,14 +49,6 @@ def missing_glyphs(texts, font: Path | None = None) -> set[str]:
     from matplotlib.ft2font import FT2Font
     cmap = FT2Font(str(font or japanese_font())).get_charmap()
     return {ch for t in texts for ch in str(t) if not ch.isspace() and ord(ch) not in cmap}
-
-
-def _oku(yen: int, sign: bool = True) -> str:
-    d = (Decimal(yen) / OKU).normalize()
-    text = f"{abs(d):,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return (("+" if d > 0 else "-" if d < 0 else "±") if sign else ("-" if d < 0 else "")) + text + "億円"
 
 
 def _wrap(label: str, width: int = LABEL_WIDTH) -> str:
@@ -123,11 +115,11 @@ def bar_chart(panels: list[tuple[str, list[tuple[str, int, str]]]], path: Path, 
         ax.set_xlim(lo - 0.3 * span if lo < 0 else -0.05 * span, hi + 0.3 * span if hi > 0 else 0.05 * span)
         for y, (label, yen, kind), v in zip(ys, bars, values):
             if kind == "new":
-                text = "新規 " + _oku(yen, sign=False)
+                text = "新規 " + oku_text(yen)
             elif kind == "dropped":
-                text = "記載なし " + _oku(-yen, sign=False)
+                text = "記載なし " + oku_text(-yen)
             else:
-                text = _oku(yen)
+                text = oku_text(yen, sign=True)
             pad = 0.01 * span
             ax.text(v + pad if v >= 0 else v - pad, y, text, va="center", ha="left" if v >= 0 else "right",
                     fontproperties=fp_small)
@@ -155,3 +147,59 @@ def bar_chart(panels: list[tuple[str, list[tuple[str, int, str]]]], path: Path, 
         raise OutputError(f"{path}: cannot write chart ({e.strerror})", "output.chart") from e
     texts = [title] + [t for t, _ in panels] + [b[0] for _, bars in panels for b in bars]
     return missing_glyphs(texts + [v[2] for v in COLORS.values()], font_path)
+
+
+# ------------------------------------------------------------------ the bars of a diff
+
+def chart_bars(d: Diff) -> dict[str, list[tuple[str, int, str]]]:
+    """budget -> [(label, yen, kind)]: compared programs by their change; new
+    and dropped programs by their whole amount; a split or merge by the group's
+    change. Totals, portions and suggestions are left out."""
+    bars: dict[str, list] = {"initial": [], "supplementary": []}
+    for r in d.rows:
+        if r.program in d.totals or r.portion or r.group or r.match == "suggested":
+            continue
+        if r.change_yen is not None:
+            label = r.program_new or ""
+            if r.program_old != r.program_new:
+                label += f"（旧: {r.program_old}）"
+            bars[r.budget].append((label, r.change_yen, "increase" if r.change_yen > 0 else
+                                   "decrease" if r.change_yen < 0 else "unchanged"))
+        elif r.match == "new" and r.amount_new is not None:
+            bars[r.budget].append((r.program, r.amount_new, "new"))
+        elif r.match == "dropped" and r.amount_old is not None:
+            bars[r.budget].append((r.program, -r.amount_old, "dropped"))
+    for g in d.groups:
+        for f in g["figures"]:
+            if f["change"] is None:
+                continue
+            what = "分割" if g["kind"] == "split" else "統合" if g["kind"] == "merge" else "再編"
+            label = f"{' + '.join(g['new'])}（{what}: 旧 {' + '.join(g['old'])}）"
+            bars[f["budget"]].append((label, f["change"], "group"))
+    return bars
+
+
+def chart_panels(d: Diff) -> list[tuple[str, list]]:
+    """[(panel title, bars)]: one panel per budget, titled with the years compared."""
+    bars = chart_bars(d)
+    out = []
+    for budget in ("initial", "supplementary"):
+        if budget not in d.years:
+            continue
+        new_y, old_y = d.years[budget], d.old_years.get(budget, d.years[budget] - 1)
+        name = "当初予算" if budget == "initial" else "補正予算"
+        new_side = f"令和{new_y - 2018}年度{stage_note(d.new, budget)}"
+        if d.old:
+            old_side = f"令和{old_y - 2018}年度{stage_note(d.old, budget)}"
+        else:
+            old_side = f"前年度予算額（令和{old_y - 2018}年度）"
+        out.append((f"{name}: {new_side} − {old_side}", bars.get(budget, [])))
+    return out
+
+
+def stage_note(release: Release, budget: str) -> str:
+    """'（案）' / '（要求）' for a release whose figures of this budget are drafts
+    or requests, '' for enacted ones."""
+    stage = next((a["stage"] for a in release.amounts if a["budget"] == budget
+                  and a["fiscal_year"] == release.years.get(budget)), None)
+    return f"（{STAGE_JA[stage]}）" if stage in ("draft", "request") else ""

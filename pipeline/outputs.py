@@ -17,17 +17,22 @@ from pipeline.errors import OutputError
 
 
 @contextmanager
-def release_dir(out: Path, release: str):
-    """Yield a temporary folder; on success it replaces ``out/release``."""
-    out = Path(out)
+def replaced_folder(target: Path):
+    """Yield a temporary folder beside ``target``; when the block ends without
+    an error it replaces ``target`` whole, else it is removed and ``target``
+    stays as it was. The previous ``target`` is kept as ``.NAME.old`` until the
+    new one is in place (a run that died between the two renames is mended
+    by the next)."""
+    target = Path(target)
+    out, name = target.parent, target.name
     try:
         out.mkdir(parents=True, exist_ok=True)
-        target, old = out / release, out / f".{release}.old"
+        old = out / f".{name}.old"
         if old.exists() and not target.exists():   # a run died between its two renames
             os.replace(old, target)
-        for stale in out.glob(f".{release}.tmp-*"):   # left by a run that was killed
+        for stale in out.glob(f".{name}.tmp-*"):   # left by a run that was killed
             shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{release}.tmp-", dir=out))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
     except OSError as e:
         raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
     try:
@@ -48,6 +53,11 @@ def release_dir(out: Path, release: str):
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def release_dir(out: Path, release: str):
+    """The release's output folder ``out/release``, written all at once (see :func:`replaced_folder`)."""
+    return replaced_folder(Path(out) / release)
 
 
 def write_json(path: Path, data) -> None:

@@ -67,7 +67,7 @@ def lineage(programs: list[dict], aliases: list[dict]) -> dict[str, str]:
 
 
 def _aliases() -> list[dict]:
-    from pipeline.diff import load_aliases
+    from pipeline.lineage import load_aliases
     return [{"old": a.old, "new": a.new} for a in load_aliases()[0]]
 
 

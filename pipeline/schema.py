@@ -8,6 +8,7 @@ and validation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,23 @@ class Column:
 
 
 OKU = 100_000_000   # yen in one 億円, the unit the reports and memos speak in
+
+
+def oku_text(yen: int, sign: bool = False) -> str:
+    """Yen as 億円, exact (no rounding), with thousands separators; ``sign``
+    writes + / - / ± in front (a change).
+
+    >>> oku_text(247900000000), oku_text(2150000000), oku_text(-150000000, sign=True), oku_text(0, sign=True)
+    ('2,479億円', '21.5億円', '-1.5億円', '±0億円')
+    """
+    d = (Decimal(yen) / OKU).normalize()
+    text = f"{abs(d):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if sign:
+        return ("+" if d > 0 else "-" if d < 0 else "±") + text + "億円"
+    return ("-" if d < 0 else "") + text + "億円"
+
 BUDGETS = ("initial", "supplementary")
 STAGES = ("request", "draft", "enacted")
 LEVELS = ("total", "program", "component")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -193,7 +192,8 @@ def test_chart_is_a_png_drawn_with_the_packaged_japanese_font(pair):
 
 def test_chart_labels_render_in_the_japanese_font(releases):
     from pipeline.chart import missing_glyphs
-    from pipeline.diff import chart_panels, diff_releases, read_release
+    from pipeline.chart import chart_panels
+    from pipeline.diff import diff_releases, read_release
     aliases, threshold = load_aliases(ALIASES)
     d = diff_releases(read_release(releases[0]), read_release(releases[1]), aliases, threshold)
     panels = chart_panels(d)
@@ -307,8 +307,8 @@ def test_merge_of_two_programs_by_crosswalk():
     old = {"X事業": {("initial", "draft"): Figure(10 * OKU)}, "Y事業": {("initial", "draft"): Figure(5 * OKU)}}
     new = {"XY統合事業": {("initial", "draft"): Figure(16 * OKU)}}
     rows = diff_rows(ms, old, new, {"initial": 2027})
-    assert [r["change_yen"] for r in rows] == [None, None]
-    [g] = group_summaries(SimpleNamespace(matches=ms, rows=rows))   # the parts of a Diff it reads
+    assert [r.change_yen for r in rows] == [None, None]
+    [g] = group_summaries(ms, rows)
     assert (g["kind"], g["old"], g["new"]) == ("merge", ["X事業", "Y事業"], ["XY統合事業"])
     assert (g["figures"][0]["old"], g["figures"][0]["new"], g["figures"][0]["change"]) == (15 * OKU, 16 * OKU, OKU)
 
