@@ -4,7 +4,7 @@ the run with a message naming its rule. ``may_match`` is the cheap literal
 pre-check (a rule's ``requires``) before a pattern runs.
 
 Owned here, apart from the rule loader (pipeline.rules) and the example
-checker (pipeline.checks), so that both use it without importing each other.
+checker (pipeline.rule_examples), so that both use it without importing each other.
 """
 from __future__ import annotations
 

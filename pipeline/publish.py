@@ -18,8 +18,8 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline import schema
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
-from pipeline.outputs import write_json
-from pipeline.tables import OBSERVATION_COLUMNS, frame, read_csv
+from pipeline.files import frame, read_csv, write_json
+from pipeline.schema import OBSERVATION_COLUMNS
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
 ENUMS = {name: list(c.enum) for name, c in _COLUMNS.items() if c.enum}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.extract import sha256_of
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 from pipeline.validate import AMOUNT_KEY
 from pipeline.schema import OKU
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import regex
 import yaml
 
-from pipeline.checks import check_rule_examples
+from pipeline.rule_examples import check_rule_examples
 from pipeline.errors import RulesError, UsageError
 from pipeline.guard import TIMEOUT, finditer, may_match, search, watchdog  # noqa: F401 (the rules' matcher)
 

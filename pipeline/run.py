@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
-from pipeline.outputs import release_dir, write_json, write_jsonl
+from pipeline.files import release_dir, write_json, write_jsonl
 
 
 
@@ -98,7 +98,7 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     from pipeline.facts import extract_facts
     from pipeline.rules import load_rules
     from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
-    from pipeline.tables import write_table
+    from pipeline.files import write_table
     from pipeline.sources import golden_dir_for, source_entry
     from pipeline.validate import mark_golden
     import pipeline.rules

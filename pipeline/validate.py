@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.outputs import write_json
 from pipeline.schema import CHECKS, OKU
 from pipeline.sources import golden_dir_for, golden_files, source_entry  # noqa: F401 (callers look them up here)
 from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
-from pipeline.tables import csv_value, read_csv
+from pipeline.files import csv_value, read_csv, write_json
 
 AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
 AMOUNT_FIELDS = ("parent", "amount_yen", "new", "portion", "approx", "plus_unquantified", "page")

@@ -508,11 +508,11 @@ class Boom(Exception):
 def test_run_failing_after_the_first_table_keeps_the_earlier_output(error, tmp_path, good_outputs,
                                                                     monkeypatch):
     import pipeline.run
-    import pipeline.tables
+    import pipeline.files
     out = tmp_path / "out"
     before = earlier_output(good_outputs, "txt", out)
     src = _rewrite_good_input(tmp_path)
-    real, calls = pipeline.tables.write_table, []
+    real, calls = pipeline.files.write_table, []
 
     def write_table(folder, name, *args, **kw):
         calls.append(name)
@@ -520,7 +520,7 @@ def test_run_failing_after_the_first_table_keeps_the_earlier_output(error, tmp_p
             raise error("killed half-way")
         return real(folder, name, *args, **kw)
 
-    monkeypatch.setattr(pipeline.tables, "write_table", write_table)
+    monkeypatch.setattr(pipeline.files, "write_table", write_table)
     with pytest.raises(error):
         pipeline.run.extract_release(src, out)
     assert calls == ["amounts", "programs"]          # it did die half-way, after amounts.*
@@ -547,7 +547,7 @@ def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outp
 
 
 def test_run_dying_between_the_two_renames_keeps_the_earlier_output(tmp_path, good_outputs, monkeypatch):
-    import pipeline.outputs
+    import pipeline.files
     import pipeline.run
     out = tmp_path / "out"
     before = earlier_output(good_outputs, "txt", out)
@@ -560,7 +560,7 @@ def test_run_dying_between_the_two_renames_keeps_the_earlier_output(tmp_path, go
             raise OSError("killed between the renames")
         return real(a, b)
 
-    monkeypatch.setattr(pipeline.outputs.os, "replace", replace)
+    monkeypatch.setattr(pipeline.files.os, "replace", replace)
     with pytest.raises(OSError):
         pipeline.run.extract_release(src, out)
     monkeypatch.undo()

@@ -15,7 +15,7 @@ import pytest
 from pipeline.diff import (Alias, Figure, diff_rows, group_summaries, load_aliases, match_programs,
                            normalize_name, parse_aliases)
 from pipeline.errors import PipelineError
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_INPUT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"

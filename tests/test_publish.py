@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipeline.publish import lineage
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = [ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf",

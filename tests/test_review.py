@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.review import GOLDEN_AMOUNT_COLUMNS, GOLDEN_PROGRAM_COLUMNS, locate
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"

@@ -12,7 +12,7 @@ import pytest
 import regex
 import yaml
 
-from pipeline.checks import check_rule_examples
+from pipeline.rule_examples import check_rule_examples
 from pipeline.errors import PipelineError
 from pipeline.normalize import normalize
 from pipeline.parse import fiscal_year_of, parse_amount, period_of
@@ -165,7 +165,7 @@ def test_requires_never_hides_a_match_in_the_corpus():
     Run every such rule without the pre-check over every line we hold: each
     match (pattern rules) or each amount in context (context rules) must be on
     a line holding one of the literals, or the pre-check would lose it."""
-    from pipeline.checks import in_context
+    from pipeline.rule_examples import in_context
     rules = load_rules()
     amount = rules["amount.yen"]["re_pattern"]
     lines = corpus_lines()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 from pipeline.validate import (AMOUNT_FIELDS, AMOUNT_KEY, compare, compare_golden, golden_dir_for,
                                sum_check, validate_folder)
 

@@ -39,8 +39,7 @@ from pipeline.diff.memo import diff_markdown
 from pipeline.errors import OutputError
 from pipeline.lineage import (METHODS, Alias, Match, default_aliases_path, load_aliases, match_programs,
                               normalize_name, parse_aliases)
-from pipeline.outputs import replaced_folder
-from pipeline.tables import write_csv
+from pipeline.files import replaced_folder, write_csv
 
 __all__ = ["Alias", "CONSISTENCY_COLUMNS", "DIFF_COLUMNS", "Diff", "DiffRow", "Figure", "Match", "Release",
            "consistency_rows", "diff_markdown", "diff_releases", "diff_rows", "diff_within", "group_summaries",
@@ -52,7 +51,7 @@ OUTPUT_FILES = ("diff.csv", "diff.md", "chart.png", "consistency.csv")
 
 def write_outputs(d: Diff, out: Path) -> list[str]:
     """Write diff.csv, diff.md, chart.png (and consistency.csv with two
-    releases) into the folder ``out``, all at once (outputs.replaced_folder).
+    releases) into the folder ``out``, all at once (files.replaced_folder).
     Outputs of an earlier run that this run does not make are gone; other
     files in ``out`` are kept."""
     from pipeline.chart import bar_chart, chart_panels

@@ -16,7 +16,7 @@ from typing import Mapping
 from pipeline.errors import UsageError
 from pipeline.lineage import MATCHED, Alias, Match, default_aliases_path, match_programs, normalize_name
 from pipeline.schema import OKU
-from pipeline.tables import read_csv
+from pipeline.files import read_csv
 
 DIFF_COLUMNS = ["program_old", "program_new", "match", "budget", "stage", "fiscal_year",
                 "amount_old", "amount_new", "change_yen", "change_pct"]

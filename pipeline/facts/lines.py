@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.checks import in_context, stage_of
+from pipeline.rule_examples import in_context, stage_of
 from pipeline.extract import Line
 from pipeline.parse import fiscal_year_of, parse_amount
 from pipeline.guard import finditer, may_match, search

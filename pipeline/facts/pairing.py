@@ -27,7 +27,7 @@ from pipeline.facts.layout import Slide, box_distance
 from pipeline.facts.lines import (FILLER, Amount, Label, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
                                   trailing_label)
 from pipeline.facts.names import header_name, is_name_like, opens_figure
-from pipeline.checks import in_context
+from pipeline.rule_examples import in_context
 from pipeline.facts.figure import Figure
 from pipeline.facts.tables import table_rows
 from pipeline.rules import RulePack
