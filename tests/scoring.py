@@ -12,7 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 PAGES = ROOT / "tests" / "fixtures" / "realtext"
 GOLDEN = ROOT / "tests" / "golden" / "realtext"
 FIELDS = ("budget", "stage", "fiscal_year")
@@ -171,6 +172,7 @@ if __name__ == "__main__":
             continue
         print(f"--- {s.stem} ({s.kind}): golden {s.expected} found {s.predicted} right {s.right}")
         for what, a, w in s.details:
-            got = f"{a['program']!r} {a['budget']}/{a['stage']}/{a['fiscal_year']} {a['amount_yen']} {a['rule']} [{a['check']}]" if a else ""
+            got = (f"{a['program']!r} {a['budget']}/{a['stage']}/{a['fiscal_year']} {a['amount_yen']} {a['rule']} [{a['check']}]"
+                   if a else "")
             exp = f"{w['program']!r} {w['budget']}/{w['stage']}/{w['fiscal_year']} {w['amount_yen']} ({w['source']})" if w else ""
             print(f"  {what:<6} got {got}\n         want {exp}" if a and w else f"  {what:<6} {got or exp}")

@@ -4,9 +4,12 @@ lines without a reason written here."""
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 PACKAGE = ROOT / "pipeline"
 LONG_BY_DESIGN: dict[str, str] = {}   # module -> why it is longer than LIMIT
 LIMIT = 420
@@ -63,3 +66,23 @@ def test_modules_stay_small():
     long = {module_name(p): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > LIMIT}
     assert {m: n for m, n in long.items() if m not in LONG_BY_DESIGN} == {}
+
+
+ERROR_CODE = re.compile(r'"((?:usage|parse|input|encrypted|output|rules|no-budget)\.[a-z0-9-]+)"')
+
+
+def test_readme_lists_every_error_code():
+    """A script may rely on an error code only if the README documents it."""
+    raised = {m for p in PACKAGE.rglob("*.py") for m in ERROR_CODE.findall(p.read_text(encoding="utf-8"))}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(raised) > 20
+    assert sorted(c for c in raised if f"`{c}`" not in readme) == []
+
+
+def test_make_help_lists_every_target():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"(?m)^([a-z][a-z-]*):(?!=)", makefile))
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listed = set(re.findall(r"(?m)^make ([a-z-]+)", shown))
+    assert {"extract", "test", "lint", "typecheck", "help"} <= targets
+    assert targets == listed

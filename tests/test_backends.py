@@ -7,15 +7,13 @@ same row into two adjacent lines at a gap (vertical centers within 0.5 x font si
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pytest
 
+from conftest import RAW_PDF as PDF
 from linecompare import compare_pages
 from pipeline.extract import Line, Page, extract_pages
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
 PAGES = 13
 
 

@@ -48,9 +48,8 @@ from typing import Callable
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW_PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
-RAW_TXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
+from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, run_cli as run
+
 BAD = ROOT / "tests" / "fixtures" / "bad"
 RELEASE = "release"
 FACTS = 56   # facts of the bundled release (README, "Findings")
@@ -59,12 +58,6 @@ OUTPUT_FILES = {f"{t}.{ext}" for t in ("amounts", "programs", "observations") fo
 
 
 # ------------------------------------------------------------------ helpers
-
-def run(*args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=600)
-
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder, by relative path, with its bytes."""
@@ -507,8 +500,8 @@ class Boom(Exception):
 @pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
 def test_run_failing_after_the_first_table_keeps_the_earlier_output(error, tmp_path, good_outputs,
                                                                     monkeypatch):
-    import pipeline.run
     import pipeline.files
+    import pipeline.run
     out = tmp_path / "out"
     before = earlier_output(good_outputs, "txt", out)
     src = _rewrite_good_input(tmp_path)

@@ -3,20 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
+from conftest import RAW_TEXT as TEXT, ROOT, run_cli as run
+
 RECORD_KEYS = {"page", "line", "text", "raw_text", "bbox", "font_size", "input_sha256"}
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
 def test_help_lists_extract():

@@ -6,37 +6,22 @@ was written by hand (tests/fixtures/diff/expected/).
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from pipeline.diff import (Alias, Figure, diff_rows, group_summaries, load_aliases, match_programs,
-                           normalize_name, parse_aliases)
+from conftest import ROOT, run_cli as run
+from pipeline.diff import Alias, Figure, diff_rows, group_summaries, load_aliases, match_programs, normalize_name, parse_aliases
 from pipeline.errors import PipelineError
 from pipeline.files import read_csv
 
-ROOT = Path(__file__).resolve().parent.parent
-OLD_INPUT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
-NEW_INPUT = FIXTURES / "mext-lifescience-r9-draft-2027-01-19-text.txt"
 EXPECTED = FIXTURES / "expected"
 ALIASES = FIXTURES / "aliases.yaml"   # the fixture pair's reviewed crosswalk
 OKU = 100_000_000
 
 
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
-
-
 @pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    out = tmp_path_factory.mktemp("releases")
-    r = run("extract", OLD_INPUT, NEW_INPUT, "--out", out)
-    assert r.returncode == 0, r.stderr
-    return out / OLD_INPUT.stem, out / NEW_INPUT.stem
+def releases(bundled):
+    return bundled["text"], bundled["next"]
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +176,7 @@ def test_chart_is_a_png_drawn_with_the_packaged_japanese_font(pair):
 
 
 def test_chart_labels_render_in_the_japanese_font(releases):
-    from pipeline.chart import missing_glyphs
-    from pipeline.chart import chart_panels
+    from pipeline.chart import chart_panels, missing_glyphs
     from pipeline.diff import diff_releases, read_release
     aliases, threshold = load_aliases(ALIASES)
     d = diff_releases(read_release(releases[0]), read_release(releases[1]), aliases, threshold)

@@ -6,13 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RAW_PDF as PDF, RAW_TEXT as TEXT
 from pipeline.errors import PipelineError
 from pipeline.extract import BACKENDS, extract_pages
 from pipeline.normalize import source_of
-
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
-TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
 
 RADICAL_RANGES = [(0x2F00, 0x2FDF), (0x2E80, 0x2EFF)]  # Kangxi radicals, CJK Radicals Supplement
 

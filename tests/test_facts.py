@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RAW_PDF as PDF, RAW_TEXT as TEXT, ROOT
 from pipeline.extract import extract_pages
 from pipeline.facts import AMOUNT_COLUMNS, PROGRAM_COLUMNS, extract_facts
 from pipeline.normalize import normalize
 from pipeline.parse import parse_amount
 from pipeline.rules import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
-TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
 FIX_PDF = ROOT / "tests" / "fixtures" / "releases" / "moe-kankyo-r9-request-2026-08-29.pdf"
 FIX_MD = ROOT / "tests" / "fixtures" / "releases" / "moe-kankyo-r9-request-2026-08-29-text.md"
 INPUTS = [PDF, TEXT, FIX_PDF, FIX_MD]
@@ -218,7 +216,8 @@ def test_first_mention_page_and_every_mention_kept(mext):
 
 def test_observations_are_a_superset_of_amounts(mext):
     amounts, _, observations, _ = mext
-    key = lambda r: (r["program"], r["budget"], r["stage"], r["fiscal_year"], r["amount_yen"], r["page"])
+    def key(r):
+        return (r["program"], r["budget"], r["stage"], r["fiscal_year"], r["amount_yen"], r["page"])
     assert {key(a) for a in amounts} <= {key(o) for o in observations}
     assert len(observations) > len(amounts)
 
@@ -439,6 +438,7 @@ def test_text_from_another_converter_with_page_breaks_gives_the_golden_with_page
     """Plain text as PyMuPDF's converter writes it (one page per form feed, no
     Markdown): the same 56 facts, and the pages come from the form feeds."""
     import pymupdf
+
     from pipeline.validate import compare_golden
     with pymupdf.open(ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf") as doc:
         path = _converted(tmp_path, "converted", [p.get_text() for p in doc])
@@ -457,6 +457,7 @@ def test_text_whose_converter_merged_two_columns_fails_validation_loudly(tmp_pat
     self-consistency reports the conflicts."""
     import subprocess
     import sys
+
     import pdfplumber
     with pdfplumber.open(ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf") as pdf:
         path = _converted(tmp_path, "merged-columns", [p.extract_text() or "" for p in pdf.pages])

@@ -16,17 +16,14 @@ import ast
 import csv
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import RAW_PDF as PDF, ROOT
 from pipeline.rules import RULE_FILES
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
 GOLDENS = {
     "mext": ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20",
     "moe": ROOT / "tests" / "fixtures" / "releases" / "expected",
@@ -214,13 +211,8 @@ def test_aliases_hold_no_fixture_entry():
 # ------------------------------------------------------------ the tables the CLI writes
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("out")
-    r = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(PDF.relative_to(ROOT)),
-                        "--out", str(folder)], cwd=ROOT, capture_output=True, text=True,
-                       encoding="utf-8", timeout=300)
-    assert r.returncode == 0, r.stderr
-    return folder / PDF.stem
+def out(bundled):
+    return bundled["pdf"]
 
 
 @pytest.mark.parametrize("name,header", [("amounts", AMOUNT_HEADER), ("programs", PROGRAM_HEADER)])

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from pipeline.extract import extract_pages
 from pipeline.facts import extract_facts
 from pipeline.validate import compare_golden, golden_dir_for
 
-ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
 PDFS = sorted(LAYOUTS.glob("*.pdf"))
 OKU = 10**8

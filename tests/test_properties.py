@@ -8,21 +8,16 @@ so CI sees the same examples on every run.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
+from conftest import RAW_TEXT as TEXT
 from pipeline.errors import PipelineError
 from pipeline.extract import Page, make_line
 from pipeline.facts import extract_facts
 from pipeline.normalize import normalize, normalize_lines, normalize_with_map
 from pipeline.parse import fiscal_year_of, kanji_to_int, parse_amount, period_of
 from pipeline.rules import load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
-TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
 
 SETTINGS = settings(max_examples=200, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -2,34 +2,24 @@
 publish` over release output folders."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.publish import lineage
+from conftest import NEXT_YEAR_TEXT, RAW_PDF, RAW_TEXT, ROOT, copy_release, run_cli as cli
 from pipeline.files import read_csv
+from pipeline.publish import lineage
 
-ROOT = Path(__file__).resolve().parent.parent
-INPUTS = [ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf",
-          ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt",
-          ROOT / "tests" / "fixtures" / "diff" / "mext-lifescience-r9-draft-2027-01-19-text.txt"]
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+INPUTS = [RAW_PDF, RAW_TEXT, NEXT_YEAR_TEXT]
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
+def out(bundled, tmp_path_factory):
     out = tmp_path_factory.mktemp("published")
-    r = cli("extract", *INPUTS, "--out", out)
-    assert r.returncode == 0, r.stderr
+    for folder in bundled.values():
+        copy_release(folder, out)
     r = cli("publish", "--out", out)
     assert r.returncode == 0, r.stderr
     return out
@@ -119,6 +109,7 @@ def test_datapackage_describes_types_enums_and_keys(out):
 def test_a_broken_row_fails_the_package_validation(out, tmp_path):
     """The schema is not decoration: an unknown stage makes validation fail."""
     import shutil
+
     from frictionless import validate
     copy = tmp_path / "pkg"
     shutil.copytree(out, copy, ignore=shutil.ignore_patterns("*.duckdb", "*.parquet", "pages.*"))

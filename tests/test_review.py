@@ -6,36 +6,24 @@ import base64
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 import pytest
 
-from pipeline.review import GOLDEN_AMOUNT_COLUMNS, GOLDEN_PROGRAM_COLUMNS, locate
+from conftest import RAW_PDF as PDF, RAW_TEXT as TEXT, ROOT, copy_release, run_cli as cli
 from pipeline.files import read_csv
+from pipeline.review import GOLDEN_AMOUNT_COLUMNS, GOLDEN_PROGRAM_COLUMNS, locate
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
-TEXT = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20-text.txt"
 GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-
-
 @pytest.fixture(scope="module")
-def reviewed(tmp_path_factory):
+def reviewed(bundled, tmp_path_factory):
     out = tmp_path_factory.mktemp("review")
-    r = cli("extract", PDF, TEXT, "--out", out)
-    assert r.returncode == 0, r.stderr
-    folders = {p: out / p.stem for p in (PDF, TEXT)}
+    folders = {PDF: copy_release(bundled["pdf"], out), TEXT: copy_release(bundled["text"], out)}
     r = cli("review", *folders.values())
     assert r.returncode == 0, r.stderr
     return folders

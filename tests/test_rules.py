@@ -12,14 +12,14 @@ import pytest
 import regex
 import yaml
 
-from pipeline.rule_examples import check_rule_examples
+from conftest import ROOT
 from pipeline.errors import PipelineError
+from pipeline.guard import TIMEOUT, search
 from pipeline.normalize import normalize
 from pipeline.parse import fiscal_year_of, parse_amount, period_of
-from pipeline.guard import TIMEOUT, search
+from pipeline.rule_examples import check_rule_examples
 from pipeline.rules import DEFAULT_PACK, RULE_FILES, RULES_DIR, load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 OKU = 10**8
 
@@ -244,6 +244,7 @@ def test_a_runaway_pattern_is_stopped_and_named(guard, monkeypatch):
     """Both guards stop a call that backtracks far beyond TIMEOUT and name its
     rule: the watchdog's interval timer (main thread) and regex's timeout=."""
     import time
+
     import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
     guarded = rules_module.watchdog() if guard == "watchdog" else contextlib.nullcontext()
@@ -260,6 +261,7 @@ def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
     """Python work between regex calls, however long, is not a runaway
     pattern — also after a call that failed and whose error was caught."""
     import time
+
     import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.1)
     with rules_module.watchdog():
@@ -276,6 +278,7 @@ def test_the_watchdog_does_not_stop_slow_work_between_calls(monkeypatch):
 def test_the_watchdog_stands_aside_off_the_main_thread():
     """Signals reach only the main thread: elsewhere the per-call timeout guards."""
     import threading
+
     import pipeline.guard as rules_module
     seen = []
 
@@ -294,6 +297,7 @@ def test_another_threads_calls_keep_their_own_limit_while_the_main_thread_is_gua
     main thread is not interrupted for it."""
     import threading
     import time
+
     import pipeline.guard as rules_module
     monkeypatch.setattr(rules_module, "TIMEOUT", 0.2)
     errors = []

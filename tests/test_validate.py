@@ -5,25 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import RAW_PDF as PDF, run_cli as run
 from pipeline.errors import PipelineError
 from pipeline.files import read_csv
-from pipeline.validate import (AMOUNT_FIELDS, AMOUNT_KEY, compare, compare_golden, golden_dir_for,
-                               sum_check, validate_folder)
+from pipeline.validate import AMOUNT_FIELDS, AMOUNT_KEY, compare, compare_golden, golden_dir_for, sum_check, validate_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "raw" / "mext-lifescience-r8-draft-2026-01-20.pdf"
 OKU = 10**8
-
-
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
 def oku(*values) -> list[tuple[str, int]]:
@@ -155,11 +146,8 @@ def test_compare_golden_compares_page_only_when_paged(tmp_path):
 # ------------------------------------------------------------ the CLI on the bundled PDF
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    r = run("extract", PDF.relative_to(ROOT), "--out", out)
-    assert r.returncode == 0, r.stderr
-    return out / PDF.stem
+def extracted(bundled):
+    return bundled["pdf"]
 
 
 @pytest.fixture
