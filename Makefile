@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make extract` and `make test`.
-# Both create or refresh .venv from pyproject.toml when it is missing or stale.
+# Both create or refresh .venv from pyproject.toml and constraints.txt when it is missing or stale.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,17 +8,28 @@ OUT    ?= output
 INPUTS ?= $(wildcard raw/*.pdf raw/*.txt raw/*.md)
 RELEASES = $(addprefix $(OUT)/,$(basename $(notdir $(INPUTS))))
 
-.PHONY: extract test validate review browser bench clean help
+.PHONY: help extract validate review diff publish test lint typecheck browser bench lock clean
 
 help:
-	@echo "make extract   extract + validate every release in raw/ into $(OUT)/"
-	@echo "make test      run the test suite"
-	@echo "make review RELEASE=<id>   write $(OUT)/<id>/review.html"
+	@echo "make extract    extract, validate and publish every release in raw/ into $(OUT)/"
+	@echo "make validate   validate the releases of raw/ already extracted into $(OUT)/"
+	@echo "make review RELEASE=<id>         write $(OUT)/<id>/review.html (every figure beside its PDF crop)"
+	@echo "make diff OLD=<folder> NEW=<folder> [DIFF_OUT=dir]   what changed between two releases"
+	@echo "make publish    rebuild $(OUT)/budget.duckdb and $(OUT)/datapackage.json from $(OUT)/"
+	@echo "make test       lint, type check and the test suite (installs what it needs)"
+	@echo "make lint       ruff on pipeline/ and tests/"
+	@echo "make typecheck  mypy on pipeline/"
+	@echo "make bench      speed of extract on the bundled release and on large made-up decks"
+	@echo "make browser    install Debian's chromium and a Japanese font (for the review page test)"
+	@echo "make lock       rewrite constraints.txt from a fresh install of pyproject.toml"
+	@echo "make clean      remove $(OUT)/ and $(VENV)/"
+	@echo "make help       this list (also plain make)"
 
-$(STAMP): pyproject.toml
+# Every installed package, direct or not, comes from constraints.txt (make lock writes it).
+$(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 extract: $(STAMP)
@@ -29,12 +40,26 @@ extract: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(RELEASES)
 
-test: $(STAMP) browser
-	$(PY) -m pytest
+publish: $(STAMP)
+	$(PY) -m pipeline publish --out $(OUT)
 
 review: $(STAMP)
 	@test -n "$(RELEASE)" || { echo "usage: make review RELEASE=<release id> (a folder in $(OUT)/)"; exit 2; }
 	$(PY) -m pipeline review $(OUT)/$(RELEASE)
+
+# NEW alone gives the year-over-year table inside one release. Writes diff.csv, diff.md, chart.png (+ consistency.csv).
+diff: $(STAMP)
+	@test -n "$(NEW)" || { echo "usage: make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]"; exit 2; }
+	$(PY) -m pipeline diff $(OLD) $(NEW) --out $(if $(DIFF_OUT),$(DIFF_OUT),$(OUT)/diff)
+
+test: $(STAMP) browser lint typecheck
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tests
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 # Headless Chromium (Debian's package) and a Japanese font, for the review
 # page's browser test. Installed when missing and we are root with apt.
@@ -48,12 +73,12 @@ browser:
 bench: $(STAMP)
 	$(PY) -m pipeline.bench
 
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ echo "# Every package make installs, at the version the tests ran with. Written by make lock."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
+
 clean:
 	rm -rf $(OUT) $(VENV)
-
-# make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]; NEW alone gives the
-# year-over-year table inside one release. Writes diff.csv, diff.md, chart.png (+ consistency.csv).
-.PHONY: diff
-diff: $(STAMP)
-	@test -n "$(NEW)" || { echo "usage: make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]"; exit 2; }
-	$(PY) -m pipeline diff $(OLD) $(NEW) --out $(if $(DIFF_OUT),$(DIFF_OUT),$(OUT)/diff)

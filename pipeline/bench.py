@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from argparse import Namespace
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def timed(fn) -> float:
     return time.perf_counter() - t
 
 
-def settled(rounds: list[tuple[float, ...]]) -> bool:
+def settled(rounds: Sequence[tuple[float, ...]]) -> bool:
     """True when every measure's best time is confirmed: its second best is
     within 2% of it (one lucky or unlucky run does not decide a figure).
 
@@ -123,7 +124,7 @@ def main() -> int:
         # of the machine then falls on one round, not on one measure. At least
         # MIN_ROUNDS, then on until every best is confirmed by a second run
         # within 2% (at most MAX_ROUNDS).
-        rounds = []
+        rounds: list[tuple[float, float, float]] = []   # (bare, extract, whole) seconds
         while len(rounds) < MAX_ROUNDS:
             rounds.append((timed(lambda: bare_pymupdf(path)), timed(lambda: extract_pages(path)),
                            timed(lambda: extract_release(path, out))))

@@ -104,7 +104,7 @@ def bar_chart(panels: list[tuple[str, list[tuple[str, int, str]]]], path: Path, 
         ax = fig.add_subplot(grid[i, 0])
         ys = list(range(len(bars)))[::-1]
         values = [b[1] / OKU for b in bars]
-        for y, (label, yen, kind), v in zip(ys, bars, values):
+        for y, (_label, _yen, kind), v in zip(ys, bars, values):
             color, hatch, _ = COLORS.get(kind, COLORS["unchanged"])
             ax.barh(y, v, color=color if not hatch else "white", edgecolor=color, hatch=hatch,
                     linewidth=1.2, height=0.7)
@@ -113,7 +113,7 @@ def bar_chart(panels: list[tuple[str, list[tuple[str, int, str]]]], path: Path, 
         span = max(abs(v) for v in values) or 1.0
         lo, hi = min(0.0, min(values)), max(0.0, max(values))
         ax.set_xlim(lo - 0.3 * span if lo < 0 else -0.05 * span, hi + 0.3 * span if hi > 0 else 0.05 * span)
-        for y, (label, yen, kind), v in zip(ys, bars, values):
+        for y, (_label, yen, kind), v in zip(ys, bars, values):
             if kind == "new":
                 text = "新規 " + oku_text(yen)
             elif kind == "dropped":

@@ -4,7 +4,7 @@ in order. A check reads the release's records and returns its findings:
 ``{"check": title, "status": ok|info|warn|error, "message": …}``.
 
 - ``mentions-agree``: every mention of a fact states the same figure;
-- ``components-vs-parent``: a program's components add up to it;
+- ``parts-vs-total``: a program's components add up to it;
 - ``items-vs-total``: the overview's listed programs against the release total;
 - ``subtotal-within-total``: a sub-total (うちAMED) stays within the total;
 - ``years-vs-title``: every figure in the release's own years;
@@ -121,7 +121,7 @@ def mentions_agree(r: Release) -> list[dict]:
     return out
 
 
-@check("components-vs-parent", "components vs parent")
+@check("parts-vs-total", "components vs parent")
 def components_vs_parent(r: Release) -> list[dict]:
     """A program's components add up to it, within rounding."""
     out = []

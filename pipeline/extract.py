@@ -12,12 +12,21 @@ character. PDF pages are 1-based; unpaged text has page None.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pipeline.errors import EncryptedError, InputError, UsageError
-from pipeline.normalize import (extraction_failures, has_failure, normalize, normalize_lines, normalize_pairs,
-                                normalize_with_map, strip_markdown)
+from pipeline.normalize import (
+    extraction_failures,
+    has_failure,
+    normalize,
+    normalize_lines,
+    normalize_pairs,
+    normalize_with_map,
+    strip_markdown,
+)
 
 BACKENDS = ("pymupdf", "pdfplumber")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -92,7 +101,7 @@ def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None
     return Line(page, number, text, raw, bbox, font_size) if text else None
 
 
-def _finish_page(number: int | None, raws: list[tuple[str, tuple | None, float | None]],
+def _finish_page(number: int | None, raws: Sequence[tuple[str, tuple | None, float | None]],
                  markdown: bool = False, has_images: bool = False, first_line: int = 1) -> Page:
     """Normalize a page's raw lines. PDF lines are numbered in reading order;
     text lines keep their line number in the file (blank lines count)."""
@@ -167,7 +176,8 @@ def extract_text(path: Path) -> list[Page]:
 # ----------------------------------------------------------------- PDF input
 
 def _rounded(bbox) -> tuple[float, float, float, float]:
-    return tuple(round(float(v), 1) for v in bbox)
+    # a bbox (x0, top, x1, bottom) in, its four values rounded out
+    return cast("tuple[float, float, float, float]", tuple(round(float(v), 1) for v in bbox))
 
 
 def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
@@ -262,9 +272,9 @@ def _pdfplumber_rows(chars: list[dict]) -> list[list[dict]]:
 
 
 def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
-    import pdfplumber
-
     import io
+
+    import pdfplumber
     with _open_pdf(path, password) as doc:   # same checks and messages as the default backend
         repaired = doc.is_repaired
         # pdfminer cannot read what PyMuPDF had to repair: give it PyMuPDF's clean copy

@@ -118,7 +118,8 @@ def parse_aliases(data, where: str = "aliases") -> tuple[list[Alias], float]:
                 try:
                     dt.date.fromisoformat(str(v))
                 except ValueError:
-                    raise RulesError(f"{label}: reviewed_on must be a date YYYY-MM-DD, not {v!r}", "rules.crosswalk-entry") from None
+                    raise RulesError(f"{label}: reviewed_on must be a date YYYY-MM-DD, not {v!r}",
+                                     "rules.crosswalk-entry") from None
             elif not isinstance(v, str):
                 raise RulesError(f"{label}: {k} must be text, not {v!r}", "rules.crosswalk-entry")
             values[k] = str(v).strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Sequence
+from typing import overload
 
 import regex
 
@@ -52,7 +54,8 @@ def _map_char(c: str) -> str:
     return unicodedata.normalize("NFKC", c)
 
 
-_JAPANESE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〆\u3000-\u303F\uFF00-\uFFEF「」『』【】《》〈〉・※●○◆■□▲△▼▽◎★☆✓→⇒\u2460-\u24FF\u3251-\u325F\u32B1-\u32BF]")
+_JAPANESE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〆\u3000-\u303F\uFF00-\uFFEF"
+                          r"「」『』【】《》〈〉・※●○◆■□▲△▼▽◎★☆✓→⇒\u2460-\u24FF\u3251-\u325F\u32B1-\u32BF]")
 
 
 def is_japanese(c: str) -> bool:
@@ -72,7 +75,7 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
     """(start, end, kept) of each whitespace run that changes: ``kept`` is the
     index of the one character that stays (a space or a tab), None when the
     whole run goes."""
-    edits = []
+    edits: list[tuple[int, int, int | None]] = []
     n = len(text)
     for m in _WHITE.finditer(text):
         s, e = m.span()
@@ -87,24 +90,36 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
     return edits
 
 
-def _apply(text: str, idx: list[int] | None, edits) -> tuple[str, list[int] | None]:
+@overload
+def _apply(text: str, idx: list[int], edits: Sequence[tuple[int, int, int | None]]) -> tuple[str, list[int]]: ...
+@overload
+def _apply(text: str, idx: None, edits: Sequence[tuple[int, int, int | None]]) -> tuple[str, None]: ...
+def _apply(text: str, idx: list[int] | None, edits: Sequence[tuple[int, int, int | None]]) -> tuple[str, list[int] | None]:
     """Text (and raw indexes, when given) with each edited run cut to its kept character."""
+    parts: list[str]
+    kept: list[int] | None
     parts, kept, last = [], [] if idx is not None else None, 0
     for s, e, k in edits:
         parts.append(text[last:s])
         if k is not None:
             parts.append(text[k])
         if kept is not None:
+            assert idx is not None  # kept is a list only when idx is
             kept.extend(idx[last:s])
             if k is not None:
                 kept.append(idx[k])
         last = e
     parts.append(text[last:])
     if kept is not None:
+        assert idx is not None  # kept is a list only when idx is
         kept.extend(idx[last:])
     return "".join(parts), kept
 
 
+@overload
+def _fix_whitespace(text: str, idx: list[int]) -> tuple[str, list[int]]: ...
+@overload
+def _fix_whitespace(text: str, idx: None = None) -> tuple[str, None]: ...
 def _fix_whitespace(text: str, idx: list[int] | None = None) -> tuple[str, list[int] | None]:
     """Drop spaces next to Japanese text; keep one space between other tokens;
     a run holding a tab (a table cell boundary) becomes one tab.
@@ -142,8 +157,8 @@ def normalize_pairs(pairs: Pairs) -> Pairs:
                     mapped[-1] = (composed, mapped[-1][1])
                     continue
             mapped.append((m, idx))
-    text, idx = _fix_whitespace("".join(c for c, _ in mapped), [i for _, i in mapped])
-    return list(zip(text, idx))
+    text, raw_idx = _fix_whitespace("".join(c for c, _ in mapped), [i for _, i in mapped])
+    return list(zip(text, raw_idx))
 
 
 class _CharTable(dict):
@@ -263,7 +278,7 @@ def strip_markdown(raw: str) -> Pairs | None:
     if m:
         pairs = pairs[m.end():]
     text = "".join(c for c, _ in pairs)
-    drop = set()
+    drop: set[int] = set()
     for em in regex.finditer(r"\*\*|__", text):
         drop.update(range(em.start(), em.end()))
     pairs = [p for k, p in enumerate(pairs) if k not in drop]

@@ -63,7 +63,7 @@ def parse_amount(text: str) -> int:
 ERAS = {"令和": 2018, "平成": 1988}
 
 
-def fiscal_year_of(era: str, year: str) -> int:
+def fiscal_year_of(era: str | None, year: str) -> int:
     """Western fiscal year of an era year. No calendar logic: 令和元年度 is FY2019.
 
     >>> fiscal_year_of("令和", "8"), fiscal_year_of("令和", "元"), fiscal_year_of("平成", "三十")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import InputError
 from pipeline import schema
-from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
+from pipeline.errors import InputError
 from pipeline.files import frame, read_csv, write_json
-from pipeline.schema import OBSERVATION_COLUMNS
+from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
 ENUMS = {name: list(c.enum) for name, c in _COLUMNS.items() if c.enum}
@@ -93,8 +93,8 @@ def build_database(out: Path) -> Path:
     """Rebuild out/budget.duckdb from every release folder in out/."""
     import duckdb
     folders = release_folders(out)
-    tables = {"amounts": ([], AMOUNT_COLUMNS), "programs": ([], PROGRAM_COLUMNS),
-              "observations": ([], OBSERVATION_COLUMNS)}
+    tables: dict[str, tuple[list[dict], list[str]]] = {"amounts": ([], AMOUNT_COLUMNS), "programs": ([], PROGRAM_COLUMNS),
+                                                       "observations": ([], OBSERVATION_COLUMNS)}
     releases = []
     for f in folders:
         meta = json.loads((f / "meta.json").read_text(encoding="utf-8"))
@@ -148,10 +148,10 @@ def _typed(rows: list[dict]) -> list[dict]:
 def _schema(columns: list[str], key: list[str]) -> dict:
     fields = []
     for c in columns:
-        f = {"name": c, "type": TYPES.get(c, "string"), "description": DESCRIPTIONS.get(c, "")}
+        f: dict[str, Any] = {"name": c, "type": TYPES.get(c, "string"), "description": DESCRIPTIONS.get(c, "")}
         if TYPES.get(c) == "boolean":
             f["trueValues"], f["falseValues"] = ["true"], ["false"]
-        cons = {}
+        cons: dict[str, Any] = {}
         if c in ENUMS:
             cons["enum"] = ENUMS[c]
         if c in key or c in ("budget", "amount_yen", "level") or (c in ("stage", "fiscal_year") and key):

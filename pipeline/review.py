@@ -12,12 +12,13 @@ import base64
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.extract import sha256_of
 from pipeline.files import read_csv
-from pipeline.validate import AMOUNT_KEY
 from pipeline.schema import OKU
+from pipeline.validate import AMOUNT_KEY
 
 GOLDEN_AMOUNT_COLUMNS = ["program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                          "new", "portion", "approx", "page"]
@@ -67,7 +68,7 @@ def crop(doc, page_no: int, parts: list[dict], source: str) -> tuple[str, list[l
         area |= b
     clip = pymupdf.Rect(area.x0 - MARGIN[0], area.y0 - MARGIN[1], area.x1 + MARGIN[0], area.y1 + MARGIN[1])
     clip &= page.rect
-    marks = []
+    marks: list[Any] = []   # pymupdf.Rect
     for part, box in zip([p for p in source.split("\n") if p.strip()], boxes):
         quads = page.search_for(part.strip(), clip=box + (-2, -2, 2, 2)) or [box]
         marks.extend(quads)
@@ -99,7 +100,7 @@ def golden_status(validation: dict) -> dict:
     g = (validation or {}).get("golden")
     if not g:
         return {}
-    status = {}
+    status: dict[tuple, str] = {}
     for m in g["amounts"]["mismatches"]:
         k = tuple(m["key"])
         status[k] = (status.get(k, "mismatch:") + f" {m['field']}").replace(": ", ": ", 1)
@@ -124,6 +125,7 @@ def build_rows(folder: Path, doc) -> list[dict]:
         line_no = int(first["line"]) if first else 0
         page = int(a["page"]) if a["page"] else None
         lines = pages.get(page if page is not None else None, [])
+        marks: list[list[float]]
         image, marks, context = "", [], ""
         if doc is not None and page is not None:
             image, marks = crop(doc, page, locate(a["source"], line_no, lines), a["source"])
@@ -143,7 +145,8 @@ def write_review(folder: Path) -> Path:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise InputError(f"{folder}: not a release output folder (no meta.json; run extract first)", "input.not-release-folder") from e
+        raise InputError(f"{folder}: not a release output folder (no meta.json; run extract first)",
+                         "input.not-release-folder") from e
     doc = None
     warning = ""
     if meta.get("pages") is not None:

@@ -22,9 +22,9 @@ from pathlib import Path
 import regex
 import yaml
 
-from pipeline.rule_examples import check_rule_examples
 from pipeline.errors import RulesError, UsageError
 from pipeline.guard import TIMEOUT, finditer, may_match, search, watchdog  # noqa: F401 (the rules' matcher)
+from pipeline.rule_examples import check_rule_examples
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",

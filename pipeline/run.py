@@ -4,13 +4,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.files import release_dir, write_json, write_jsonl
-
-
 
 
 def release_id(path: Path) -> str:
@@ -63,7 +62,7 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
             f"; pages {ocr[0]}–{ocr[-1]} are images and need OCR" if ocr else ""), "input.no-text")
     release = release_id(path)
     digest = sha256_of(path)
-    meta = {
+    meta: dict[str, Any] = {
         "release": release,
         "input": str(path),
         "input_sha256": digest,
@@ -95,13 +94,13 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     """Write amounts, programs and observations (CSV/JSON/Parquet) into folder
     — each fact with its check, against the input's golden when it has one —
     and return what meta.json should know about them."""
+    import pipeline.rules
     from pipeline.facts import extract_facts
+    from pipeline.files import write_table
     from pipeline.rules import load_rules
     from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
-    from pipeline.files import write_table
     from pipeline.sources import golden_dir_for, source_entry
     from pipeline.validate import mark_golden
-    import pipeline.rules
     entry, _ = source_entry(path)
     try:
         rules = load_rules(pack=pipeline.rules.PACK or (entry or {}).get("rules"))
@@ -174,11 +173,13 @@ def run_extract(args) -> int:
     """Extract every input; several inputs run in a process pool (--jobs), with
     a progress bar once the run takes more than a few seconds."""
     import os
+
     import pipeline.rules
     if not args.pages_only:   # a broken rule stops the run before any output is touched
         pipeline.rules.load_rules(pack=pipeline.rules.PACK)
     failures: list[tuple[str, int, int]] = []   # (message, exit code, input position)
-    jobs, seen = [], {}
+    jobs: list[dict[str, Any]] = []
+    seen: dict[str, Path] = {}
     for path in args.inputs:
         rid = release_id(path)
         if rid in seen:
@@ -187,7 +188,8 @@ def run_extract(args) -> int:
             print(f"error: {failures[-1][0]}", file=sys.stderr)
             continue
         seen[rid] = Path(path)
-        jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend, "max_pages": args.max_pages,
+        jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend,
+                     "max_pages": args.max_pages,
                      "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
                      "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None,
                      "pack": pipeline.rules.PACK})

@@ -30,6 +30,7 @@ def golden_dir_for(input_path: Path) -> Path | None:
     entry, manifest = source_entry(input_path)
     if not entry:
         return None
+    assert manifest is not None   # an entry comes from a manifest
     if entry.get("expected"):
         path = (manifest.parent / entry["expected"]).resolve()
         return path if path.is_file() else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
 from pipeline.errors import InputError
+from pipeline.files import csv_value, read_csv, write_json
 from pipeline.schema import CHECKS, OKU
 from pipeline.sources import golden_dir_for, golden_files, source_entry  # noqa: F401 (callers look them up here)
-from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
-from pipeline.files import csv_value, read_csv, write_json
 
 AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
 AMOUNT_FIELDS = ("parent", "amount_yen", "new", "portion", "approx", "plus_unquantified", "page")
@@ -48,8 +49,8 @@ def _fields(rows: list[dict], fields: tuple, paged: bool) -> tuple:
 def compare_golden(amounts: list[dict], programs: list[dict], golden: Path, paged: bool) -> dict:
     amounts_file, programs_file = golden_files(golden)
     want_amounts = read_csv(amounts_file)
-    out = {"golden": str(golden),
-           "amounts": compare(amounts, want_amounts, AMOUNT_KEY, _fields(want_amounts, AMOUNT_FIELDS, paged))}
+    out: dict[str, Any] = {"golden": str(golden),
+                           "amounts": compare(amounts, want_amounts, AMOUNT_KEY, _fields(want_amounts, AMOUNT_FIELDS, paged))}
     tables = ["amounts"]
     if programs_file is not None:
         out["programs"] = compare(programs, read_csv(programs_file), ("program",), PROGRAM_FIELDS)

@@ -32,14 +32,34 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.diff.compare import (CONSISTENCY_COLUMNS, DIFF_COLUMNS, Diff, DiffRow, Figure, Release,
-                                   consistency_rows, diff_releases, diff_rows, diff_within, group_summaries,
-                                   pair_figures, read_release)
+from pipeline.diff.compare import (
+    CONSISTENCY_COLUMNS,
+    DIFF_COLUMNS,
+    Diff,
+    DiffRow,
+    Figure,
+    Release,
+    consistency_rows,
+    diff_releases,
+    diff_rows,
+    diff_within,
+    group_summaries,
+    pair_figures,
+    read_release,
+)
 from pipeline.diff.memo import diff_markdown
 from pipeline.errors import OutputError
-from pipeline.lineage import (METHODS, Alias, Match, default_aliases_path, load_aliases, match_programs,
-                              normalize_name, parse_aliases)
 from pipeline.files import replaced_folder, write_csv
+from pipeline.lineage import (
+    METHODS,
+    Alias,
+    Match,
+    default_aliases_path,
+    load_aliases,
+    match_programs,
+    normalize_name,
+    parse_aliases,
+)
 
 __all__ = ["Alias", "CONSISTENCY_COLUMNS", "DIFF_COLUMNS", "Diff", "DiffRow", "Figure", "Match", "Release",
            "consistency_rows", "diff_markdown", "diff_releases", "diff_rows", "diff_within", "group_summaries",

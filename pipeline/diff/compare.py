@@ -11,12 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from pipeline.errors import UsageError
-from pipeline.lineage import MATCHED, Alias, Match, default_aliases_path, match_programs, normalize_name
-from pipeline.schema import OKU
 from pipeline.files import read_csv
+from pipeline.lineage import MATCHED, Alias, Match, default_aliases_path, match_programs, normalize_name
+from pipeline.schema import OKU  # noqa: F401 (the doctests of change_of and diff_rows use it)
 
 DIFF_COLUMNS = ["program_old", "program_new", "match", "budget", "stage", "fiscal_year",
                 "amount_old", "amount_new", "change_yen", "change_pct"]
@@ -65,7 +65,7 @@ class DiffRow:
         return {c: getattr(self, c) for c in DIFF_COLUMNS}
 
 
-def split_or_merge(matches: list[Match]) -> dict[tuple[str, str], bool]:
+def split_or_merge(matches: list[Match]) -> dict[tuple[str | None, str | None], bool]:
     """(old, new) -> is the pair part of a split or merge (a program on either
     side matched more than once)?
 
@@ -89,7 +89,7 @@ def pair_figures(old: Mapping[tuple, Figure], new: Mapping[tuple, Figure]) -> li
     >>> [(b, s, o and o.amount, n and n.amount) for b, s, o, n in pairs]
     [('initial', 'draft', 5, 4), ('supplementary', 'enacted', None, 2)]
     """
-    out = []
+    out: list[tuple[str, str, Figure | None, Figure | None]] = []
     for budget in ("initial", "supplementary"):
         o = {k[1]: f for k, f in old.items() if k[0] == budget}
         n = {k[1]: f for k, f in new.items() if k[0] == budget}
@@ -231,7 +231,7 @@ def read_release(folder: Path, role: str = "release") -> Release:
         except (OSError, ValueError):
             meta = {}
     release = meta.get("release") or (amounts[0].get("release") if amounts else "") or folder.name
-    years = {}
+    years: dict[str, Any] = {}
     for budget, key in (("initial", "release_year"), ("supplementary", "supplementary_year")):
         stated = [a["fiscal_year"] for a in amounts if a["budget"] == budget and a["fiscal_year"]]
         years[budget] = meta.get(key) or (max(stated) if stated else None)
@@ -341,6 +341,7 @@ def consistency_rows(old: Release, new: Release, matches: list[Match]) -> list[d
         found, method, scope = old_by.get(key), "same", False
         if not found:
             for m in lineage.get(a["program"], []):
+                assert m.old is not None  # a matched program has both sides
                 cand = old_by.get((normalize_name(m.old), a["budget"], year))
                 if cand:
                     found, method, scope = cand, m.method, grouped.get((m.old, m.new), False)

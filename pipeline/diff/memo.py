@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
+from typing import cast
 
 from pipeline.diff.compare import BUDGET_JA, STAGE_JA, Diff, DiffRow, Release
 from pipeline.lineage import MATCHED, Match
@@ -154,9 +155,9 @@ def summary_section(d: Diff) -> list[str]:
 
 def changes_section(d: Diff, top: int = TOP) -> list[str]:
     """Largest increases, largest decreases, unchanged."""
-    compared = [r for r in program_rows(d) if r.change_yen is not None]
-    ups = sorted([r for r in compared if r.change_yen > 0], key=lambda r: (-r.change_yen, r.program))
-    downs = sorted([r for r in compared if r.change_yen < 0], key=lambda r: (r.change_yen, r.program))
+    compared = [r for r in program_rows(d) if r.change_yen is not None]   # change_yen is an int below
+    ups = sorted([r for r in compared if cast(int, r.change_yen) > 0], key=lambda r: (-cast(int, r.change_yen), r.program))
+    downs = sorted([r for r in compared if cast(int, r.change_yen) < 0], key=lambda r: (r.change_yen, r.program))
     out: list[str] = []
     for title, sel in (("Largest increases", ups), ("Largest decreases", downs)):
         out += [f"## {title}", ""]

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 
 from pipeline.extract import Page
 from pipeline.facts.context import ReleaseContext, release_context
-from pipeline.facts.layout import slides as make_slides
 from pipeline.facts.detail import DetailWalk
+from pipeline.facts.layout import slides as make_slides
 from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_headers
 from pipeline.facts.owners import Programs
-from pipeline.facts.titles import resolve_untitled, title_by_font
 from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
+from pipeline.facts.titles import resolve_untitled, title_by_font
 from pipeline.guard import watchdog
 from pipeline.rules import RulePack, load_rules
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS

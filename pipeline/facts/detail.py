@@ -9,10 +9,17 @@ total."""
 from __future__ import annotations
 
 from pipeline.facts.figure import Figure
-from pipeline.facts.lines import (FILLER, LineInfo, is_bare_amount, is_pure_label, label_starts_line, struct,
-                                  trailing_label)
-from pipeline.facts.names import clean_name, header_name, is_enumerated, is_name_like, lead_stripped, mention_name, \
-    name_of, opens_figure
+from pipeline.facts.lines import FILLER, LineInfo, is_bare_amount, is_pure_label, label_starts_line, struct, trailing_label
+from pipeline.facts.names import (
+    clean_name,
+    header_name,
+    is_enumerated,
+    is_name_like,
+    lead_stripped,
+    mention_name,
+    name_of,
+    opens_figure,
+)
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import just_above, skippable, title_lines
 from pipeline.rules import RulePack

@@ -31,6 +31,7 @@ class Figure:
     def source(self) -> str:
         a = self.amount
         if self.how == "inline":
+            assert self.label is not None   # an inline figure has its label on the line
             return self.raw(self.label.start, a.tail)
         if self.how in ("box", "order") and self.label_info is not None:
             return self.label_info.line.raw_text + "\n" + self.raw(a.start, a.tail)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
-from pipeline.facts.lines import LineInfo, analyze, hit, is_bare_amount, literals, struct, NONE, FILLER
+from pipeline.facts.lines import FILLER, NONE, LineInfo, analyze, hit, is_bare_amount, literals, struct
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
@@ -92,7 +92,7 @@ def merge_split_labels(lines: list[Line], rules: RulePack) -> list[Line]:
 def continues_note(prev: Line, line: Line) -> bool:
     """A line that goes on with a ※ note begun above it (no full stop yet,
     no new bullet)."""
-    return not prev.text.endswith("。") and not line.text[:1] in "※○●◆■・-" and len(prev.text) > 10
+    return not prev.text.endswith("。") and line.text[:1] not in "※○●◆■・-" and len(prev.text) > 10
 
 
 def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
@@ -205,14 +205,18 @@ def _beside(slide: Slide, rules: RulePack, is_bare_amount, is_name_like) -> dict
     out: dict[int, int] = {}
     gap = rules.settings["beside_gap"]
     for k in values:
-        vx0, vy0, _, vy1 = boxes[k]
+        box = boxes[k]
+        assert box is not None   # values are lines with a box
+        vx0, vy0, _, vy1 = box
         vh = vy1 - vy0
         left = [(vx0 - b[2], j) for j, b in enumerate(boxes) if b and j != k and b[2] <= vx0 + 2
                 and min(b[3], vy1) - max(b[1], vy0) >= 0.5 * min(b[3] - b[1], vh)]
         if not left:
             continue
         distance, j = min(left)   # the nearest box to its left on the row: its name, or nothing
-        if distance <= gap * max(vh, boxes[j][3] - boxes[j][1]) and is_name_like(slide.lines[j], rules):
+        near = boxes[j]
+        assert near is not None   # left holds boxes only
+        if distance <= gap * max(vh, near[3] - near[1]) and is_name_like(slide.lines[j], rules):
             out[k] = j
     return out
 

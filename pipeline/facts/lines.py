@@ -5,13 +5,14 @@ line and the rule pack; nothing here knows about slides."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
-from pipeline.rule_examples import in_context, stage_of
 from pipeline.extract import Line
-from pipeline.parse import fiscal_year_of, parse_amount
 from pipeline.guard import finditer, may_match, search
+from pipeline.parse import fiscal_year_of, parse_amount
+from pipeline.rule_examples import in_context, stage_of
 from pipeline.rules import RulePack
 
 FILLER = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
@@ -139,7 +140,8 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
     """(budget candidates, excluded amounts) of a line. ``context`` is the
     text of the lines the line continues (a note wrapped over lines), which
     the not-budget rules also read."""
-    keep, dropped = [], []
+    keep: list[Amount] = []
+    dropped: list[Amount] = []
     amount = rules.role("amount", "amount")[0]
     if not may_match(amount, text):
         return keep, dropped
@@ -160,8 +162,8 @@ def literals(rules: RulePack):
     """A pattern of every literal an amount or a stage label requires: a line
     with none of them has neither (None when some rule requires nothing)."""
     if "_literals" not in rules.settings:
-        needs = [r.get("requires") for r in [rules.role("amount", "amount")[0], *rules.kind("stage")]
-                 if r.get("re_pattern") is not None]
+        needs: list[Any] = [r.get("requires") for r in [rules.role("amount", "amount")[0], *rules.kind("stage")]
+                            if r.get("re_pattern") is not None]   # each a list of literals, or None
         rules.settings["_literals"] = (regex.compile("|".join(regex.escape(n) for ns in needs for n in ns))
                                        if all(needs) else None)
     return rules.settings["_literals"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from pipeline.facts.lines import (FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct)
+from pipeline.facts.lines import FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct
 from pipeline.rules import RulePack
 
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)

@@ -73,7 +73,9 @@ class Claimed:
 
     @property
     def ctx(self) -> StageContext:
-        return self.note_ctx or self.figure.ctx
+        ctx = self.note_ctx or self.figure.ctx
+        assert ctx is not None   # read after settle(), which gives every figure a context
+        return ctx
 
     @property
     def how(self) -> str:

@@ -23,13 +23,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.facts.context import ReleaseContext, StageContext, context_of_label, prior_of
-from pipeline.facts.layout import Slide, box_distance
-from pipeline.facts.lines import (FILLER, Amount, Label, LineInfo, hit, is_bare_amount, is_pure_label, label_starts_line,
-                                  trailing_label)
-from pipeline.facts.names import header_name, is_name_like, opens_figure
-from pipeline.rule_examples import in_context
 from pipeline.facts.figure import Figure
+from pipeline.facts.layout import Slide, box_distance
+from pipeline.facts.lines import (
+    FILLER,
+    Amount,
+    Label,
+    LineInfo,
+    hit,
+    is_bare_amount,
+    is_pure_label,
+    label_starts_line,
+    trailing_label,
+)
+from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
+from pipeline.rule_examples import in_context
 from pipeline.rules import RulePack
 
 
@@ -198,11 +207,13 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
     bracketed figure the year before the figure it follows; a figure an
     arrow leads from, the year before the one it leads to. ``owner_of(fig)``
     gives (program, parent)."""
-    bracket_rule = (rules.role("stage", "bracket") or [None])[0]
+    # None when the pack has no (optional) stage/bracket rule; kept typed as the dict prior_of takes
+    bracket_rule = (rules.role("stage", "bracket") or [None])[0]  # type: ignore[list-item]
     boxes: dict[str, StageContext] = {}
     first = None
     for f in figures:
         if in_box(f, rules):
+            assert f.ctx is not None   # in_box holds only for a figure with a context
             program, _ = owner_of(f)
             boxes.setdefault(program, f.ctx)
             first = first or f.ctx

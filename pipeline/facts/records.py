@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.facts.owners import Claimed, Programs
-from pipeline.schema import AMOUNT_COLUMNS, FLAGS
-from pipeline.schema import OKU
+from pipeline.schema import AMOUNT_COLUMNS, FLAGS, OKU
 
 KEY = ("program", "budget", "stage", "fiscal_year")
 
@@ -58,7 +57,9 @@ def programs_of(programs: Programs, amounts: list[dict]) -> list[dict]:
     known = programs.known.values()
     used = {a["program"] for a in amounts} | {a["parent"] for a in amounts if a["parent"]}
     return [p for p in known
-            if p["program"] in used or p["level"] != "component" and (p["category"] or p["period_start"] or p["period_end"] or p["office"] or p["predecessor"])
+            if p["program"] in used
+            or p["level"] != "component"
+            and any(p[k] for k in ("category", "period_start", "period_end", "office", "predecessor"))
             or any(q["predecessor"] == p["program"] for q in known)]
 
 

@@ -15,19 +15,19 @@ columns (平成20年度予算 / 平成21年度予算 / 対増△減), the rows h
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
-from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.figure import Figure
+from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
 from pipeline.facts.names import clean_name, is_name_like, name_of
-from pipeline.parse import UNITS
 from pipeline.guard import finditer, may_match
+from pipeline.parse import UNITS
 from pipeline.rules import RulePack
-
 
 
 @dataclass(slots=True)
@@ -98,7 +98,7 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     a row of numbers. A name may stand before them (「全体 13,351」,
     「○活断層調査の総合的推進:660(478)」)."""
     text = info.text
-    rule = (rules.role("amount", "table_number") or [None])[0]
+    rule = (rules.role("amount", "table_number") or (None,))[0]   # None when the pack has no table-number rule
     if rule is None or info.amounts or info.labels or sentence(text):
         return None
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])]
@@ -156,12 +156,14 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     if not (explicit >= 2 or (has_unit and len(years) + delta >= 2 and years)):
         return None   # a budget box's label stack (a year and 前年度) is no table header
     columns = []
-    stages = [None] * (len(years) - len(stages)) + stages[:len(years)]   # fewer labels than years: the last columns'
+    padded = [None] * (len(years) - len(stages)) + stages[:len(years)]   # fewer labels than years: the last columns'
+    stage: str | None
     for n, (year, how) in enumerate(years):
         if how == "prior":
             year = release.year - 1 if release.year is not None else None
-        if stages[n] is not None:
-            budget, stage, rid = stages[n]
+        given = padded[n]
+        if given is not None:
+            budget, stage, rid = given
         elif year is not None and release.year is not None and year < release.year:
             budget, stage, rid = "initial", "enacted", "table.column"
         else:
@@ -175,7 +177,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
 def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
                   has_unit: bool) -> dict[int, tuple[int, list[Column]]]:
     """Line index of each header block -> (its last line, its columns)."""
-    out = {}
+    out: dict[int, tuple[int, list[Column]]] = {}
     k = 0
     lines = slide.lines
     # a header names at least two years (or a unit stands over the table): most slides have neither —
@@ -219,6 +221,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     if not units and not blocks:
         return []
     by_line: dict[int, list[Figure]] = {}
+    f: Figure | None   # None: an empty table cell (line_figs)
     for f in figures:
         by_line.setdefault(f.index, []).append(f)
     new: list[Figure] = []
@@ -248,6 +251,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         bracket_row = "(" in text and (cells is not None or values)
         opens_line = text.rstrip().endswith("(")
         closes_line = last is not None and text.rstrip().endswith(")") and lines[last.index].text.rstrip().endswith("(")
+        line_figs: Sequence[Figure | None]
         if cells is not None:
             unit = unit_for(k, units)
             line_figs = []

@@ -4,6 +4,8 @@ slide without a text title mentions; and which lines a title search passes
 over."""
 from __future__ import annotations
 
+from typing import cast
+
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import NOTE_MARK, LineInfo, is_bare_amount, is_pure_label, struct
 from pipeline.facts.names import PARTICLES, bigram_score, bigrams, clean_name, is_name_like, name_of
@@ -70,9 +72,10 @@ def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | No
               and slide.lines[k].line.font_size >= rules.settings["title_font_ratio"] * median]
     if not titles:
         return None
-    size = max(slide.lines[k].line.font_size for k in titles)
-    parts = sorted((k for k in titles if abs(slide.lines[k].line.font_size - size) < 0.5),
-                   key=lambda k: slide.lines[k].line.bbox[1])
+    # titles are lines of top: each has a box and a font size
+    size = max(cast(float, slide.lines[k].line.font_size) for k in titles)
+    parts = sorted((k for k in titles if abs(cast(float, slide.lines[k].line.font_size) - size) < 0.5),
+                   key=lambda k: cast("tuple[float, float, float, float]", slide.lines[k].line.bbox)[1])
     name = clean_name("".join(slide.lines[k].text for k in parts), rules)
     subs = [slide.lines[k].text[1:-1].strip() for k in top if struct(rules, "subtitle", slide.lines[k].text)]
     for candidate in [name, name_of(slide.lines[parts[0]], rules)] + subs:
