@@ -22,8 +22,6 @@ from pipeline.files import frame, read_csv, write_json
 from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
-ENUMS = {name: list(c.enum) for name, c in _COLUMNS.items() if c.enum}
-DESCRIPTIONS = {name: c.description for name, c in _COLUMNS.items()}
 TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
 
 
@@ -145,63 +143,62 @@ def _typed(rows: list[dict]) -> list[dict]:
 
 # --------------------------------------------------------------- datapackage
 
-def _schema(columns: list[str], key: list[str]) -> dict:
-    fields = []
+def table_schema(columns: list[str], key: list[str]):
+    """The frictionless Schema of a record table, from pipeline.schema: each
+    column's type, description and enum; key columns and the ones every row
+    has are required."""
+    from frictionless import Schema, fields
+
+    field_class = {"string": fields.StringField, "integer": fields.IntegerField, "boolean": fields.BooleanField}
+    out = []
     for c in columns:
-        f: dict[str, Any] = {"name": c, "type": TYPES.get(c, "string"), "description": DESCRIPTIONS.get(c, "")}
-        if TYPES.get(c) == "boolean":
-            f["trueValues"], f["falseValues"] = ["true"], ["false"]
+        col = _COLUMNS[c]
         cons: dict[str, Any] = {}
-        if c in ENUMS:
-            cons["enum"] = ENUMS[c]
+        if col.enum:
+            cons["enum"] = list(col.enum)
         if c in key or c in ("budget", "amount_yen", "level") or (c in ("stage", "fiscal_year") and key):
             cons["required"] = True
-        if cons:
-            f["constraints"] = cons
-        fields.append(f)
-    return {"fields": fields, **({"primaryKey": key} if key else {}), "missingValues": [""]}
+        extra: dict[str, Any] = {"true_values": ["true"], "false_values": ["false"]} if col.type == "boolean" else {}
+        out.append(field_class[col.type](name=c, description=col.description, constraints=cons, **extra))
+    return Schema(fields=out, primary_key=key, missing_values=[""])
+
+
+def _resource(name: str, path: str, title: str, schema, description: str | None = None):
+    from frictionless import Dialect, Resource, formats
+    return Resource(name=name, path=path, title=title, description=description, format="csv",
+                    mediatype="text/csv", encoding="utf-8-sig",
+                    dialect=Dialect(header=True, controls=[formats.CsvControl(delimiter=",")]), schema=schema)
 
 
 def write_datapackage(out: Path) -> Path:
-    """out/datapackage.json describing every release's amounts.csv and programs.csv."""
+    """out/datapackage.json describing every release's amounts.csv and programs.csv,
+    built with frictionless' own Package, Resource and Schema."""
+    from frictionless import Package
+
     resources = []
     for f in release_folders(out):
         rel = f.name
-        dialect = {"delimiter": ",", "header": True}
         prog_name = f"{rel}-programs".lower()
         # figures whose owner, stage or year could not be determined (check=conflict) have no key
         undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read_csv(f / "amounts.csv"))
-        schema = _schema(AMOUNT_COLUMNS, [] if undetermined else ["release", "program", "budget", "stage", "fiscal_year"])
+        amounts = table_schema(AMOUNT_COLUMNS, [] if undetermined else ["release", "program", "budget", "stage", "fiscal_year"])
         if not undetermined:
-            schema["foreignKeys"] = [{"fields": ["release", "program"],
-                                      "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
-        resources.append({
-            "name": f"{rel}-amounts".lower(), "path": f"{rel}/amounts.csv", "format": "csv",
-            "profile": "tabular-data-resource",
-            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
-            "title": f"Budget facts of {rel}",
-            **({"description": f"{undetermined} figure(s) without a determined owner, stage or year "
-                               "(check=conflict): no primary key"} if undetermined else {}),
-            "schema": schema,
-        })
-        resources.append({
-            "name": prog_name, "path": f"{rel}/programs.csv", "format": "csv",
-            "profile": "tabular-data-resource",
-            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
-            "title": f"Programs of {rel}",
-            "schema": _schema(PROGRAM_COLUMNS, ["release", "program"]),
-        })
-    package = {
-        "name": "japanese-ministry-budget-records",
-        "title": "Budget figures of Japanese ministry budget releases, with provenance",
-        "description": "Written by `python -m pipeline extract` (budget-pipeline). Every amount carries "
-                       "its page, exact source text and rule; see README.md for the semantics.",
-        "profile": "tabular-data-package",
-        "resources": resources,
-    }
+            amounts.foreign_keys = [{"fields": ["release", "program"],
+                                     "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
+        note = (f"{undetermined} figure(s) without a determined owner, stage or year (check=conflict): no primary key"
+                if undetermined else None)
+        resources.append(_resource(f"{rel}-amounts".lower(), f"{rel}/amounts.csv", f"Budget facts of {rel}", amounts, note))
+        resources.append(_resource(prog_name, f"{rel}/programs.csv", f"Programs of {rel}",
+                                   table_schema(PROGRAM_COLUMNS, ["release", "program"])))
+    package = Package(
+        name="japanese-ministry-budget-records",
+        title="Budget figures of Japanese ministry budget releases, with provenance",
+        description="Written by `python -m pipeline extract` (budget-pipeline). Every amount carries "
+                    "its page, exact source text and rule; see README.md for the semantics.",
+        resources=resources)
     path = Path(out) / "datapackage.json"
     tmp = Path(out) / ".datapackage.json.tmp"
-    write_json(tmp, package)
+    write_json(tmp, package.to_dict())
     os.replace(tmp, path)
     return path
 
