@@ -16,9 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from pipeline.schema import OKU
-
-AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
+from pipeline.schema import AMOUNT_KEY, OKU
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pandas as pd
 from pipeline import schema
 from pipeline.errors import InputError
 from pipeline.files import frame, read_csv, write_json
-from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
+from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, OBSERVATION_COLUMNS, PROGRAM_COLUMNS, PROGRAM_KEY
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
 TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
@@ -181,7 +181,7 @@ def write_datapackage(out: Path) -> Path:
         prog_name = f"{rel}-programs".lower()
         # figures whose owner, stage or year could not be determined (check=conflict) have no key
         undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read_csv(f / "amounts.csv"))
-        amounts = table_schema(AMOUNT_COLUMNS, [] if undetermined else ["release", "program", "budget", "stage", "fiscal_year"])
+        amounts = table_schema(AMOUNT_COLUMNS, [] if undetermined else ["release", *AMOUNT_KEY])
         if not undetermined:
             amounts.foreign_keys = [{"fields": ["release", "program"],
                                      "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
@@ -189,7 +189,7 @@ def write_datapackage(out: Path) -> Path:
                 if undetermined else None)
         resources.append(_resource(f"{rel}-amounts".lower(), f"{rel}/amounts.csv", f"Budget facts of {rel}", amounts, note))
         resources.append(_resource(prog_name, f"{rel}/programs.csv", f"Programs of {rel}",
-                                   table_schema(PROGRAM_COLUMNS, ["release", "program"])))
+                                   table_schema(PROGRAM_COLUMNS, ["release", *PROGRAM_KEY])))
     package = Package(
         name="japanese-ministry-budget-records",
         title="Budget figures of Japanese ministry budget releases, with provenance",

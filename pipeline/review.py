@@ -17,8 +17,7 @@ from typing import Any
 from pipeline.errors import InputError
 from pipeline.extract import sha256_of
 from pipeline.files import read_csv
-from pipeline.schema import OKU
-from pipeline.validate import AMOUNT_KEY
+from pipeline.schema import AMOUNT_KEY, OKU
 
 GOLDEN_AMOUNT_COLUMNS = ["program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                          "new", "portion", "approx", "page"]

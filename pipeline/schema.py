@@ -82,6 +82,10 @@ OBSERVATIONS = (*_OBSERVED,
                 AMOUNTS[[c.name for c in AMOUNTS].index("source")],
                 AMOUNTS[[c.name for c in AMOUNTS].index("rule")])
 
+# Within a release, a fact is one (program, budget, stage, fiscal_year); a program one name.
+AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
+PROGRAM_KEY = ("program",)
+
 AMOUNT_COLUMNS = [c.name for c in AMOUNTS]
 PROGRAM_COLUMNS = [c.name for c in PROGRAMS]
 OBSERVATION_COLUMNS = [c.name for c in OBSERVATIONS]

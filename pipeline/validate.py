@@ -10,10 +10,9 @@ from typing import Any
 from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
 from pipeline.errors import InputError
 from pipeline.files import csv_value, read_csv, write_json
-from pipeline.schema import CHECKS, OKU
+from pipeline.schema import AMOUNT_KEY, CHECKS, OKU
 from pipeline.sources import golden_dir_for, golden_files, source_entry  # noqa: F401 (callers look them up here)
 
-AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
 AMOUNT_FIELDS = ("parent", "amount_yen", "new", "portion", "approx", "plus_unquantified", "page")
 PROGRAM_FIELDS = ("parent", "level", "category", "period_start", "period_end", "office", "predecessor")
 
