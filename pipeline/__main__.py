@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import INTERRUPTED, PipelineError, UsageError
+from pipeline.errors import INTERNAL, INTERRUPTED, OutputError, PipelineError, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,6 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; earlier outputs are left as they were", file=sys.stderr)
         return INTERRUPTED
+    except OSError as e:   # the file system refused (disk full, permissions, a folder in a file's place)
+        if args.debug:
+            raise
+        print(f"error: {e.filename2 or e.filename or args.command}: cannot write ({e.strerror or e})", file=sys.stderr)
+        return OutputError.exit_code
+    except Exception as e:  # a bug: one line, not a traceback, for every command
+        if args.debug:
+            raise
+        print(f"error: {args.command}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it",
+              file=sys.stderr)
+        return INTERNAL
 
 
 if __name__ == "__main__":

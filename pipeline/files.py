@@ -29,42 +29,96 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------ folders
 
 @contextmanager
+def folder_lock(target: Path):
+    """Hold ``.NAME.lock`` beside ``target`` (an exclusive ``flock``) while the
+    block runs: a second run writing the same folder waits for the first. The
+    lock file stays (it is empty and hidden); the lock goes with the process,
+    so a killed run never leaves it held."""
+    import fcntl
+    lock = target.parent / f".{target.name}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _is_temp_of(entry: str, name: str) -> bool:
+    """Is ``entry`` a temporary folder of ``name`` (``.NAME.tmp-XXXX``, as
+    mkdtemp makes them)? An exact prefix, never a glob: ``r[1]`` is not ``r1``.
+
+    >>> _is_temp_of(".r[1].tmp-ab_c9", "r[1]"), _is_temp_of(".r1.tmp-abc", "r[1]"), _is_temp_of(".r.tmp-a.tmp-x", "r")
+    (True, False, False)
+    """
+    prefix = f".{name}.tmp-"
+    rest = entry[len(prefix):]
+    return entry.startswith(prefix) and rest != "" and all(c.isalnum() or c == "_" for c in rest)
+
+
+@contextmanager
 def replaced_folder(target: Path):
     """Yield a temporary folder beside ``target``; when the block ends without
     an error it replaces ``target`` whole, else it is removed and ``target``
-    stays as it was. The previous ``target`` is kept as ``.NAME.old`` until the
-    new one is in place (a run that died between the two renames is mended
-    by the next)."""
+    stays as it was. The whole write holds the folder's lock
+    (:func:`folder_lock`), so two runs of one release take turns, and only the
+    lock holder removes what killed runs left (``.NAME.tmp-*``; the previous
+    ``target``, kept as ``.NAME.old`` until the new one is in place, is put
+    back if a run died between the two renames). Any OSError of the file
+    system — a full disk, an immutable folder — is an OutputError (exit 5)."""
     target = Path(target)
     out, name = target.parent, target.name
+    if name in ("", ".", "..") or name.startswith("."):
+        raise OutputError(f"{target}: not a usable folder name", "output.folder-name")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        old = out / f".{name}.old"
-        if old.exists() and not target.exists():   # a run died between its two renames
-            os.replace(old, target)
-        for stale in out.glob(f".{name}.tmp-*"):   # left by a run that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
+        lock = folder_lock(target)
+        lock.__enter__()
     except OSError as e:
         raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
     try:
-        yield tmp
-        tmp.chmod(0o755)
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
+        if target.is_symlink():
+            raise OutputError(f"{target}: is a symbolic link; a release folder is replaced whole, "
+                              "so remove the link or choose another --out", "output.symlink")
+        old = out / f".{name}.old"
+        tmp = None
         try:
-            os.replace(tmp, target)
-        except BaseException:
-            if old.exists() and not target.exists():   # put the earlier output back
+            if old.exists() and not target.exists():   # a run died between its two renames
                 os.replace(old, target)
-            raise
-        if old.exists():
-            shutil.rmtree(old)
+            for entry in os.listdir(out):              # left by runs that were killed: we hold the lock
+                if _is_temp_of(entry, name):
+                    shutil.rmtree(out / entry, ignore_errors=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
+        except OSError as e:
+            raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
+        try:
+            try:
+                yield tmp
+            except OSError as e:
+                raise OutputError(f"{target}: cannot write the release folder ({e.strerror or e})",
+                                  "output.write") from e
+            try:
+                tmp.chmod(0o755)
+                if old.exists():
+                    shutil.rmtree(old)
+                if target.exists():
+                    os.replace(target, old)
+                try:
+                    os.replace(tmp, target)
+                except BaseException:
+                    if old.exists() and not target.exists():   # put the earlier output back
+                        os.replace(old, target)
+                    raise
+                if old.exists():
+                    shutil.rmtree(old)
+            except OSError as e:
+                raise OutputError(f"{target}: cannot replace the release folder ({e.strerror or e})",
+                                  "output.replace") from e
+        finally:
+            if tmp is not None and tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        lock.__exit__(None, None, None)
 
 
 def release_dir(out: Path, release: str):

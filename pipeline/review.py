@@ -164,8 +164,11 @@ def write_review(folder: Path) -> Path:
     page = render_html(meta, rows, programs, validation, warning)
     out = folder / "review.html"
     tmp = folder / ".review.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError
+from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, UsageError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.files import release_dir, write_json, write_jsonl
 
@@ -15,6 +15,26 @@ from pipeline.files import release_dir, write_json, write_jsonl
 def release_id(path: Path) -> str:
     """The release id of an output is its input's file stem."""
     return Path(path).stem
+
+
+def refused_input(path: Path, out: Path) -> UsageError | None:
+    """Why an input cannot be extracted into ``out``, found before anything is
+    touched, or None: a stem that names no folder of its own (``..txt`` is
+    release ``.``; a leading dot hides the folder), or an input inside the
+    output folder (replacing its release folder would delete it).
+
+    >>> print(refused_input(Path("in/..txt"), Path("output")))
+    in/..txt: release id '.' cannot name a folder; rename the file
+    >>> print(refused_input(Path("output/x/x.txt"), Path("output")))
+    output/x/x.txt: the input lies inside the output folder output; move it out first
+    """
+    rid = release_id(path)
+    if rid in ("", ".", "..") or rid.startswith("."):
+        return UsageError(f"{path}: release id {rid!r} cannot name a folder; rename the file", "usage.release-id")
+    if Path(path).resolve().is_relative_to(Path(out).resolve()):
+        return UsageError(f"{path}: the input lies inside the output folder {out}; move it out first",
+                          "usage.input-in-output")
+    return None
 
 
 def pages_text(pages: list[Page], header: str) -> str:
@@ -182,6 +202,11 @@ def run_extract(args) -> int:
     seen: dict[str, Path] = {}
     for path in args.inputs:
         rid = release_id(path)
+        refused = refused_input(Path(path), Path(args.out))
+        if refused:
+            failures.append((str(refused), refused.exit_code, len(jobs) + len(failures)))
+            print(f"error: {refused}", file=sys.stderr)
+            continue
         if rid in seen:
             failures.append((f"{path}: release id {rid!r} is also {seen[rid]}'s; rename one of them", 2,
                              len(jobs) + len(failures)))

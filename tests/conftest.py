@@ -8,6 +8,7 @@ pytest puts tests/ on sys.path for them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,28 @@ def copy_release(folder: Path, dest: Path) -> Path:
     """A private copy of a release folder under dest (same folder name)."""
     dest.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copytree(folder, dest / folder.name))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_one_error_line(r: subprocess.CompletedProcess, expected: str, code: int, regex: bool = False):
+    """stderr is exactly one `error:` line (no traceback) and the exit code is the documented one."""
+    assert "Traceback" not in r.stderr, r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    if regex:
+        assert re.fullmatch(expected, lines[0]), (lines[0], expected)
+    else:
+        assert lines[0] == expected
+    assert r.returncode == code, (r.returncode, r.stderr)
+
+
+def visible(out: Path) -> list[str]:
+    """What a folder holds besides the release locks (``.NAME.lock``, documented)."""
+    return sorted(p for p in os.listdir(out) if not (p.startswith(".") and p.endswith(".lock")))
 
 
 def pytest_terminal_summary(terminalreporter):

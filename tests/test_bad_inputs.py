@@ -48,7 +48,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, run_cli as run
+from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, assert_one_error_line, run_cli as run, snapshot, visible
+from pipeline.errors import OutputError
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 RELEASE = "release"
@@ -59,26 +60,9 @@ OUTPUT_FILES = {f"{t}.{ext}" for t in ("amounts", "programs", "observations") fo
 
 # ------------------------------------------------------------------ helpers
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under folder, by relative path, with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def temp_folders(out: Path) -> list[str]:
-    """Temporary or stale folders a run may leave: .release.*"""
-    return sorted(p.name for p in out.glob(f".{RELEASE}.*")) if out.exists() else []
-
-
-def assert_one_error_line(r: subprocess.CompletedProcess, expected: str, code: int, regex: bool = False):
-    """stderr is exactly one `error:` line (no traceback) and the exit code is the documented one."""
-    assert "Traceback" not in r.stderr, r.stderr
-    lines = r.stderr.splitlines()
-    assert len(lines) == 1, r.stderr
-    if regex:
-        assert re.fullmatch(expected, lines[0]), (lines[0], expected)
-    else:
-        assert lines[0] == expected
-    assert r.returncode == code, (r.returncode, r.stderr)
+    """Temporary or stale folders a run may leave: .release.* (not its lock, .release.lock)"""
+    return sorted(p.name for p in out.glob(f".{RELEASE}.*") if p.name != f".{RELEASE}.lock") if out.exists() else []
 
 
 def facts_of(folder: Path) -> list[dict]:
@@ -285,7 +269,7 @@ def _check_failing_case(case: Case, tmp_path: Path, good_outputs, extra: tuple =
     r = run("extract", bad, "--out", out, *case.args, *extra)
     assert_one_error_line(r, case.message(bad), case.code, regex=True)
     assert snapshot(out / RELEASE) == before
-    assert sorted(os.listdir(out)) == [RELEASE]
+    assert visible(out) == [RELEASE]
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
@@ -463,7 +447,7 @@ def test_broken_rules_stop_the_run(break_rules, tmp_path, good_outputs):
     r = run("--rules", rules, "extract", src, "--out", out)
     assert_one_error_line(r, message, 6, regex=True)
     assert snapshot(out / RELEASE) == before
-    assert sorted(os.listdir(out)) == [RELEASE]
+    assert visible(out) == [RELEASE]
 
 
 def test_the_unbroken_rule_copy_runs(tmp_path):
@@ -519,7 +503,7 @@ def test_run_failing_after_the_first_table_keeps_the_earlier_output(error, tmp_p
     assert calls == ["amounts", "programs"]          # it did die half-way, after amounts.*
     assert snapshot(out / RELEASE) == before
     assert temp_folders(out) == []
-    assert sorted(os.listdir(out)) == [RELEASE]
+    assert visible(out) == [RELEASE]
 
 
 def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outputs, monkeypatch):
@@ -554,7 +538,7 @@ def test_run_dying_between_the_two_renames_keeps_the_earlier_output(tmp_path, go
         return real(a, b)
 
     monkeypatch.setattr(pipeline.files.os, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="cannot replace the release folder"):   # exit 5, one line
         pipeline.run.extract_release(src, out)
     monkeypatch.undo()
     assert (out / RELEASE).is_dir(), sorted(os.listdir(out))
@@ -593,7 +577,7 @@ def test_sigkill_half_way_then_a_normal_run(tmp_path, good_outputs):
     assert r.returncode == 0, r.stderr
     assert temp_folders(out) == []          # ...is gone after the next run
     assert set(os.listdir(out / RELEASE)) == set(os.listdir(good_outputs["pdf"] / RELEASE))
-    assert sorted(os.listdir(out)) == [RELEASE]
+    assert visible(out) == [RELEASE]
     assert facts_of(out / RELEASE) == facts_of(good_outputs["pdf"] / RELEASE)
 
 
@@ -618,7 +602,7 @@ def test_batch_with_bad_inputs(tmp_path):
         assert (out / good.stem / "pages.jsonl").is_file()
         assert f"{good.stem}: unpaged" in r.stdout
     assert not (out / "missing").exists() and not (out / "empty").exists()
-    assert sorted(os.listdir(out)) == ["good-a", "good-b"]
+    assert visible(out) == ["good-a", "good-b"]
 
 
 def test_batch_of_only_bad_inputs(tmp_path):
