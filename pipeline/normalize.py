@@ -32,7 +32,8 @@ def _tables() -> dict:
         # what the table changes besides NFKC: a line that is NFKC already and holds
         # none of these is left as it is by the character mapping
         "beyond_nfkc": regex.compile("[" + regex.escape("".join(
-            {*data["range_forms"], *dict(data["radicals_supplement"]), "\r", "\n"} - {data["range_mark"]})) + "]"),
+            {*data["range_forms"], *dict(data["radicals_supplement"]), "\r", "\n"} - {data["range_mark"]}))
+            + r"\p{Cf}\u2028\u2029]"),
     }
 
 
@@ -48,6 +49,8 @@ def _map_char(c: str) -> str:
         return t["radicals"][c]
     if c in "\u3000\u00a0":
         return " "
+    if c in "\u2028\u2029" or unicodedata.category(c) == "Cf":
+        return ""   # zero-width and format characters (ZWSP, ZWJ, WJ, BOM, SHY, bidi marks), line separators
     # NFKC: fullwidth ASCII and brackets, halfwidth katakana, Kangxi radicals,
     # compatibility ideographs with a decomposition (U+F9E4 -> 理). Real
     # ideographs of the compatibility block such as 﨑 U+FA11 have none and stay.

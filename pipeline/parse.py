@@ -1,6 +1,8 @@
 """Pure parsers for the pieces the rules find: amounts, fiscal years, periods."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 import regex
 
 from pipeline.errors import ParseError
@@ -31,9 +33,10 @@ def kanji_to_int(text: str) -> int:
     return total + (digit or 0)
 
 
-def _number(token: str) -> float:
+def _number(token: str) -> Decimal | int:
+    """A number token, exact: digits as a Decimal (never a float), kanji as an int."""
     if token[0].isdigit():
-        return float(token.replace(",", ""))
+        return Decimal(token.replace(",", ""))
     return kanji_to_int(token)
 
 
@@ -44,11 +47,13 @@ def parse_amount(text: str) -> int:
     (247900000000, 86107000000, -500000000)
     >>> parse_amount("530.63億円"), parse_amount("二千三百七十九億円"), parse_amount("三兆十億円")
     (53063000000, 237900000000, 3001000000000)
+    >>> parse_amount("9007199254740993円"), parse_amount("99999999999999兆円")   # exact: no float on the way
+    (9007199254740993, 99999999999999000000000000)
     """
     body = text.strip()
     sign = -1 if body[:1] in "▲△-" else 1
     body = body.lstrip("▲△-").rstrip("円")
-    total = 0.0
+    total = Decimal(0)
     pos = 0
     for m in _TOKEN.finditer(body):
         if m.start() != pos:
@@ -57,7 +62,7 @@ def parse_amount(text: str) -> int:
         pos = m.end()
     if pos != len(body) or not body:
         raise ParseError(f"not an amount: {text!r}", "parse.amount")
-    return sign * round(total)
+    return sign * int(total.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
 ERAS = {"令和": 2018, "平成": 1988}

@@ -38,7 +38,7 @@ KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
 # are all used as they are). A rule declaring another role would be loaded and
 # never used: the loader refuses it.
 ROLES = {
-    "amount": {"amount", "placeholder", "table_number"},
+    "amount": {"amount", "placeholder", "table_number", "unreadable"},
     "year": {"year", "range"},
     "structure": {"bullet", "enumerator", "part_of", "office", "period", "predecessor", "subtitle",
                   "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",

@@ -30,6 +30,7 @@ from pipeline.extract import Page
 from pipeline.facts.context import ReleaseContext, release_context
 from pipeline.facts.detail import DetailWalk
 from pipeline.facts.layout import slides as make_slides
+from pipeline.facts.lines import IMPLAUSIBLE, UNREADABLE
 from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_headers
 from pipeline.facts.owners import Programs
 from pipeline.facts.pairing import pair_slide, settle
@@ -93,7 +94,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
         owners = {id(c.figure): (c.owner.program, c.owner.parent) for c in claimed_by_slide[s.number]}
         settle(f, lambda fig, owners=owners: owners.get(id(fig), ("", "")), context, rules)
         claimed += claimed_by_slide[s.number]
-    observations = [observation(release, c, programs) for c in claimed]
+    observations = [observation(release, c, programs) for c in claimed if c.figure.amount.excluded_by is None]
     amounts, conflicts = facts_of(observations)
     program_rows = programs_of(programs, amounts)
     assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide))
@@ -101,6 +102,16 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     if context.year is None and context.supplementary_year is None and amounts:
         warnings.append("no budget year found (no label such as 令和N年度予算額/要求・要望額): "
                         "figures are written with their year empty and check=conflict")
+    for s in slides:
+        for info in s.lines:
+            for a in info.excluded:
+                where = f"page {info.line.page}" if info.line.page is not None else f"line {info.line.number}"
+                if a.excluded_by == IMPLAUSIBLE:
+                    warnings.append(f"{where}: implausible amount {info.line.text[a.start:a.end]!r} "
+                                    f"(over {rules.settings['implausible_yen']:,} yen) left out")
+                elif a.excluded_by == UNREADABLE:
+                    warnings.append(f"{where}: unreadable amount {info.line.text[a.start:a.end]!r} "
+                                    "(digits split by a space or by commas that are no thousands grouping) left out")
     unowned = sum(not a["program"] for a in amounts)
     if unowned:
         warnings.append(f"{unowned} figure(s) could not be attributed to a program: written with the "

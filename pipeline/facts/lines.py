@@ -136,6 +136,21 @@ def flags_after(text: str, tail: int, start: int, rules: RulePack, candidates: l
     return flags, tail
 
 
+IMPLAUSIBLE = "implausible"   # excluded_by of an amount beyond settings.implausible_yen
+UNREADABLE = "unreadable"     # excluded_by of digits before 円 that are no amount (rule role amount/unreadable)
+WITHHELD = (IMPLAUSIBLE, UNREADABLE)   # figures left out of the records that still hold their place in a box
+
+
+def placed_amounts(info: LineInfo) -> list[Amount]:
+    """The amounts of a line that take part in pairing: its budget candidates
+    and the withheld figures (unreadable, implausible), which use up their label
+    and give their box its stage, so that leaving one out changes no other
+    figure; they never become records."""
+    if not info.excluded or not any(a.excluded_by in WITHHELD for a in info.excluded):
+        return info.amounts
+    return sorted(info.amounts + [a for a in info.excluded if a.excluded_by in WITHHELD], key=lambda a: a.start)
+
+
 def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amount], list[Amount]]:
     """(budget candidates, excluded amounts) of a line. ``context`` is the
     text of the lines the line continues (a note wrapped over lines), which
@@ -153,8 +168,18 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
         excluded = next((r["id"] for r in not_rules
                          if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
                          or in_context(r, full, shift + m.start(), shift + m.end())), None)
-        a = Amount(m.start(), m.end(), tail, parse_amount(m.group(0)), flags, excluded)
+        yen = parse_amount(m.group(0))
+        if excluded is None and abs(yen) > rules.settings["implausible_yen"]:
+            excluded = IMPLAUSIBLE   # no budget is that large: a misread or a joke, reported by the facts stage
+        a = Amount(m.start(), m.end(), tail, yen, flags, excluded)
         (dropped if excluded else keep).append(a)
+    for rule in rules.role("amount", "unreadable"):
+        if may_match(rule, text):
+            taken = [(a.start, a.end) for a in keep + dropped]
+            for m in finditer(rule["re_pattern"], text, rule["id"]):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    dropped.append(Amount(m.start(), m.end(), m.end(), 0, {}, UNREADABLE))
+        dropped.sort(key=lambda a: a.start)
     return keep, dropped
 
 

@@ -27,6 +27,7 @@ from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, box_distance
 from pipeline.facts.lines import (
     FILLER,
+    WITHHELD,
     Amount,
     Label,
     LineInfo,
@@ -34,6 +35,7 @@ from pipeline.facts.lines import (
     is_bare_amount,
     is_pure_label,
     label_starts_line,
+    placed_amounts,
     trailing_label,
 )
 from pipeline.facts.names import header_name, is_name_like, opens_figure
@@ -128,6 +130,8 @@ def open_labels(slide: Slide, rules: RulePack) -> list[OpenLabel]:
     for k, info in enumerate(slide.lines):
         if not info.labels or info.amounts or hit(rules, "structure", "bracket_note", info.text):
             continue   # (「※()内は前年度当初予算額」 says what brackets are; it is no label)
+        if any(a.excluded_by in WITHHELD and a.start > info.labels[0].start for a in info.excluded):
+            continue   # its value is on its line, withheld: the label takes no other line's figure
         if is_pure_label(info):
             out += [OpenLabel(k, info, lab) for lab in info.labels]
         elif hit(rules, "structure", "governing", info.text):
@@ -259,7 +263,7 @@ def on_their_lines(slide: Slide, release: ReleaseContext, rules: RulePack) -> tu
     for k, info in enumerate(slide.lines):
         prev = None
         next_info = slide.lines[k + 1] if k + 1 < len(slide.lines) else None
-        for a in info.amounts:
+        for a in placed_amounts(info):
             fig = Figure(k, info, a)
             lab = inline(fig)
             if lab is not None:
