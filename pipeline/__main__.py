@@ -9,8 +9,26 @@ from pipeline import __version__
 from pipeline.errors import INTERNAL, INTERRUPTED, OutputError, PipelineError, UsageError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (``error: …``) and exit 2 like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} ({self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    """A count given on the command line: a whole number of at least 1.
+
+    >>> positive_int("3")
+    3
+    """
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m pipeline",
         description="Japanese ministry budget releases -> verified, year-comparable records.",
     )
@@ -32,10 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     ex.add_argument("--backend", choices=("pymupdf", "pdfplumber"), default="pymupdf",
                     help="PDF text backend (default: pymupdf)")
-    ex.add_argument("--max-pages", type=int, default=None, help="read at most this many pages per PDF")
+    ex.add_argument("--max-pages", type=positive_int, default=None, help="read at most this many pages per PDF")
     ex.add_argument("--password", default=None, help="password for an encrypted PDF")
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
-    ex.add_argument("--jobs", type=int, default=None,
+    ex.add_argument("--jobs", type=positive_int, default=None,
                     help="worker processes for several inputs (default: all cores)")
     ex.add_argument("--lenient", action="store_true",
                     help="exit 0 even when validation fails (for exploring a new release); "

@@ -177,3 +177,17 @@ def test_a_command_that_cannot_write_gives_one_line_and_exit_5(bundled, tmp_path
     r = run_cli("review", folder)
     assert_one_error_line(r, re.escape(f"error: {folder / 'review.html'}: cannot write (") + r"Is a directory\)", 5,
                           regex=True)
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "x"])
+@pytest.mark.parametrize("option", ["--max-pages", "--jobs"])
+def test_a_count_option_takes_only_a_positive_integer(release_txt, tmp_path, option, value):
+    """--max-pages -1 once meant "no budget year found", and with --pages-only replaced an earlier output."""
+    out = tmp_path / "out"
+    r = run_cli("extract", release_txt, "--out", out, "--pages-only")
+    assert r.returncode == 0, r.stderr
+    before = snapshot(out / "release")
+    r = run_cli("extract", release_txt, "--out", out, "--pages-only", option, value)
+    assert_one_error_line(r, f"error: argument {option}: must be a positive whole number, not {value!r} "
+                             "(python -m pipeline extract --help)", 2)
+    assert snapshot(out / "release") == before
