@@ -48,14 +48,46 @@ ROLES = {
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 
 
+MAX_RULE_FILE_BYTES = 1_000_000
+
+
+class _AliasFound(yaml.YAMLError):
+    def __init__(self, anchor: str, mark):
+        super().__init__(anchor)
+        self.anchor, self.mark = anchor, mark
+
+
+class _RuleLoader(yaml.SafeLoader):
+    """yaml.SafeLoader without aliases: a rule file never needs ``*name``, and
+    nested aliases (a "YAML bomb") would expand without limit once walked."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasFound(event.anchor, event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def load_yaml(name: str, rules_dir: Path | None = None) -> dict:
-    """Load one rule file with yaml.safe_load; a broken file is a PipelineError."""
+    """Load one rule file: at most MAX_RULE_FILE_BYTES, UTF-8, YAML without
+    aliases, a mapping at the top. Anything else is a RulesError naming the file."""
     path = Path(rules_dir or RULES_DIR) / name
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+        size = path.stat().st_size
+        if size > MAX_RULE_FILE_BYTES:
+            raise RulesError(f"{path}: rule file is {size:,} bytes; at most {MAX_RULE_FILE_BYTES:,}", "rules.size")
+        raw = path.read_bytes()
     except OSError as e:
         raise RulesError(f"{path}: cannot read rule file ({e.strerror})", "rules.file") from e
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RulesError(f"{path}: rule file is not UTF-8 (byte {e.start}); save it as UTF-8", "rules.encoding") from None
+    try:
+        data = yaml.load(text, Loader=_RuleLoader)  # noqa: S506 (a SafeLoader without aliases)
+    except _AliasFound as e:
+        raise RulesError(f"{path}: line {e.mark.line + 1}: YAML aliases (*{e.anchor}) are not allowed in rule files",
+                         "rules.alias") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark else ""
@@ -63,6 +95,28 @@ def load_yaml(name: str, rules_dir: Path | None = None) -> dict:
     if not isinstance(data, dict):
         raise RulesError(f"{path}: rule file must be a mapping", "rules.file")
     return data
+
+
+@functools.cache
+def _rule_schema():
+    """The JSON Schema of one rule (rules/rule.schema.json), as a validator."""
+    import json
+
+    import jsonschema
+    schema = json.loads((Path(__file__).resolve().parent.parent / "rules" / "rule.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check_rule_fields(rule: dict, where: str) -> None:
+    """Every field of a rule has the type rules/rule.schema.json gives it; the
+    first that does not stops the load, named with its rule and field path."""
+    import jsonschema
+    error = jsonschema.exceptions.best_match(_rule_schema().iter_errors(rule))
+    if error is not None:
+        rid = rule.get("id")
+        name = rid if isinstance(rid, str) else repr(rid)
+        field = ".".join(str(p) for p in error.absolute_path) or "rule"
+        raise RulesError(f"{where}: rule {name}: {field}: {error.message}", "rules.field-type")
 
 
 def expand(pattern: str, defs: dict[str, str]) -> str:
@@ -210,6 +264,8 @@ def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePac
         for rule in data.get("rules") or []:
             if not isinstance(rule, dict) or "id" not in rule:
                 raise RulesError(f"{where}: every rule needs an id", "rules.field")
+            if not isinstance(rule["id"], str):
+                check_rule_fields(rule, where)
             unknown = set(rule) - FIELDS
             if unknown:
                 raise RulesError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", "rules.field")
@@ -217,6 +273,7 @@ def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePac
                 raise RulesError(f"{where}: rule {rule['id']}: id used twice", "rules.field")
             if not rule.get("description"):
                 raise RulesError(f"{where}: rule {rule['id']}: needs a description", "rules.field")
+            check_rule_fields(rule, where)
             _check_kind(rule, where)
             compiled = {k: _compile(rule, k, defs, where) for k in ("pattern", "before", "after")}
             if not any(compiled.values()):
