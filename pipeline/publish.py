@@ -9,8 +9,8 @@
 """
 from __future__ import annotations
 
-import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.errors import InputError
-from pipeline.files import frame, read_csv, write_json
+from pipeline.files import frame, write_json
+from pipeline.release_folder import ReleaseFolder, is_release_folder, read_release_folder
 from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, OBSERVATION_COLUMNS, PROGRAM_COLUMNS, PROGRAM_KEY
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
@@ -26,11 +27,30 @@ TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
 
 
 def release_folders(out: Path) -> list[Path]:
+    """Every release folder of out (one holding any file extract writes; not hidden)."""
     out = Path(out)
     if not out.is_dir():
         raise InputError(f"{out}: no such output folder", "input.output-folder")
-    return sorted(f for f in out.iterdir() if f.is_dir() and not f.name.startswith(".")
-                  and (f / "meta.json").exists() and (f / "amounts.csv").exists())
+    return sorted(f for f in out.iterdir() if f.is_dir() and not f.name.startswith(".") and is_release_folder(f))
+
+
+def read_releases(out: Path) -> list[ReleaseFolder]:
+    """Every release folder of out, read whole. A damaged one stops publish before
+    the database is touched: each is reported on stderr, then one InputError (exit 3)."""
+    releases, problems = [], []
+    for f in release_folders(out):
+        try:
+            releases.append(read_release_folder(f))
+        except InputError as e:
+            problems.append(e)
+    for problem in problems[:-1]:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        last = problems[-1]
+        more = f" ({len(problems)} damaged release folders; nothing published)" if len(problems) > 1 else \
+            "; nothing published"
+        raise InputError(f"{last}{more}", last.exit_code, last.code)
+    return releases
 
 
 # ------------------------------------------------------------------ database
@@ -87,15 +107,14 @@ QUALIFY row_number() OVER (PARTITION BY release_group ORDER BY (kind = 'pdf') DE
 """
 
 
-def build_database(out: Path) -> Path:
+def build_database(out: Path, folders: list[ReleaseFolder] | None = None) -> Path:
     """Rebuild out/budget.duckdb from every release folder in out/."""
     import duckdb
-    folders = release_folders(out)
     tables: dict[str, tuple[list[dict], list[str]]] = {"amounts": ([], AMOUNT_COLUMNS), "programs": ([], PROGRAM_COLUMNS),
                                                        "observations": ([], OBSERVATION_COLUMNS)}
     releases = []
-    for f in folders:
-        meta = json.loads((f / "meta.json").read_text(encoding="utf-8"))
+    for read in read_releases(out) if folders is None else folders:
+        meta = read.meta
         releases.append({"release": meta["release"], "release_group": meta.get("release_group") or meta["release"],
                          "kind": meta.get("kind") or "", "input": meta["input"], "input_sha256": meta["input_sha256"],
                          "pages": meta.get("pages"), "release_year": meta.get("release_year"),
@@ -103,7 +122,7 @@ def build_database(out: Path) -> Path:
                          "supplementary_year": meta.get("supplementary_year"),
                          "validation": meta.get("validation", "")})
         for name, (rows, _) in tables.items():
-            rows.extend(_typed(read_csv(f / f"{name}.csv")))
+            rows.extend(_typed(read.tables[name]))
     frames = {name: frame(rows, cols) for name, (rows, cols) in tables.items()}
     frames["releases"] = pd.DataFrame(releases, columns=["release", "release_group", "kind", "input", "input_sha256",
                                                           "pages", "release_year", "release_stage",
@@ -170,17 +189,17 @@ def _resource(name: str, path: str, title: str, schema, description: str | None 
                     dialect=Dialect(header=True, controls=[formats.CsvControl(delimiter=",")]), schema=schema)
 
 
-def write_datapackage(out: Path) -> Path:
+def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> Path:
     """out/datapackage.json describing every release's amounts.csv and programs.csv,
     built with frictionless' own Package, Resource and Schema."""
     from frictionless import Package
 
     resources = []
-    for f in release_folders(out):
-        rel = f.name
+    for read in read_releases(out) if folders is None else folders:
+        rel = read.path.name
         prog_name = f"{rel}-programs".lower()
         # figures whose owner, stage or year could not be determined (check=conflict) have no key
-        undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read_csv(f / "amounts.csv"))
+        undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read.amounts)
         amounts = table_schema(AMOUNT_COLUMNS, [] if undetermined else ["release", *AMOUNT_KEY])
         if not undetermined:
             amounts.foreign_keys = [{"fields": ["release", "program"],
@@ -204,4 +223,6 @@ def write_datapackage(out: Path) -> Path:
 
 
 def publish(out: Path) -> tuple[Path, Path]:
-    return build_database(out), write_datapackage(out)
+    """Both outputs from the release folders of out, each read once and whole."""
+    folders = read_releases(out)
+    return build_database(out, folders), write_datapackage(out, folders)

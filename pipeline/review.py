@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.extract import sha256_of
-from pipeline.files import read_csv
+from pipeline.release_folder import ReleaseFolder, read_pages, read_release_folder
 from pipeline.schema import AMOUNT_KEY, OKU
 
 GOLDEN_AMOUNT_COLUMNS = ["program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
@@ -27,12 +27,10 @@ ZOOM = 2.0          # 144 dpi: small print stays readable
 MARGIN = (60, 24)   # points of context around the matched lines (x, y)
 
 
-def _lines_by_page(folder: Path) -> dict:
+def _lines_by_page(records: list[dict]) -> dict:
     pages: dict = {}
-    with open(folder / "pages.jsonl", encoding="utf-8") as f:
-        for raw in f:
-            rec = json.loads(raw)
-            pages.setdefault(rec["page"], []).append(rec)
+    for rec in records:
+        pages.setdefault(rec["page"], []).append(rec)
     return pages
 
 
@@ -108,10 +106,9 @@ def golden_status(validation: dict) -> dict:
     return status
 
 
-def build_rows(folder: Path, doc) -> list[dict]:
-    amounts = read_csv(folder / "amounts.csv")
-    observations = read_csv(folder / "observations.csv")
-    pages = _lines_by_page(folder)
+def build_rows(release: ReleaseFolder, page_records: list[dict], doc) -> list[dict]:
+    folder, amounts, observations = release.path, release.amounts, release.observations
+    pages = _lines_by_page(page_records)
     validation = json.loads((folder / "validation.json").read_text(encoding="utf-8")) \
         if (folder / "validation.json").exists() else {}
     status = golden_status(validation)
@@ -141,11 +138,9 @@ def build_rows(folder: Path, doc) -> list[dict]:
 def write_review(folder: Path) -> Path:
     """Write folder/review.html and return its path."""
     folder = Path(folder)
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(f"{folder}: not a release output folder (no meta.json; run extract first)",
-                         "input.not-release-folder") from e
+    release = read_release_folder(folder)
+    meta = release.meta
+    page_records = read_pages(folder, meta)
     doc = None
     warning = ""
     if meta.get("pages") is not None:
@@ -157,8 +152,8 @@ def write_review(folder: Path) -> Path:
             warning = (f"{src} has changed since extraction (sha256 differs): crops may not match; "
                        "run extract again")
         doc = pymupdf.open(src)
-    rows = build_rows(folder, doc)
-    programs = read_csv(folder / "programs.csv")
+    rows = build_rows(release, page_records, doc)
+    programs = release.programs
     validation = json.loads((folder / "validation.json").read_text(encoding="utf-8")) \
         if (folder / "validation.json").exists() else {}
     page = render_html(meta, rows, programs, validation, warning)

@@ -10,6 +10,7 @@ from pipeline import __version__
 from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, UsageError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.files import release_dir, write_json, write_jsonl
+from pipeline.release_folder import file_manifest
 
 
 def release_id(path: Path) -> str:
@@ -102,6 +103,7 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
         if not pages_only:
             meta.update(write_facts(pages, release, path, tmp, digest))
             meta["warnings"] += meta.pop("facts_warnings")
+        meta["files"] = file_manifest(tmp)   # what the reader of the folder checks it against
         meta["seconds"] = round(time.perf_counter() - started, 3)
         write_json(tmp / "meta.json", meta)
         if not pages_only:

@@ -3,13 +3,12 @@ itself (overview vs. detail slides, parts vs. totals within rounding, years
 vs. the release title). A conflict is reported, never silently resolved."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
-from pipeline.errors import InputError
 from pipeline.files import csv_value, read_csv, write_json
+from pipeline.release_folder import read_release_folder
 from pipeline.schema import AMOUNT_KEY, CHECKS, OKU
 from pipeline.sources import golden_dir_for, golden_files, source_entry  # noqa: F401 (callers look them up here)
 
@@ -105,16 +104,8 @@ def conflict_reasons(amounts: list[dict], report: dict) -> list[str]:
 def validate_folder(folder: Path, write: bool = True) -> dict:
     """Validate an output folder (amounts.csv, programs.csv, observations.csv, meta.json)."""
     folder = Path(folder)
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        amounts = read_csv(folder / "amounts.csv")
-        programs = read_csv(folder / "programs.csv")
-        observations = read_csv(folder / "observations.csv")
-    except FileNotFoundError as e:
-        raise InputError(f"{folder}: not a release output folder (missing {Path(e.filename).name}; "
-                            "run extract first)", "input.not-release-folder") from e
-    except (OSError, ValueError) as e:
-        raise InputError(f"{folder}: unreadable output ({e})", "input.not-release-folder") from e
+    release = read_release_folder(folder)   # the whole folder, checked, or a one-line InputError
+    meta, amounts, programs, observations = release.meta, release.amounts, release.programs, release.observations
     report = {"release": meta["release"], "input": meta["input"], "input_sha256": meta["input_sha256"],
               "facts": len(amounts), "programs": len(programs)}
     golden = meta.get("golden")

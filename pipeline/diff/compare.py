@@ -6,16 +6,15 @@ folders; nothing here writes a file.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
-from pipeline.errors import UsageError
-from pipeline.files import read_csv
+from pipeline.errors import InputError, UsageError
 from pipeline.lineage import MATCHED, Alias, Match, default_aliases_path, match_programs, normalize_name
+from pipeline.release_folder import read_release_folder
 from pipeline.schema import OKU  # noqa: F401 (the doctests of change_of and diff_rows use it)
 
 DIFF_COLUMNS = ["program_old", "program_new", "match", "budget", "stage", "fiscal_year",
@@ -202,34 +201,20 @@ def read_release(folder: Path, role: str = "release") -> Release:
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{role} {folder}: not a release output folder (no such folder)", "usage.release-folder")
-    for name in ("amounts.csv", "programs.csv"):
+    for name in ("meta.json", "amounts.csv", "programs.csv"):
         if not (folder / name).is_file():
             raise UsageError(f"{role} {folder}: not a release output folder (no {name}; "
-                                "write one with `python -m pipeline extract`)", "usage.release-folder")
+                             "write one with `python -m pipeline extract`)", "usage.release-folder")
     try:
-        amounts = read_csv(folder / "amounts.csv")
-        programs = read_csv(folder / "programs.csv")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"{role} {folder}: cannot read its records ({e})", "usage.release-folder") from e
-    for name, rows, need in (("amounts.csv", amounts, ("program", "budget", "stage", "fiscal_year", "amount_yen")),
-                             ("programs.csv", programs, ("program", "level"))):
-        missing = [c for c in need if rows and c not in rows[0]]
-        if missing:
-            raise UsageError(f"{folder / name}: not a records table (no column {', '.join(missing)})", "usage.records-table")
-    try:
-        for a in amounts:
-            a["fiscal_year"] = int(a["fiscal_year"]) if a["fiscal_year"] else None
-            a["amount_yen"] = int(a["amount_yen"])
-            for flag in ("new", "portion", "approx"):
-                a[flag] = is_true(a.get(flag, ""))
-    except ValueError as e:
-        raise UsageError(f"{folder / 'amounts.csv'}: not a records table ({e})", "usage.records-table") from e
-    meta = {}
-    if (folder / "meta.json").is_file():
-        try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
+        read = read_release_folder(folder, ("amounts", "programs"))
+    except InputError as e:   # a damaged folder: exit 3, named as OLD or NEW
+        raise InputError(f"{role} {e}", e.exit_code, e.code) from None
+    meta, amounts, programs = read.meta, read.amounts, read.programs
+    for a in amounts:
+        a["fiscal_year"] = int(a["fiscal_year"]) if a["fiscal_year"] else None
+        a["amount_yen"] = int(a["amount_yen"])
+        for flag in ("new", "portion", "approx"):
+            a[flag] = is_true(a.get(flag, ""))
     release = meta.get("release") or (amounts[0].get("release") if amounts else "") or folder.name
     years: dict[str, Any] = {}
     for budget, key in (("initial", "release_year"), ("supplementary", "supplementary_year")):
