@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from pipeline import schema
-from pipeline.errors import InputError
-from pipeline.files import frame, write_json
+from pipeline.errors import InputError, OutputError
+from pipeline.files import folder_lock, frame, write_json
 from pipeline.release_folder import ReleaseFolder, is_release_folder, read_release_folder
 from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, OBSERVATION_COLUMNS, PROGRAM_COLUMNS, PROGRAM_KEY
 
@@ -130,21 +131,45 @@ def build_database(out: Path, folders: list[ReleaseFolder] | None = None) -> Pat
     line = lineage(tables["programs"][0], _aliases())
     frames["lineage"] = pd.DataFrame(sorted(line.items()), columns=["program", "series"])
     db = Path(out) / "budget.duckdb"
-    tmp = Path(out) / ".budget.duckdb.tmp"
-    if tmp.exists():
-        tmp.unlink()
-    con = duckdb.connect(str(tmp))
     try:
-        for name, df in frames.items():
-            con.register("df", df)
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM df")
-            con.unregister("df")
-        con.execute(PREFERRED_VIEW)
-        con.execute(SERIES_VIEW)
-    finally:
-        con.close()
-    os.replace(tmp, db)
+        with tempfile.TemporaryDirectory(prefix=".budget.duckdb.tmp-", dir=out) as work:
+            tmp = Path(work) / "budget.duckdb"
+            con = duckdb.connect(str(tmp))
+            try:
+                for name, df in frames.items():
+                    con.register("df", df)
+                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM df")
+                    con.unregister("df")
+                con.execute(PREFERRED_VIEW)
+                con.execute(SERIES_VIEW)
+                con.execute("CHECKPOINT")   # everything in the file, no write-ahead log left beside it
+            finally:
+                con.close()
+            _check_database(tmp, {name: len(df) for name, df in frames.items()})
+            os.replace(tmp, db)
+    except (OSError, duckdb.Error) as e:
+        raise OutputError(f"{db}: cannot write the database ({_reason(e)}); the earlier one is kept",
+                          "output.database") from e
     return db
+
+
+def _reason(e: Exception) -> str:
+    """The part of an OSError or a DuckDB error a user acts on ("No space left on device")."""
+    text = getattr(e, "strerror", None) or str(e)
+    return text.rsplit(": ", 1)[-1] if "No space left" in text else text.splitlines()[0][:200]
+
+
+def _check_database(path: Path, rows: dict[str, int]) -> None:
+    """The new database, opened again read-only, holds every table with its
+    rows and no write-ahead log: else it must not replace the old one."""
+    import duckdb
+    if Path(f"{path}.wal").exists():
+        raise OSError(f"{path}.wal is left after the checkpoint")
+    with duckdb.connect(str(path), read_only=True) as con:
+        for name, n in rows.items():
+            got = con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            if got != n:
+                raise OSError(f"table {name} holds {got} rows, not {n}")
 
 
 def _typed(rows: list[dict]) -> list[dict]:
@@ -216,13 +241,29 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
                     "its page, exact source text and rule; see README.md for the semantics.",
         resources=resources)
     path = Path(out) / "datapackage.json"
-    tmp = Path(out) / ".datapackage.json.tmp"
-    write_json(tmp, package.to_dict())
-    os.replace(tmp, path)
+    fd, name = tempfile.mkstemp(prefix=".datapackage.json.tmp-", dir=out)
+    os.close(fd)
+    try:
+        write_json(Path(name), package.to_dict())
+        os.replace(name, path)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write the data package ({e.strerror or e})", "output.datapackage") from e
+    finally:
+        Path(name).unlink(missing_ok=True)
     return path
 
 
 def publish(out: Path) -> tuple[Path, Path]:
-    """Both outputs from the release folders of out, each read once and whole."""
+    """Both outputs from the release folders of out, each read once and whole,
+    under the folder's publish lock (``.budget.duckdb.lock``): two publishes
+    take turns, and each leaves a complete database or the earlier one."""
     folders = read_releases(out)
-    return build_database(out, folders), write_datapackage(out, folders)
+    try:
+        lock = folder_lock(Path(out) / "budget.duckdb")
+        lock.__enter__()
+    except OSError as e:
+        raise OutputError(f"{out}: cannot lock the output folder ({e.strerror})", "output.folder") from e
+    try:
+        return build_database(out, folders), write_datapackage(out, folders)
+    finally:
+        lock.__exit__(None, None, None)

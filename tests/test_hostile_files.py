@@ -148,16 +148,26 @@ def test_an_immutable_release_folder_gives_exit_5_and_stays(release_txt, tmp_pat
     assert leftovers(out) == []
 
 
+def mount_tmpfs(where: Path, size: str) -> Path:
+    where.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    return where
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 160 kB tmpfs: room for a folder, not for a release's outputs."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(mnt)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+    yield mount_tmpfs(tmp_path / "disk", "160k")
+    subprocess.run(["umount", "-l", str(tmp_path / "disk")], capture_output=True)
+
+
+@pytest.fixture
+def publish_disk(tmp_path):
+    """An 8 MB tmpfs: room for a release's tables and a database, which the test then fills up."""
+    yield mount_tmpfs(tmp_path / "disk", "8m")
+    subprocess.run(["umount", "-l", str(tmp_path / "disk")], capture_output=True)
 
 
 def test_a_full_disk_during_extract_gives_exit_5_and_no_leftovers(release_txt, small_disk):
@@ -191,3 +201,60 @@ def test_a_count_option_takes_only_a_positive_integer(release_txt, tmp_path, opt
     assert_one_error_line(r, f"error: argument {option}: must be a positive whole number, not {value!r} "
                              "(python -m pipeline extract --help)", 2)
     assert snapshot(out / "release") == before
+
+
+# ------------------------------------------------------------ publish
+
+def db_tables(db: Path) -> dict[str, int]:
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for (t,) in con.sql("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")
+                .fetchall()}
+
+
+@pytest.fixture
+def published_out(bundled, tmp_path) -> Path:
+    from conftest import copy_release
+    out = tmp_path / "out"
+    copy_release(bundled["text"], out)
+    return out
+
+
+def test_two_concurrent_publishes_leave_a_complete_database(published_out):
+    """Bounded stress: 5 rounds of two simultaneous publishes of one folder."""
+    out = published_out
+    for _ in range(5):
+        runs = [popen("publish", "--out", out) for _ in range(2)]
+        results = [(p.wait(timeout=300), p.stderr.read()) for p in runs]
+        for p in runs:
+            p.stdout.close()
+            p.stderr.close()
+        assert [rc for rc, _ in results] == [0, 0], results
+        tables = db_tables(out / "budget.duckdb")
+        assert tables["amounts"] == FACTS and tables["releases"] == 1 and tables["programs"] > 0, tables
+        assert leftovers(out) == []
+        assert not (out / "budget.duckdb.wal").exists()
+
+
+def test_publish_on_a_full_disk_keeps_the_earlier_database(bundled, publish_disk):
+    out = publish_disk / "out"
+    folder = out / bundled["text"].name
+    folder.mkdir(parents=True)
+    for name in ("meta.json", "amounts.csv", "programs.csv", "observations.csv"):
+        shutil.copyfile(bundled["text"] / name, folder / name)
+    r = run_cli("publish", "--out", out)
+    assert r.returncode == 0, r.stderr
+    before = (out / "budget.duckdb").read_bytes()
+    filler = publish_disk / "filler"
+    with open(filler, "wb", buffering=0) as f:      # fill the disk to the last block
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+    r = run_cli("publish", "--out", out)
+    assert_one_error_line(r, re.escape(f"error: {out / 'budget.duckdb'}: cannot write the database (")
+                          + r".+\); the earlier one is kept", 5, regex=True)
+    assert (out / "budget.duckdb").read_bytes() == before
+    assert leftovers(out) == []
