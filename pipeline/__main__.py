@@ -27,6 +27,24 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+DEFAULT_TIMEOUT = 600.0   # seconds per release: a 500-page deck takes about 3
+
+
+def positive_seconds(text: str) -> float:
+    """A time on the command line: a number of seconds above 0.
+
+    >>> positive_seconds("0.5")
+    0.5
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m pipeline",
@@ -55,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
     ex.add_argument("--jobs", type=positive_int, default=None,
                     help="worker processes for several inputs (default: all cores)")
+    ex.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help=f"time budget of each release (default: {DEFAULT_TIMEOUT:g} s); past it the release "
+                    "stops with exit 10 and its earlier output is kept")
     ex.add_argument("--lenient", action="store_true",
                     help="exit 0 even when validation fails (for exploring a new release); "
                     "without it a failed validation exits 8 after every output is written")

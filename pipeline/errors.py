@@ -58,6 +58,16 @@ class NoBudgetError(PipelineError):
     exit_code, family = 7, "no-budget"
 
 
+class TooLargeError(InputError):
+    """A text input over the documented size limit (exit 9)."""
+    exit_code, family = 9, "too-large"
+
+
+class TimeBudgetError(PipelineError):
+    """A release that ran past its time budget, --timeout (exit 10)."""
+    exit_code, family = 10, "timeout"
+
+
 VALIDATION_FAILED = 8   # extract: every output written, but validation found a conflict or a mismatch
 INTERNAL = 70           # anything unforeseen: a bug to report
 INTERRUPTED = 130

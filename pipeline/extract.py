@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from pipeline.errors import EncryptedError, InputError, UsageError
+from pipeline.errors import EncryptedError, InputError, TooLargeError, UsageError
+from pipeline.guard import check_budget
 from pipeline.normalize import (
     extraction_failures,
     has_failure,
@@ -101,6 +102,32 @@ def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None
     return Line(page, number, text, raw, bbox, font_size) if text else None
 
 
+MAX_TEXT_BYTES = 20_000_000   # a text input larger than this is refused (a 500-page deck's text is about 2 MB)
+MAX_LINE_CHARS = 1000   # a text line longer than this is cut (a converter that joined lines): every step stays linear
+
+
+def split_long_line(raw: str, limit: int = MAX_LINE_CHARS) -> list[str]:
+    """A raw text line cut into pieces of at most ``limit`` characters, each
+    ending at the last 「。」 in its second half, else at the last space not
+    after a digit (so 「2,479 億円」 stays whole), else at the limit.
+
+    >>> split_long_line("予算。" * 4, limit=7)
+    ['予算。予算。', '予算。予算。']
+    >>> split_long_line("37億円")
+    ['37億円']
+    """
+    pieces = []
+    while len(raw) > limit:
+        window = raw[:limit]
+        cut = window.rfind("。") + 1
+        if cut <= limit // 2:
+            cut = max((k + 1 for k in range(limit - 1, limit // 2, -1)
+                       if window[k].isspace() and not window[k - 1].isdigit()), default=limit)
+        pieces.append(raw[:cut])
+        raw = raw[cut:]
+    return [*pieces, raw]
+
+
 def _finish_page(number: int | None, raws: Sequence[tuple[str, tuple | None, float | None]],
                  markdown: bool = False, has_images: bool = False, first_line: int = 1) -> Page:
     """Normalize a page's raw lines. PDF lines are numbered in reading order;
@@ -110,16 +137,22 @@ def _finish_page(number: int | None, raws: Sequence[tuple[str, tuple | None, flo
     failures: list[str] = []
     if raws and has_failure("\n".join(raw for raw, _, _ in raws)):   # rare: look line by line only then
         failures = [f for raw, _, _ in raws for f in extraction_failures(raw)]
+    warnings: list[str] = []
     if markdown:
         for k, (raw, bbox, size) in enumerate(raws):
-            line = make_line(page_no, first_line + k, raw, bbox, size, markdown)
-            if line is not None:
-                lines.append(line)
+            pieces = split_long_line(raw) if len(raw) > MAX_LINE_CHARS else [raw]
+            if len(pieces) > 1:
+                warnings.append(f"line {first_line + k}: {len(raw):,} characters cut into {len(pieces)} lines "
+                                f"of at most {MAX_LINE_CHARS:,} (were the lines of the file joined?)")
+            for piece in pieces:   # the pieces of a cut line keep its line number
+                line = make_line(page_no, first_line + k, piece, bbox, size, markdown)
+                if line is not None:
+                    lines.append(line)
     else:   # a PDF page: its lines normalized together
         for (raw, bbox, size), text in zip(raws, normalize_lines([raw for raw, _, _ in raws])):
             if text:
                 lines.append(Line(page_no, len(lines) + 1, text, raw, bbox, size))
-    return Page(page_no, lines, failures, needs_ocr=has_images and not lines)
+    return Page(page_no, lines, failures, needs_ocr=has_images and not lines, warnings=warnings)
 
 
 # ---------------------------------------------------------------- text input
@@ -165,6 +198,7 @@ def extract_text(path: Path) -> list[Page]:
     pages = []
     first = 1
     for k, chunk in enumerate(chunks, start=1):
+        check_budget()
         raws = [(raw.rstrip("\r"), None, None) for raw in chunk.split("\n")]
         pages.append(_finish_page(k if paged else None, raws, markdown, first_line=first))
         first += chunk.count("\n")
@@ -187,6 +221,7 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
     pages = []
     with _open_pdf(path, password) as doc:
         for pno in range(min(doc.page_count, max_pages or doc.page_count)):
+            check_budget()
             try:
                 page = doc[pno]
                 blocks = page.get_text("dict", flags=flags)["blocks"]
@@ -287,6 +322,7 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
                             "try the default backend", "input.pdfplumber") from e
     with pdf:
         for pno, page in enumerate(pdf.pages[: max_pages or None]):
+            check_budget()
             chars = [dict(c, order=k) for k, c in enumerate(page.chars) if c.get("upright", True)]
             rows = _pdfplumber_rows(chars)
             # drawing order (the content stream's), as the default backend reads text boxes:
@@ -321,6 +357,10 @@ def extract_pages(path: Path, backend: str = "pymupdf", max_pages: int | None = 
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty", "input.empty")
     if path.suffix.lower() in TEXT_SUFFIXES:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise TooLargeError(f"{path}: text input is {size:,} bytes; at most {MAX_TEXT_BYTES:,} "
+                                "(split it, or extract the PDF itself)", "input.too-large")
         return extract_text(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path}: unsupported input type (use .pdf, .txt or .md)", "input.type")

@@ -14,7 +14,7 @@ import threading
 
 import regex
 
-from pipeline.errors import PipelineError, RulesError
+from pipeline.errors import PipelineError, RulesError, TimeBudgetError
 
 TIMEOUT = 1.0  # seconds per regex call; a pattern that backtracks forever fails loudly
 
@@ -112,3 +112,27 @@ def finditer(compiled: regex.Pattern, text: str, rule_id: str):
         return list(compiled.finditer(text, timeout=TIMEOUT))
     except TimeoutError as e:
         raise _timed_out(rule_id, text) from e
+
+
+# ------------------------------------------------------------ a release's time budget
+
+_deadline: float | None = None
+_budget: float | None = None
+
+
+def start_budget(seconds: float | None) -> None:
+    """Give the release now starting ``seconds`` to finish (None: no limit)."""
+    global _deadline, _budget
+    import time
+    _budget = seconds
+    _deadline = time.monotonic() + seconds if seconds else None
+
+
+def check_budget() -> None:
+    """Stop the release (TimeBudgetError) once its budget is spent; called
+    between pages and between slides, so the cost of a check is nothing."""
+    if _deadline is not None:
+        import time
+        if time.monotonic() > _deadline:
+            raise TimeBudgetError(f"stopped after its time budget of {_budget:g} s (--timeout); "
+                                  "its earlier output is left as it was", "timeout.release")

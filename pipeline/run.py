@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, UsageError
+from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, TimeBudgetError, UsageError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
 from pipeline.files import release_dir, write_json, write_jsonl
+from pipeline.guard import start_budget
 from pipeline.release_folder import file_manifest
 
 
@@ -161,9 +162,15 @@ def _extract_job(job: dict) -> tuple:
         pipeline.rules.RULES_DIR = Path(job["rules_dir"])
     pipeline.rules.PACK = job["pack"]
     path = job["path"]
+    start_budget(job.get("timeout"))
     try:
         return ("ok", extract_release(path, job["out"], job["backend"], job["max_pages"], job["password"],
                                       job["pages_only"]))
+    except TimeBudgetError as e:
+        if job["debug"]:
+            raise
+        message = str(e) if str(e).startswith(f"{path}: ") else f"{path}: {e}"   # (facts name the input already)
+        return ("error", message, e.exit_code)
     except PipelineError as e:
         if job["debug"]:
             raise
@@ -172,6 +179,8 @@ def _extract_job(job: dict) -> tuple:
         if job["debug"]:
             raise
         return ("error", f"{path}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it", INTERNAL)
+    finally:
+        start_budget(None)
 
 
 def _report(path: Path, meta: dict, out: Path, say) -> None:
@@ -216,7 +225,7 @@ def run_extract(args) -> int:
             continue
         seen[rid] = Path(path)
         jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend,
-                     "max_pages": args.max_pages,
+                     "max_pages": args.max_pages, "timeout": getattr(args, "timeout", None),
                      "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
                      "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None,
                      "pack": pipeline.rules.PACK})

@@ -68,7 +68,7 @@ def test_modules_stay_small():
     assert {m: n for m, n in long.items() if m not in LONG_BY_DESIGN} == {}
 
 
-ERROR_CODE = re.compile(r'"((?:usage|parse|input|encrypted|output|rules|no-budget)\.[a-z0-9-]+)"')
+ERROR_CODE = re.compile(r'"((?:usage|parse|input|encrypted|output|rules|no-budget|timeout)\.[a-z0-9-]+)"')
 
 
 def test_readme_lists_every_error_code():

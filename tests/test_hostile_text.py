@@ -107,3 +107,48 @@ def test_a_delta_line_is_neither_a_program_nor_a_budget(tmp_path, expected, line
     r, folder = extract_variant(tmp_path, "（前年度予算額 850億円）", "（前年度予算額 850億円）\n" + line)
     assert r.returncode == 0, r.stderr
     assert facts(folder) == expected
+
+
+# ------------------------------------------------------------ size and time
+
+def test_a_text_joined_into_one_line_is_cut_into_bounded_lines(tmp_path):
+    """The bundled text as one 15,000-character line (a converter that joined
+    the lines): it is cut into lines of at most 1,000 characters, with a
+    warning, so every per-line step stays linear (the run took 55 s at 8x)."""
+    from pipeline.extract import MAX_LINE_CHARS, extract_pages
+    src = tmp_path / "joined.txt"
+    src.write_text(RAW_TEXT.read_text(encoding="utf-8").replace("\n", " ").replace("\f", " ") * 4, encoding="utf-8")
+    pages = extract_pages(src)
+    lines = [ln for p in pages for ln in p.lines]
+    assert max(len(ln.raw_text) for ln in lines) <= MAX_LINE_CHARS
+    assert len(lines) >= 4 * 15_000 // MAX_LINE_CHARS
+    assert any("characters cut into" in w for p in pages for w in p.warnings)
+    r = run_cli("extract", src, "--out", tmp_path / "out", "--lenient", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "characters cut into" in r.stderr
+
+
+def test_a_text_input_over_the_size_limit_is_refused(tmp_path):
+    src = tmp_path / "huge.txt"
+    with open(src, "wb") as f:
+        f.truncate(20_000_001)         # sparse: no 20 MB written
+    r = run_cli("extract", src, "--out", tmp_path / "out")
+    assert "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [f"error: {src}: text input is 20,000,001 bytes; at most 20,000,000 "
+                                     "(split it, or extract the PDF itself)"]
+    assert r.returncode == 9
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_release_over_its_time_budget_stops_with_its_own_exit_code(tmp_path):
+    out = tmp_path / "out"
+    src = tmp_path / "release.txt"
+    src.write_text(RAW_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("extract", src, "--out", out).returncode == 0
+    before = {p.name: p.read_bytes() for p in (out / "release").iterdir()}
+    r = run_cli("extract", src, "--out", out, "--timeout", "0.001")
+    assert "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [f"error: {src}: stopped after its time budget of 0.001 s (--timeout); "
+                                     "its earlier output is left as it was"]
+    assert r.returncode == 10
+    assert {p.name: p.read_bytes() for p in (out / "release").iterdir()} == before

@@ -36,7 +36,7 @@ from pipeline.facts.owners import Programs
 from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
 from pipeline.facts.titles import resolve_untitled, title_by_font
-from pipeline.guard import watchdog
+from pipeline.guard import check_budget, watchdog
 from pipeline.rules import RulePack, load_rules
 from pipeline.schema import AMOUNT_COLUMNS, PROGRAM_COLUMNS
 
@@ -79,7 +79,10 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     headers = [overview_headers(s, rules) if could_be_overview(s, rules) else {} for s in slides]
     for s, h in zip(slides, headers):
         s.overview = len(h) >= rules.settings["overview_min_headers"]
-    figures = [pair_slide(s, context, rules) for s in slides]
+    figures = []
+    for s in slides:
+        check_budget()
+        figures.append(pair_slide(s, context, rules))
     claimed_by_slide: dict[int, list] = {}
     # the overview first: its programs are what the detail slides are matched against
     for s, f, h in zip(slides, figures, headers):

@@ -67,9 +67,11 @@ def inline(fig: Figure) -> Label | None:
     >>> inline(Figure(0, info, info.amounts[0])).rule["id"]
     'stage.request'
     """
-    text = fig.info.text
-    return next((lb for lb in reversed(fig.info.labels) if lb.end <= fig.amount.start
-                 and not FILLER.sub("", text[lb.end:fig.amount.start])), None)
+    text, start = fig.info.text, fig.amount.start
+    k = start   # the filler run before the amount, read backwards: linear, however long the line
+    while k > 0 and FILLER.match(text, k - 1):
+        k -= 1
+    return next((lb for lb in reversed(fig.info.labels) if k <= lb.end <= start), None)
 
 
 def bracketed(fig: Figure, prev: Figure | None, rules: RulePack) -> bool:
