@@ -200,6 +200,19 @@ def _report(path: Path, meta: dict, out: Path, say) -> None:
     say(f"{summary} -> {Path(out) / meta['release']}/")
 
 
+def stop_pool(pool) -> None:
+    """End a process pool at once: queued jobs are cancelled and running workers
+    terminated. A worker stopped half-way has not replaced its release folder
+    (that is one rename at its very end); its temporary folder is removed by the
+    next run of that release."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())   # no public API before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)                        # (which forgets them)
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+
+
 def run_extract(args) -> int:
     """Extract every input; several inputs run in a process pool (--jobs), with
     a progress bar once the run takes more than a few seconds."""
@@ -260,10 +273,15 @@ def run_extract(args) -> int:
         from concurrent.futures import ProcessPoolExecutor, as_completed
         # largest inputs first: the workers then finish close together (no long job left for one at the end)
         by_size = sorted(jobs, key=lambda job: -job["path"].stat().st_size if job["path"].is_file() else 0)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             futures = {pool.submit(_extract_job, job): job for job in by_size}
             for fut in as_completed(futures):
                 done(futures[fut], fut.result())
+        except BaseException:   # Ctrl-C: end now — no queued input starts, running ones are stopped
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     bar.close()
     failures.sort(key=lambda f: f[2])   # in the order the inputs were given
     if failures and len(args.inputs) > 1:

@@ -258,3 +258,48 @@ def test_publish_on_a_full_disk_keeps_the_earlier_database(bundled, publish_disk
                           + r".+\); the earlier one is kept", 5, regex=True)
     assert (out / "budget.duckdb").read_bytes() == before
     assert leftovers(out) == []
+
+
+# ------------------------------------------------------------ Ctrl-C
+
+def test_ctrl_c_stops_a_batch_at_once_and_touches_no_queued_output(tmp_path):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) during a
+    batch of 8 with --jobs 2: the run ends within seconds with exit 130, and
+    every release folder is either its earlier output, untouched, or a
+    complete new one the run reported as done."""
+    import signal
+    import time
+    text = RAW_TEXT.read_text(encoding="utf-8")
+    inputs, out = [], tmp_path / "out"
+    for k in range(8):
+        src = tmp_path / "in" / f"r{k}.txt"
+        src.parent.mkdir(exist_ok=True)
+        src.write_text((text + "\n") * 25, encoding="utf-8")     # a few seconds each
+        inputs.append(src)
+        earlier = out / f"r{k}"
+        earlier.mkdir(parents=True)
+        (earlier / "meta.json").write_text('{"earlier": true}\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", *map(str, inputs), "--out", str(out),
+                          "--jobs", "2", "--lenient"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
+    time.sleep(4)
+    os.killpg(p.pid, signal.SIGINT)
+    sent = time.monotonic()
+    try:
+        stdout, stderr = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    stopped_after = time.monotonic() - sent
+    assert stopped_after < 5, (stopped_after, stderr)
+    assert p.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    reported = {line.split(":")[0] for line in stdout.splitlines() if "->" in line}
+    assert len(reported) < 8                      # it did stop half-way
+    for k in range(8):
+        folder = out / f"r{k}"
+        if f"r{k}" in reported:
+            assert complete(folder)
+        else:
+            assert (folder / "meta.json").read_text(encoding="utf-8") == '{"earlier": true}\n', k
