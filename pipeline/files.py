@@ -36,7 +36,11 @@ def folder_lock(target: Path):
     so a killed run never leaves it held."""
     import fcntl
     lock = target.parent / f".{target.name}.lock"
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise OutputError(f"{target.parent}: cannot write output folder ({e.strerror})", "output.folder") from e
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -70,13 +74,7 @@ def replaced_folder(target: Path):
     out, name = target.parent, target.name
     if name in ("", ".", "..") or name.startswith("."):
         raise OutputError(f"{target}: not a usable folder name", "output.folder-name")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = folder_lock(target)
-        lock.__enter__()
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write output folder ({e.strerror})", "output.folder") from e
-    try:
+    with folder_lock(target):
         if target.is_symlink():
             raise OutputError(f"{target}: is a symbolic link; a release folder is replaced whole, "
                               "so remove the link or choose another --out", "output.symlink")
@@ -117,8 +115,6 @@ def replaced_folder(target: Path):
         finally:
             if tmp is not None and tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def release_dir(out: Path, release: str):

@@ -258,12 +258,5 @@ def publish(out: Path) -> tuple[Path, Path]:
     under the folder's publish lock (``.budget.duckdb.lock``): two publishes
     take turns, and each leaves a complete database or the earlier one."""
     folders = read_releases(out)
-    try:
-        lock = folder_lock(Path(out) / "budget.duckdb")
-        lock.__enter__()
-    except OSError as e:
-        raise OutputError(f"{out}: cannot lock the output folder ({e.strerror})", "output.folder") from e
-    try:
+    with folder_lock(Path(out) / "budget.duckdb"):
         return build_database(out, folders), write_datapackage(out, folders)
-    finally:
-        lock.__exit__(None, None, None)
