@@ -28,12 +28,15 @@ def _tables() -> dict:
         "range_mark": data["range_mark"],
         "range_forms": set(data["range_forms"]),
         "radicals": dict(data["radicals_supplement"]),
+        "drop_categories": set(data["drop_categories"]),
+        "drop_chars": set(data["drop_chars"]),
         "failures": regex.compile("|".join(data["failure_patterns"])),
         # what the table changes besides NFKC: a line that is NFKC already and holds
         # none of these is left as it is by the character mapping
         "beyond_nfkc": regex.compile("[" + regex.escape("".join(
-            {*data["range_forms"], *dict(data["radicals_supplement"]), "\r", "\n"} - {data["range_mark"]}))
-            + r"\p{Cf}\u2028\u2029]"),
+            {*data["range_forms"], *dict(data["radicals_supplement"]), *data["drop_chars"], "\r", "\n"}
+            - {data["range_mark"]}))
+            + "".join(rf"\p{{{cat}}}" for cat in data["drop_categories"]) + "]"),
     }
 
 
@@ -49,8 +52,8 @@ def _map_char(c: str) -> str:
         return t["radicals"][c]
     if c in "\u3000\u00a0":
         return " "
-    if c in "\u2028\u2029" or unicodedata.category(c) == "Cf":
-        return ""   # zero-width and format characters (ZWSP, ZWJ, WJ, BOM, SHY, bidi marks), line separators
+    if c in t["drop_chars"] or unicodedata.category(c) in t["drop_categories"]:
+        return ""   # zero-width and format characters, line separators (rules/normalization.yaml)
     # NFKC: fullwidth ASCII and brackets, halfwidth katakana, Kangxi radicals,
     # compatibility ideographs with a decomposition (U+F9E4 -> 理). Real
     # ideographs of the compatibility block such as 﨑 U+FA11 have none and stay.

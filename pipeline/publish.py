@@ -154,9 +154,8 @@ def build_database(out: Path, folders: list[ReleaseFolder] | None = None) -> Pat
 
 
 def _reason(e: Exception) -> str:
-    """The part of an OSError or a DuckDB error a user acts on ("No space left on device")."""
-    text = getattr(e, "strerror", None) or str(e)
-    return text.rsplit(": ", 1)[-1] if "No space left" in text else text.splitlines()[0][:200]
+    """What an OSError or a DuckDB error says, on one line ("No space left on device")."""
+    return getattr(e, "strerror", None) or (str(e).splitlines() or [type(e).__name__])[0][:300]
 
 
 def _check_database(path: Path, rows: dict[str, int]) -> None:

@@ -264,16 +264,12 @@ def load_rules(rules_dir: str | None = None, pack: str | None = None) -> RulePac
         for rule in data.get("rules") or []:
             if not isinstance(rule, dict) or "id" not in rule:
                 raise RulesError(f"{where}: every rule needs an id", "rules.field")
-            if not isinstance(rule["id"], str):
-                check_rule_fields(rule, where)
             unknown = set(rule) - FIELDS
             if unknown:
                 raise RulesError(f"{where}: rule {rule['id']}: unknown field(s) {', '.join(sorted(unknown))}", "rules.field")
+            check_rule_fields(rule, where)   # every field of its type (a list as id would break what follows)
             if rule["id"] in rules and Path(rules[rule["id"]]["path"]).parent == path.parent:
                 raise RulesError(f"{where}: rule {rule['id']}: id used twice", "rules.field")
-            if not rule.get("description"):
-                raise RulesError(f"{where}: rule {rule['id']}: needs a description", "rules.field")
-            check_rule_fields(rule, where)
             _check_kind(rule, where)
             compiled = {k: _compile(rule, k, defs, where) for k in ("pattern", "before", "after")}
             if not any(compiled.values()):
