@@ -8,7 +8,7 @@ OUT    ?= output
 INPUTS ?= $(wildcard raw/*.pdf raw/*.txt raw/*.md)
 RELEASES = $(addprefix $(OUT)/,$(basename $(notdir $(INPUTS))))
 
-.PHONY: help extract validate review diff publish test lint typecheck browser bench lock clean
+.PHONY: help extract validate review diff publish test lint typecheck browser ocr bench lock clean
 
 help:
 	@echo "make extract    extract, validate and publish every release in raw/ into $(OUT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make typecheck  mypy on pipeline/"
 	@echo "make bench      speed of extract on the bundled release and on large made-up decks"
 	@echo "make browser    install Debian's chromium and a Japanese font (for the review page test)"
+	@echo "make ocr        install Debian's Tesseract and its Japanese models (pictures and scans are read by OCR)"
 	@echo "make lock       rewrite constraints.txt from a fresh install of pyproject.toml"
 	@echo "make clean      remove $(OUT)/ and $(VENV)/"
 	@echo "make help       this list (also plain make)"
@@ -32,7 +33,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
-extract: $(STAMP)
+extract: $(STAMP) ocr
 	$(PY) -m pipeline extract $(INPUTS) --out $(OUT)
 	$(PY) -m pipeline validate $(RELEASES)
 	$(PY) -m pipeline publish --out $(OUT)
@@ -52,7 +53,7 @@ diff: $(STAMP)
 	@test -n "$(NEW)" || { echo "usage: make diff OLD=output/<old release> NEW=output/<new release> [DIFF_OUT=dir]"; exit 2; }
 	$(PY) -m pipeline diff $(OLD) $(NEW) --out $(if $(DIFF_OUT),$(DIFF_OUT),$(OUT)/diff)
 
-test: $(STAMP) browser lint typecheck
+test: $(STAMP) browser ocr lint typecheck
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -70,7 +71,19 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "note: chromium is missing and cannot be installed here; the browser test will be skipped"; fi
 
-bench: $(STAMP)
+# Tesseract (Debian's package) and its Japanese models (the script model is used), for the
+# pictures of a PDF (pipeline/ocr.py). Installed when missing and we are root
+# with apt; without them image regions and scanned pages are left unread (and
+# validation says so).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-script-jpan
+ocr:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx Japanese; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(OCR_PACKAGES) (Debian packages) for OCR of pictures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	else echo "note: tesseract with the Japanese model is missing and cannot be installed here; pictures will not be read"; fi
+
+bench: $(STAMP) ocr
 	$(PY) -m pipeline.bench
 
 lock:

@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-pages", type=positive_int, default=None, help="read at most this many pages per PDF")
     ex.add_argument("--password", default=None, help="password for an encrypted PDF")
     ex.add_argument("--pages-only", action="store_true", help="stop after pages.jsonl / pages.txt")
+    ex.add_argument("--no-ocr", action="store_true",
+                    help="do not read pictures by OCR (pages without a text layer, image regions): an "
+                    "all-image PDF is then refused, and validation fails while anything went unread")
     ex.add_argument("--jobs", type=positive_int, default=None,
                     help="worker processes for several inputs (default: all cores)")
     ex.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",

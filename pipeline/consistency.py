@@ -211,11 +211,23 @@ def years_vs_title(r: Release) -> list[dict]:
 
 @check("pages-need-ocr", "pages needing OCR")
 def pages_need_ocr(r: Release) -> list[dict]:
-    """Pages without a text layer: their figures are missing."""
+    """Pages without a text layer, or image regions, that went unread: their
+    figures are missing, so the release cannot pass. Pages read by OCR are
+    noted."""
     out = []
     meta = r.meta
+    ocr = meta.get("ocr") or {}
     if meta.get("pages_needing_ocr"):
-        out.append({"status": "warn",
-                       "message": f"pages {', '.join(map(str, meta['pages_needing_ocr']))} have no text layer: "
-                       "their figures are missing from these records"})
+        out.append({"status": "error",
+                       "message": f"pages {', '.join(map(str, meta['pages_needing_ocr']))} have no text layer and "
+                       + (f"were not read by OCR ({ocr['skipped']})" if ocr.get("skipped") else "OCR found no legible text")
+                       + ": their figures are missing from these records"})
+    if ocr.get("regions_unread"):
+        out.append({"status": "error",
+                       "message": f"{ocr['regions_unread']} image region(s) on pages with text were not read by OCR "
+                       f"({ocr['skipped']}): figures drawn as pictures are missing from these records"})
+    if ocr.get("pages_read"):
+        out.append({"status": "info",
+                       "message": f"pages {', '.join(map(str, ocr['pages_read']))} have no text layer and were read "
+                       f"by OCR ({ocr['engine']}): their figures carry +ocr in rule"})
     return out

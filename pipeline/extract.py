@@ -3,11 +3,13 @@
 One object model for every input:
 
     Page(number, lines, failures, needs_ocr)
-    Line(page, number, text, raw_text, bbox, font_size)
+    Line(page, number, text, raw_text, bbox, font_size, ocr, confidence)
 
 ``text`` is normalized (pipeline.normalize), ``raw_text`` is what the PDF or
 the converter gave; ``index_map`` ties each character of ``text`` to its raw
-character. PDF pages are 1-based; unpaged text has page None.
+character. PDF pages are 1-based; unpaged text has page None. A line read by
+OCR from a picture (pipeline.ocr) has ``ocr`` set and Tesseract's confidence;
+it follows the page's text-layer lines.
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class Line:
     bbox: tuple[float, float, float, float] | None = None
     font_size: float | None = None
     known_map: list[int] | None = field(default=None, repr=False, compare=False)
+    ocr: bool = False                 # read by OCR from a picture, not from the text layer
+    confidence: float | None = None   # OCR lines: Tesseract's confidence, 0–100
 
     @property
     def index_map(self) -> list[int]:
@@ -61,20 +65,24 @@ class Page:
     number: int | None
     lines: list[Line]
     failures: list[str] = field(default_factory=list)
-    needs_ocr: bool = False
+    needs_ocr: bool = False         # no text layer, and something drawn on it (an image)
     height: float | None = None     # PDF pages only, in points
     warnings: list[str] = field(default_factory=list)
+    ocr_regions: int = 0            # what has no text layer: image blocks, or the whole page
+    ocr_read: bool = False          # ... and OCR read them
 
 
 def line_records(pages: list[Page], digest: str) -> list[dict]:
     """pages.jsonl's records, one per line: page, line, text, raw_text, bbox
-    (rounded to 0.1 pt, all boxes at once with numpy), font_size, input_sha256."""
+    (rounded to 0.1 pt, all boxes at once with numpy), font_size, ocr,
+    confidence, input_sha256."""
     import numpy as np
     lines = [ln for p in pages for ln in p.lines]
     boxes = [ln.bbox for ln in lines if ln.bbox]
     rounded = iter(np.round(np.array(boxes, dtype=float), 1).tolist() if boxes else ())
     return [{"page": ln.page, "line": ln.number, "text": ln.text, "raw_text": ln.raw_text,
-             "bbox": next(rounded) if ln.bbox else None, "font_size": ln.font_size, "input_sha256": digest}
+             "bbox": next(rounded) if ln.bbox else None, "font_size": ln.font_size,
+             "ocr": ln.ocr, "confidence": ln.confidence, "input_sha256": digest}
             for ln in lines]
 
 

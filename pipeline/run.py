@@ -57,7 +57,7 @@ def pages_text(pages: list[Page], header: str) -> str:
 
 
 def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: int | None = None,
-                    password: str | None = None, pages_only: bool = False) -> dict:
+                    password: str | None = None, pages_only: bool = False, use_ocr: bool = True) -> dict:
     """Extract one input into out/<release>/ and return its meta record.
 
     The cyclic garbage collector is paused meanwhile: a large deck allocates
@@ -67,21 +67,28 @@ def extract_release(path: Path, out: Path, backend: str = "pymupdf", max_pages: 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _extract_release(path, out, backend, max_pages, password, pages_only)
+        return _extract_release(path, out, backend, max_pages, password, pages_only, use_ocr)
     finally:
         if enabled:
             gc.enable()
 
 
 def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
-                     password: str | None, pages_only: bool) -> dict:
+                     password: str | None, pages_only: bool, use_ocr: bool = True) -> dict:
+    from pipeline.pictures import read_pictures, unread_pages
     path = Path(path)
     started = time.perf_counter()
     pages = extract_pages(path, backend, max_pages, password)
+    ocr = read_pictures(path, pages, password, use_ocr)
     if pages and all(not p.lines for p in pages):
-        ocr = [str(p.number) for p in pages if p.needs_ocr]
-        raise InputError(f"{path}: no text on any page" + (
-            f"; pages {ocr[0]}–{ocr[-1]} are images and need OCR" if ocr else ""), "input.no-text")
+        images = [str(p.number) for p in pages if p.needs_ocr]
+        if images and ocr.get("engine"):
+            why = f"; OCR found no legible text on pages {images[0]}–{images[-1]} (images of no text, or noise)"
+        elif images:
+            why = f"; pages {images[0]}–{images[-1]} are images and need OCR ({ocr.get('skipped')})"
+        else:
+            why = ""
+        raise InputError(f"{path}: no text on any page{why}", "input.no-text")
     release = release_id(path)
     digest = sha256_of(path)
     meta: dict[str, Any] = {
@@ -92,10 +99,12 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
         "pipeline_version": __version__,
         "pages": len(pages) if pages and pages[0].number is not None else None,
         "lines": sum(len(p.lines) for p in pages),
-        "pages_needing_ocr": [p.number for p in pages if p.needs_ocr],
+        "pages_needing_ocr": unread_pages(pages),
+        "ocr": ocr or None,
         "extraction_failures": {str(p.number): len(p.failures) for p in pages if p.failures},
         "warnings": [w for p in pages for w in p.warnings],
     }
+    meta["warnings"] += ocr_warnings(meta)
     with release_dir(out, release) as tmp:
         write_jsonl(tmp / "pages.jsonl", line_records(pages, digest))
         (tmp / "pages.txt").write_text(
@@ -165,7 +174,7 @@ def _extract_job(job: dict) -> tuple:
     start_budget(job.get("timeout"))
     try:
         return ("ok", extract_release(path, job["out"], job["backend"], job["max_pages"], job["password"],
-                                      job["pages_only"]))
+                                      job["pages_only"], job.get("ocr", True)))
     except TimeBudgetError as e:
         if job["debug"]:
             raise
@@ -188,9 +197,6 @@ def _report(path: Path, meta: dict, out: Path, say) -> None:
         say(f"warning: {path}: {w}", err=True)
     for page, n in meta["extraction_failures"].items():
         say(f"warning: {path}: page {page}: {n} characters failed to extract ((cid:N), NUL or U+FFFD)", err=True)
-    if meta["pages_needing_ocr"]:
-        say(f"warning: {path}: pages needing OCR (no text layer): "
-            f"{', '.join(map(str, meta['pages_needing_ocr']))}", err=True)
     pages = f"{meta['pages']} pages" if meta["pages"] is not None else "unpaged"
     summary = f"{meta['release']}: {pages}, {meta['lines']} lines"
     if "amounts" in meta:
@@ -198,6 +204,24 @@ def _report(path: Path, meta: dict, out: Path, say) -> None:
         if meta["validation"] != "passed":
             summary += f" (see {Path(out) / meta['release'] / 'validation.md'})"
     say(f"{summary} -> {Path(out) / meta['release']}/")
+
+
+def ocr_warnings(meta: dict) -> list[str]:
+    """What a reader must know about pictures: pages read by OCR (their
+    figures are as good as the engine's reading), pages and image regions
+    left unread (their figures are missing)."""
+    ocr = meta.get("ocr") or {}
+    out = []
+    if ocr.get("pages_read"):
+        out.append(f"no text layer on pages {', '.join(map(str, ocr['pages_read']))}: read by OCR "
+                   f"({ocr['engine']}); check their figures")
+    if meta["pages_needing_ocr"]:
+        out.append(f"pages needing OCR (no text layer): {', '.join(map(str, meta['pages_needing_ocr']))}"
+                   + (f" — OCR off ({ocr['skipped']})" if ocr.get("skipped") else " — OCR found no legible text"))
+    if ocr.get("regions_unread"):
+        out.append(f"{ocr['regions_unread']} image region(s) on pages with text not read ({ocr['skipped']}): "
+                   "figures drawn as pictures are missing")
+    return out
 
 
 def stop_pool(pool) -> None:
@@ -240,6 +264,7 @@ def run_extract(args) -> int:
         jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend,
                      "max_pages": args.max_pages, "timeout": getattr(args, "timeout", None),
                      "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
+                     "ocr": not getattr(args, "no_ocr", False),
                      "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None,
                      "pack": pipeline.rules.PACK})
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))

@@ -196,6 +196,9 @@ class DetailWalk(Walk):
         if not candidates:
             return
         known = [c for c in candidates if c in self.programs.known]
+        if not known and any(info.line.ocr for info in lines[max(0, i - rules.settings["title_lookback"]):i + 1]):
+            # a name read by OCR near the box: the known program it misspells
+            known = [m for c in candidates if (m := self.programs.closest(c, rules.settings["ocr_name_edits"]))]
         self.program = known[0] if known else candidates[0]
         self.programs.get(self.program)
         self.component = None

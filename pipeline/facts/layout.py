@@ -35,7 +35,9 @@ def joined(a: Line, b: Line) -> Line:
     if a.bbox and b.bbox:
         bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
                 max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-    return Line(a.page, a.number, a.text + b.text, a.raw_text + "\n" + b.raw_text, bbox, a.font_size)
+    confidences = [c for c in (a.confidence, b.confidence) if c is not None]
+    return Line(a.page, a.number, a.text + b.text, a.raw_text + "\n" + b.raw_text, bbox, a.font_size,
+                ocr=a.ocr or b.ocr, confidence=min(confidences) if confidences else None)
 
 
 def continues(a: Line, b: Line, rules: RulePack) -> bool:

@@ -60,6 +60,21 @@ class Programs:
                                 "office": "", "predecessor": ""}
         return self.known[name]
 
+    def closest(self, name: str, edits_per_char: float) -> str | None:
+        """The known program a name read by OCR misspells: the one within
+        ``edits_per_char`` × its length character edits (at least one), the
+        nearest when several are; None when none is that close.
+
+        >>> p = Programs("r"); _ = p.get("海洋生物・深海探査・極域観測推進加速化プログラム"); _ = p.get("宇宙探査推進")
+        >>> p.closest("海洋生物・深海探査・極域観測推進加速修プログラム", 0.08), p.closest("宇宙探査推進(チャレンジ型)", 0.08)
+        ('海洋生物・深海探査・極域観測推進加速化プログラム', None)
+        """
+        from rapidfuzz.distance import Levenshtein
+        limit = max(1, int(edits_per_char * len(name)))
+        scored = [(d, known) for known in self.known
+                  if (d := Levenshtein.distance(name, known, score_cutoff=limit)) <= limit]
+        return min(scored)[1] if scored else None
+
 
 @dataclass(slots=True)
 class Claimed:

@@ -9,6 +9,11 @@ from pipeline.facts.owners import Claimed, Programs
 from pipeline.schema import AMOUNT_COLUMNS, FLAGS, OKU
 
 KEY = ("program", "budget", "stage", "fiscal_year")
+OCR_SUFFIX = "+ocr"   # a figure read by OCR from a picture: its rule ends so
+
+
+def by_ocr(o: dict) -> bool:
+    return o["rule"].endswith(OCR_SUFFIX)
 
 
 def observation(release: str, c: Claimed, programs: Programs) -> dict:
@@ -18,7 +23,7 @@ def observation(release: str, c: Claimed, programs: Programs) -> dict:
             "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
             **{f: bool(a.flags.get(f, False)) for f in FLAGS},
             "page": info.line.page, "line": info.line.number, "source": c.source,
-            "rule": f"{c.ctx.rule}@{c.how}"}
+            "rule": f"{c.ctx.rule}@{c.how}" + (OCR_SUFFIX if info.line.ocr else "")}
 
 
 def fact_key(o: dict) -> tuple:
@@ -29,8 +34,9 @@ def fact_key(o: dict) -> tuple:
 
 
 def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(amounts, conflicts): one row per fact from its first mention;
-    mentions that disagree on amount or flags are reported."""
+    """(amounts, conflicts): one row per fact from its first mention — its
+    first text-layer mention when it has one (OCR never overrides the text
+    layer); mentions that disagree on amount or flags are reported."""
     obs = sorted(observations, key=lambda o: (o["page"] or 0))   # stable: reading order per page
     amounts: dict[tuple, dict] = {}
     conflicts = []
@@ -42,6 +48,11 @@ def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
             continue
         first = amounts[key]
         first["_mentions"].append(o)
+        if by_ocr(first) and not by_ocr(o):   # the text layer's figure is the fact's, in the OCR one's place
+            mentions = first["_mentions"]
+            first.update({c: o.get(c) for c in AMOUNT_COLUMNS if c != "check"})
+            first["_mentions"] = mentions
+            o = mentions[0]
         diff = [c for c in ("amount_yen", "new", "portion", "approx")
                 if first[c] != o[c] and not (c == "new" and not o[c])]
         if diff:

@@ -81,6 +81,8 @@ def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | No
     for candidate in [name, name_of(slide.lines[parts[0]], rules)] + subs:
         if candidate in programs.known:
             return candidate
+    if any(slide.lines[k].line.ocr for k in parts):   # a title read by OCR: the known program it misspells
+        return programs.closest(name, rules.settings["ocr_name_edits"]) or name
     return name
 
 
