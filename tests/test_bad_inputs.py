@@ -14,8 +14,11 @@ The contract (README, "Bad input"):
 | encrypted, no --password | `error: PATH: PDF is encrypted; give --password` | 4 |
 | encrypted, wrong --password | `error: PATH: wrong --password` | 4 |
 | zero pages | `error: PATH: PDF has no pages` | 3 |
-| only image pages | `error: PATH: no text on any page; pages 1–N are images and need OCR` | 3 |
-| some image pages | `warning: PATH: pages needing OCR (no text layer): …` | 0 |
+| only image pages | read by OCR: `warning: PATH: no text layer on pages 1, …: read by OCR (…); check their figures` | 0 |
+| only image pages, `--no-ocr` | `error: PATH: no text on any page; pages 1–N are images and need OCR (--no-ocr)` | 3 |
+| only pictures of noise | `error: PATH: no text on any page; OCR found no legible text on pages 1–N (…)` | 3 |
+| some image pages | read by OCR, with the same warning | 0 |
+| some image pages, `--no-ocr` | `warning: PATH: pages needing OCR (no text layer): … — OCR off (--no-ocr)`; fails | 8 |
 | Shift_JIS/CP932 text | `warning: PATH: decoded as Shift_JIS/CP932 (not UTF-8)` | 0 |
 | invalid UTF-8 | `error: PATH: invalid UTF-8 at byte N and not Shift_JIS/CP932 either; …` | 3 |
 | broken rule file / rule | `error: …` naming the file and line, or the rule | 6 |
@@ -50,6 +53,9 @@ import pytest
 
 from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, assert_one_error_line, run_cli as run, snapshot, visible
 from pipeline.errors import OutputError
+from pipeline.ocr import engine
+
+needs_tesseract = pytest.mark.skipif(engine()[0] is None, reason=f"no OCR here: {engine()[1]}")
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 RELEASE = "release"
@@ -107,9 +113,22 @@ def _slide_picture(dpi: int = 20):
 
 
 def write_image_pages(dst: Path, n: int = 3) -> None:
-    """A scanned deck: n pages, each only a picture of a slide."""
+    """A scanned deck: n pages, each only a picture of a slide (150 dpi)."""
     import pymupdf
-    pix = _slide_picture()
+    with pymupdf.open(RAW_PDF) as src, pymupdf.open() as doc:
+        for pno in range(n):
+            pix = src[pno].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+            page = doc.new_page(width=src[pno].rect.width, height=src[pno].rect.height)
+            page.insert_image(page.rect, pixmap=pix)
+        doc.save(dst)
+
+
+def write_noise_pages(dst: Path, n: int = 3) -> None:
+    """n pages, each a picture of noise: nothing to read, by OCR or otherwise."""
+    import numpy as np
+    import pymupdf
+    noise = (np.random.default_rng(3).random((300, 400)) * 255).astype(np.uint8)
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, 400, 300, noise.tobytes(), False)
     with pymupdf.open() as doc:
         for _ in range(n):
             page = doc.new_page(width=720, height=540)
@@ -118,12 +137,13 @@ def write_image_pages(dst: Path, n: int = 3) -> None:
 
 
 def write_mixed(dst: Path, image_pages: tuple[int, ...] = (3, 6)) -> None:
-    """The bundled PDF with some pages (1-based) replaced by pictures of a slide."""
+    """The bundled PDF with some pages (1-based) scanned: each replaced by a
+    150-dpi picture of itself."""
     import pymupdf
-    pix = _slide_picture()
     with pymupdf.open(RAW_PDF) as doc:
         for pno in image_pages:
             rect = doc[pno - 1].rect
+            pix = doc[pno - 1].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
             doc.delete_page(pno - 1)
             page = doc.new_page(pno=pno - 1, width=rect.width, height=rect.height)
             page.insert_image(page.rect, pixmap=pix)
@@ -240,8 +260,11 @@ CASES = [
          ("--password", "not-the-password")),
     Case("zero-pages", "pdf", lambda p: shutil.copyfile(BAD / "zero-pages.pdf", p),
          _exact("PDF has no pages"), 3),
-    Case("all-pages-images", "pdf", write_image_pages,
-         _exact("no text on any page; pages 1–3 are images and need OCR"), 3),
+    Case("all-pages-noise", "pdf", write_noise_pages,
+         _exact("no text on any page; OCR found no legible text on pages 1–3 (images of no text, or noise)"), 3,
+         marks=[needs_tesseract]),
+    Case("all-pages-images-no-ocr", "pdf", write_image_pages,
+         _exact("no text on any page; pages 1–3 are images and need OCR (--no-ocr)"), 3, ("--no-ocr",)),
     Case("no-budget-year", "txt", lambda p: p.write_text(NOT_A_BUDGET, encoding="utf-8"),
          lambda p: re.escape(f"error: {p}: no budget figure found") + ".*", 7),
     Case("invalid-utf8", "txt", write_bad_utf8,
@@ -325,20 +348,51 @@ def test_encrypted_pdf_with_the_right_password(tmp_path, good_outputs):
     assert facts_of(folder) == facts_of(good_outputs["pdf"] / RELEASE)
 
 
-def test_some_image_pages_are_reported_for_ocr(tmp_path):
+@needs_tesseract
+def test_all_image_pages_are_read_by_ocr(tmp_path):
+    bad = tmp_path / "scanned.pdf"
+    write_image_pages(bad, 3)
+    r = run("extract", bad, "--out", tmp_path / "out", "--lenient")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines()[0].startswith(f"warning: {bad}: no text layer on pages 1, 2, 3: read by OCR (tesseract ")
+    assert "Traceback" not in r.stderr and "error:" not in r.stderr
+    folder = tmp_path / "out" / "scanned"
+    assert OUTPUT_FILES <= set(os.listdir(folder))
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["ocr"]["pages_read"] == [1, 2, 3] and meta["pages_needing_ocr"] == []
+    amounts = (folder / "amounts.csv").read_text(encoding="utf-8")
+    assert "85200000000" in amounts and "+ocr" in amounts   # the overview's total, read from its picture
+
+
+@needs_tesseract
+def test_some_image_pages_are_read_by_ocr(tmp_path):
     bad = tmp_path / "mixed.pdf"
     write_mixed(bad, (3, 6))
-    r = run("extract", bad, "--out", tmp_path / "out")
+    r = run("extract", bad, "--out", tmp_path / "out", "--lenient")
     assert r.returncode == 0, r.stderr
-    assert r.stderr.splitlines() == [f"warning: {bad}: pages needing OCR (no text layer): 3, 6"]
+    assert f"warning: {bad}: no text layer on pages 3, 6: read by OCR" in r.stderr
+    folder = tmp_path / "out" / "mixed"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["pages"] == 13 and meta["pages_needing_ocr"] == [] and meta["ocr"]["pages_read"] == [3, 6]
+    pages = {json.loads(row)["page"] for row in (folder / "pages.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert {1, 2, 3, 4, 5, 6, 7} <= pages
+    checks = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["checks"]
+    assert [c["status"] for c in checks if c["check"] == "pages needing OCR"] == ["info"]
+
+
+def test_some_image_pages_unread_with_no_ocr_fail_validation(tmp_path):
+    bad = tmp_path / "mixed.pdf"
+    write_mixed(bad, (3, 6))
+    r = run("extract", bad, "--out", tmp_path / "out", "--no-ocr")
+    assert r.returncode == 8, r.stderr
+    assert f"warning: {bad}: pages needing OCR (no text layer): 3, 6 — OCR off (--no-ocr)" in r.stderr.splitlines()
     folder = tmp_path / "out" / "mixed"
     assert OUTPUT_FILES <= set(os.listdir(folder))
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     assert meta["pages"] == 13 and meta["pages_needing_ocr"] == [3, 6]
     checks = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["checks"]
     ocr = [c for c in checks if c["check"] == "pages needing OCR"]
-    assert len(ocr) == 1 and ocr[0]["status"] == "warn", checks
-    assert "3, 6" in ocr[0]["message"]
+    assert ocr and ocr[0]["status"] == "error" and "3, 6" in ocr[0]["message"], checks
     pages = {json.loads(row)["page"] for row in (folder / "pages.jsonl").read_text(encoding="utf-8").splitlines()}
     assert 3 not in pages and 6 not in pages and {1, 2, 4, 5, 7} <= pages
 
