@@ -299,12 +299,18 @@ def run_extract(args) -> int:
         # largest inputs first: the workers then finish close together (no long job left for one at the end)
         by_size = sorted(jobs, key=lambda job: -job["path"].stat().st_size if job["path"].is_file() else 0)
         pool = ProcessPoolExecutor(max_workers=workers)
+        futures: dict = {}
+        reported: set = set()
         try:
             futures = {pool.submit(_extract_job, job): job for job in by_size}
             for fut in as_completed(futures):
+                reported.add(fut)
                 done(futures[fut], fut.result())
         except BaseException:   # Ctrl-C: end now — no queued input starts, running ones are stopped
             stop_pool(pool)
+            for fut, job in futures.items():   # those that finished meanwhile are reported all the same
+                if fut not in reported and fut.done() and not fut.cancelled() and fut.exception() is None:
+                    done(job, fut.result())
             raise
         pool.shutdown()
     bar.close()
