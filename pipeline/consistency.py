@@ -222,10 +222,10 @@ def pages_need_ocr(r: Release) -> list[dict]:
                        "message": f"pages {', '.join(map(str, meta['pages_needing_ocr']))} have no text layer and "
                        + (f"were not read by OCR ({ocr['skipped']})" if ocr.get("skipped") else "OCR found no legible text")
                        + ": their figures are missing from these records"})
-    if ocr.get("regions_unread"):
+    if ocr.get("pictures_unread"):
         out.append({"status": "error",
-                       "message": f"{ocr['regions_unread']} image region(s) on pages with text were not read by OCR "
-                       f"({ocr['skipped']}): figures drawn as pictures are missing from these records"})
+                       "message": f"the pictures on pages {', '.join(map(str, ocr['pictures_unread']))} were not read by "
+                       f"OCR ({ocr['skipped']}): figures drawn as pictures are missing from these records"})
     if ocr.get("pages_read"):
         out.append({"status": "info",
                        "message": f"pages {', '.join(map(str, ocr['pages_read']))} have no text layer and were read "

@@ -68,6 +68,7 @@ class Page:
     needs_ocr: bool = False         # no text layer, and something drawn on it (an image)
     height: float | None = None     # PDF pages only, in points
     warnings: list[str] = field(default_factory=list)
+    has_images: bool = False        # PDF pages that draw a picture (OCR looks only at these and textless ones)
     ocr_regions: int = 0            # what has no text layer: image blocks, or the whole page
     ocr_read: bool = False          # ... and OCR read them
 
@@ -249,9 +250,10 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
                         size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
                     if raw.strip():
                         raws.append((raw, ln["bbox"], round(size, 1)))
-            # images are looked up only for pages without text (OCR candidates): it is slow
-            pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.get_images())))
-            pages[-1].height = round(page.rect.height, 1)
+            # (the page's image list is its resources': cheap on a loaded page)
+            images = bool(page.get_images())
+            pages.append(_finish_page(pno + 1, raws, has_images=not raws and images))
+            pages[-1].height, pages[-1].has_images = round(page.rect.height, 1), images
         if doc.is_repaired and pages:
             pages[0].warnings.append("PDF was damaged (broken cross-reference table) and repaired "
                                      "by PyMuPDF; check its figures")
@@ -346,8 +348,9 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
                 sizes = [round(c["size"], 1) for c in row if c["text"].strip()]
                 size = max(set(sizes), key=sizes.count) if sizes else None
                 raws.append((raw, _rounded(bbox), size))
-            pages.append(_finish_page(pno + 1, raws, has_images=not raws and bool(page.images)))
-            pages[-1].height = round(float(page.height), 1)
+            images = bool(page.images)
+            pages.append(_finish_page(pno + 1, raws, has_images=not raws and images))
+            pages[-1].height, pages[-1].has_images = round(float(page.height), 1), images
     if repaired and pages:
         pages[0].warnings.append("PDF was damaged (broken cross-reference table) and repaired "
                                  "by PyMuPDF; check its figures")

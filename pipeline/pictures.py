@@ -10,26 +10,25 @@ from pathlib import Path
 from pipeline.extract import Line, Page, _open_pdf
 from pipeline.guard import check_budget
 from pipeline.normalize import normalize_lines
-from pipeline.ocr import count_regions, engine, read_pages
+from pipeline.ocr import engine, read_pages
 
 
 def read_pictures(path: Path, pages: list[Page], password: str | None = None, use_ocr: bool = True) -> dict:
     """Add OCR lines to the pages of a PDF and return meta.json's ``ocr``
     record: the engine, why OCR did not run (``--no-ocr``, Tesseract
-    missing), the pages read wholly by OCR, the image regions read and left
-    unread, the lines added and the seconds spent. Text input: None."""
+    missing), the pages read wholly by OCR, the image regions read, the
+    pages with text whose pictures went unread, the lines added and the
+    seconds spent. Text input: {}."""
     if Path(path).suffix.lower() != ".pdf" or not pages:
         return {}
     started = time.perf_counter()
     name, why_not = engine() if use_ocr else (None, "--no-ocr")
+    # a page of text that draws no picture is not looked at again: it costs nothing
     requests = [(p.number - 1, bool(p.lines), [ln.bbox for ln in p.lines if ln.bbox])
-                for p in pages if p.number is not None]
+                for p in pages if p.number is not None and (p.has_images or not p.lines)]
     by_number = {p.number: p for p in pages}
-    with _open_pdf(path, password) as doc:
-        if name is None:
-            for pno, n in count_regions(doc, requests).items():
-                by_number[pno + 1].ocr_regions = n
-        else:
+    if name is not None and requests:
+        with _open_pdf(path, password) as doc:
             for pno, (n, found) in read_pages(doc, requests, on_page=check_budget).items():
                 page = by_number[pno + 1]
                 page.ocr_regions, page.ocr_read = n, True
@@ -44,7 +43,7 @@ def read_pictures(path: Path, pages: list[Page], password: str | None = None, us
         "skipped": why_not,
         "pages_read": [p.number for p in textless if p.ocr_read and p.lines],
         "regions_read": sum(p.ocr_regions for p in pages if p.ocr_read),
-        "regions_unread": sum(p.ocr_regions for p in pages if not p.ocr_read and any(not ln.ocr for ln in p.lines)),
+        "pictures_unread": [p.number for p in pages if p.has_images and p.lines and not p.ocr_read],
         "lines": sum(ln.ocr for p in pages for ln in p.lines),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -218,8 +218,8 @@ def ocr_warnings(meta: dict) -> list[str]:
     if meta["pages_needing_ocr"]:
         out.append(f"pages needing OCR (no text layer): {', '.join(map(str, meta['pages_needing_ocr']))}"
                    + (f" — OCR off ({ocr['skipped']})" if ocr.get("skipped") else " — OCR found no legible text"))
-    if ocr.get("regions_unread"):
-        out.append(f"{ocr['regions_unread']} image region(s) on pages with text not read ({ocr['skipped']}): "
+    if ocr.get("pictures_unread"):
+        out.append(f"pictures on pages {', '.join(map(str, ocr['pictures_unread']))} not read ({ocr['skipped']}): "
                    "figures drawn as pictures are missing")
     return out
 

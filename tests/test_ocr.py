@@ -139,13 +139,13 @@ def test_no_ocr_reads_the_text_layer_alone_and_does_not_pass(tmp_path):
     shutil.copyfile(RAW_PDF, pdf)
     r = run_cli("extract", pdf, "--out", tmp_path / "out", "--no-ocr")
     assert r.returncode == 8, r.stderr
-    assert "image region(s) on pages with text not read (--no-ocr)" in r.stderr
+    assert "not read (--no-ocr): figures drawn as pictures are missing" in r.stderr
     assert "validation passed" not in r.stdout + r.stderr
     folder = tmp_path / "out" / "deck"
     lines = [json.loads(x) for x in (folder / "pages.jsonl").read_text(encoding="utf-8").splitlines()]
     assert not any(ln["ocr"] for ln in lines)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    assert meta["ocr"]["skipped"] == "--no-ocr" and meta["ocr"]["regions_unread"] > 0
+    assert meta["ocr"]["skipped"] == "--no-ocr" and {6, 7, 9} <= set(meta["ocr"]["pictures_unread"])
     checks = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["checks"]
     assert any(c["check"] == "pages needing OCR" and c["status"] == "error" for c in checks)
 

@@ -36,7 +36,7 @@ from pipeline.ocr.lines import covered, join_words, keep, legible, lines_of, rep
 from pipeline.ocr.panels import composite, panels_of, ruled_lines, xy_cut
 from pipeline.ocr.settings import PACKAGES, SETTINGS, Box, OcrLine, OcrSettings
 
-__all__ = ["PACKAGES", "SETTINGS", "Box", "OcrLine", "OcrSettings", "composite", "count_regions", "covered",
+__all__ = ["PACKAGES", "SETTINGS", "Box", "OcrLine", "OcrSettings", "composite", "covered",
            "engine", "join_words", "keep", "legible", "lines_of", "model", "native_dpi", "ocr_cache_dir",
            "panels_of", "read_pages", "read_region", "regions_to_read", "render", "repaired", "repairs",
            "ruled_lines", "tesseract_words", "xy_cut"]
@@ -139,15 +139,3 @@ def read_pages(doc: Any, requests: list[tuple[int, bool, list[Box]]], settings: 
             if len(in_flight) > 2 * workers:   # bound the renderings held in memory
                 in_flight[0].result()
         return {pno: (n, [ln for j in jobs for ln in j.result()]) for pno, n, jobs in pending}
-
-
-def count_regions(doc: Any, requests: list[tuple[int, bool, list[Box]]],
-                  settings: OcrSettings = SETTINGS) -> dict[int, int]:
-    """The regions ``read_pages`` would read, without reading them (--no-ocr)."""
-    out = {}
-    for pno, has_text, _ in requests:
-        page = doc[pno]
-        images = [tuple(info["bbox"]) for info in page.get_image_info()] if has_text else []
-        out[pno] = len(regions_to_read(tuple(page.rect), images, has_text, settings)) if (
-            has_text or page.get_images()) else 0
-    return out
