@@ -31,10 +31,10 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.ocr.engine import engine, model, ocr_cache_dir, tesseract_words
 from pipeline.ocr.lines import covered, join_words, keep, legible, lines_of, repaired, repairs
 from pipeline.ocr.panels import composite, panels_of, ruled_lines, xy_cut
 from pipeline.ocr.settings import PACKAGES, SETTINGS, Box, OcrLine, OcrSettings
+from pipeline.ocr.tesseract import engine, model, ocr_cache_dir, tesseract_words
 
 __all__ = ["PACKAGES", "SETTINGS", "Box", "OcrLine", "OcrSettings", "composite", "covered",
            "engine", "join_words", "keep", "legible", "lines_of", "model", "native_dpi", "ocr_cache_dir",
