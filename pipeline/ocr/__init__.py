@@ -73,12 +73,12 @@ def regions_to_read(page_rect: Box, image_boxes: Iterable[Box], has_text: bool,
 
 
 def read_region(gray, origin: tuple[float, float], text_boxes: list[Box],
-                settings: OcrSettings = SETTINGS, timeout: float = 0) -> list[OcrLine]:
+                settings: OcrSettings = SETTINGS) -> list[OcrLine]:
     """The lines OCR adds for one rendered region (origin: its top-left in page points)."""
     image, slots = composite(gray, settings)
     if image is None:
         return []
-    lines = lines_of(tesseract_words(image, settings, timeout), slots, origin, settings)
+    lines = lines_of(tesseract_words(image, settings), slots, origin, settings)
     return keep(lines, text_boxes, settings)
 
 

@@ -77,7 +77,7 @@ def _store(key: str, data: dict) -> None:
         pass
 
 
-def tesseract_words(image, settings: OcrSettings = SETTINGS, timeout: float = 0) -> dict[str, list]:
+def tesseract_words(image, settings: OcrSettings = SETTINGS) -> dict[str, list]:
     """Tesseract's word table for an image, from the cache when the same
     image was read with the same engine and settings before. One thread per
     call (OMP_THREAD_LIMIT=1): on a small machine pages read side by side
@@ -90,7 +90,7 @@ def tesseract_words(image, settings: OcrSettings = SETTINGS, timeout: float = 0)
         return hit
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     data = pytesseract.image_to_data(image, lang=model(), config=f"--psm {settings.psm}",
-                                     output_type=pytesseract.Output.DICT, timeout=timeout)
+                                     output_type=pytesseract.Output.DICT)
     data = {k: data[k] for k in ("text", "conf", "block_num", "par_num", "line_num", "left", "top", "width", "height")}
     _store(key, data)
     return data
