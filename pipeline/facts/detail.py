@@ -9,7 +9,17 @@ total."""
 from __future__ import annotations
 
 from pipeline.facts.figure import Figure
-from pipeline.facts.lines import FILLER, LineInfo, is_bare_amount, is_pure_label, label_starts_line, struct, trailing_label
+from pipeline.facts.lines import (
+    FILLER,
+    LineInfo,
+    hit,
+    is_bare_amount,
+    is_pure_label,
+    label_starts_line,
+    sentence,
+    struct,
+    trailing_label,
+)
 from pipeline.facts.names import (
     clean_name,
     header_name,
@@ -19,6 +29,7 @@ from pipeline.facts.names import (
     mention_name,
     name_of,
     opens_figure,
+    topic_name,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import just_above, skippable, title_lines
@@ -90,6 +101,7 @@ class DetailWalk(Walk):
         self.item: str | None = None   # on a slide with no program of its own, the last program named
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
         self.stacked = name_stacks(self.lines, rules)
+        self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
         if program:
             self.programs.get(program)
         last_box = -99
@@ -155,8 +167,8 @@ class DetailWalk(Walk):
         lab = trailing_label(lines[i])
         if lab is not None:
             head, part = split_part(clean_name(lines[i].text[:lines[i].labels[0].start], rules), rules)
-            if len(head) >= 2 and not strict_sentence(head):
-                candidates.append(head)
+            if len(head) >= 2 and not strict_sentence(head) and not hit(rules, "year", "year", head):
+                candidates.append(head)   # (「令和9年度予算のポイント(政府案)」 is the release's title)
             if part:
                 self.parts[i] = part
         if not candidates:
@@ -218,6 +230,10 @@ class DetailWalk(Walk):
         if fig.row == "":
             return Owner("", "", "program", None)   # a table row whose name did not come through
         lab = fig.label if fig.how == "inline" else None
+        if fig.how not in ("box", "order") and sentence(info.text):
+            told = self.told(info, fig)
+            if told:
+                return told
         mention = mention_name(info, lab, rules)
         if mention and mention != name:
             return Owner(mention, "", "program", "", listed=False)          # a mention of another program
@@ -240,6 +256,20 @@ class DetailWalk(Walk):
         if not program and self.item and not box:
             return Owner(self.item, "", "program", None)
         return Owner(program, "", "program", None)
+
+    def told(self, info: LineInfo, fig: Figure) -> Owner | None:
+        """The owner running text names for a figure (names.topic_name): a
+        part of the budget it named before when the clause says このうち."""
+        amounts = info.amounts + info.excluded
+        start = max([a.tail for a in amounts if a.tail <= fig.amount.start], default=0)
+        topic = topic_name(info.text, start, fig.amount.start, self.rules)
+        if topic is None:
+            return None
+        name, part = topic
+        if part and self.topic and self.topic != name:
+            return Owner(name, self.topic, "component", "")
+        self.topic = name
+        return Owner(name, "", "program", None)
 
     def name_above(self, i: int) -> str | None:
         """The name line just above a line of figures (past a year line or a

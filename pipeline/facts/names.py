@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 
+import regex
+
 from pipeline.facts.lines import FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct
+from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
@@ -75,6 +78,11 @@ def _is_name_like(info: LineInfo, rules: RulePack) -> bool:
         return False
     if name.count("」") > name.count("「") or name.count(")") > name.count("("):
         return False   # the end of a quotation or bracket opened on an earlier line
+    rule = (rules.role("amount", "table_number") or (None,))[0]
+    if rule is not None and text[-1:].isdigit():
+        cells = finditer(rule["re_pattern"], text, rule["id"])
+        if cells and cells[-1].end() == len(text) and (len(cells) >= 2 or "," in cells[-1].group(0)):
+            return False   # a table row: its name, then its cells (「科学技術振興費14,000 14,150」)
     return len(name) >= 2 and not name.replace(",", "").replace(".", "").isdigit()
 
 
@@ -163,3 +171,63 @@ def bigram_score(name: str, text_bigrams: set[str]) -> float:
 def _name_bigrams(name: str) -> frozenset[str]:
     return frozenset(bigrams(name))
 
+
+
+# a particle standing between two names inside a topic (「予算案では健康・医療分野」): the name is after it
+INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は|が|を|で|に|と|も)(?=[^\p{Hiragana}])")
+
+
+def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, bool] | None:
+    """Whose figure running text says text[end:] is, reading text[start:end]
+    (the clause before the figure, from the figure before it): the last
+    topic of the clause (「…Xは、5兆3,912億円」), else the name just before
+    the figure (「…Xで 1,092億円」); and whether the clause names it as a part
+    (このうち / うち) of the budget named before. Scope words (years,
+    offices, stage words: struct.scope) are not names.
+
+    >>> from pipeline.rules import load_rules
+    >>> t = "一般会計の2年度の文教及び科学振興費(「臨時・特別の措置」除き)は、5兆3,912億円"
+    >>> topic_name(t, 0, t.index("5兆"), load_rules())
+    ('文教及び科学振興費', False)
+    >>> t = "。このうち、文教関係費は4兆346億円"
+    >>> topic_name(t, 0, t.index("4兆"), load_rules())
+    ('文教関係費', True)
+    >>> t = "文科省は2020年度予算案で健康・医療分野に860億円"
+    >>> topic_name(t, 0, t.index("860"), load_rules())
+    ('健康・医療分野', False)
+    >>> t = "本事業は、研究を支援するため、5億円を計上"
+    >>> topic_name(t, 0, t.index("5億"), rules=load_rules()) is None
+    True
+    """
+    clause = text[start:end]
+    clause = clause[clause.rfind("。") + 1:]
+    found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
+    near = [m for m in found if not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
+    topics = [m for m in found if m.group("particle")]
+    for m in topics[::-1][:1] + near[-1:]:
+        name = topic_words(m.group("name"), rules)
+        if name:
+            return name, "うち" in clause[:m.end()]
+    return None
+
+
+def topic_words(raw: str, rules: RulePack) -> str | None:
+    """The name in a topic: after its last inner particle, without the scope
+    words (struct.scope) before a の, and cleaned as a name.
+
+    >>> from pipeline.rules import load_rules
+    >>> topic_words("2020年度予算案では健康・医療分野", load_rules())
+    '健康・医療分野'
+    >>> topic_words("一般会計", load_rules()) is None
+    True
+    """
+    raw = raw.strip("「」 ")
+    raw = INNER_PARTICLE.split(raw)[-1]
+    pieces = raw.split("の")
+    while pieces and struct(rules, "scope", pieces[0]):
+        pieces.pop(0)
+    name = clean_name("の".join(pieces), rules)
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or struct(rules, "scope", name) \
+            or name.replace(",", "").replace(".", "").isdigit():
+        return None
+    return name

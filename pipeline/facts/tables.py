@@ -131,13 +131,13 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             break   # (a period 令和4年度~令和8年度 is no pair of columns)
         beside_previous = j > k and info.line.bbox and lines[j - 1].line.bbox \
             and same_row(info.line.bbox, lines[j - 1].line.bbox)
-        if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous:
+        written = [year_of(m, release.era) for rule in rules.role("year", "year")
+                   for m in finditer(rule["re_pattern"], text, rule["id"])]
+        if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous \
+                and len(written) < 2:
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
-        found = False
-        for rule in rules.role("year", "year"):
-            for m in finditer(rule["re_pattern"], text, rule["id"]):
-                years.append((year_of(m, release.era), "year"))
-                found = True
+        found = bool(written)
+        years += [(y, "year") for y in written]
         prior = any(how == "prior" for _, how in years)
         if text.startswith("前年度") and not info.labels and not prior:
             years.append((None, "prior"))
@@ -261,7 +261,9 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                     continue
                 sign = -1 if token[:1] in "△▲" else 1
                 yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
-                a = Amount(start, end, end, yen, {}, "not.decrease" if sign < 0 else None)
+                # a signed cell is a change: △5 a decrease, +5 an increase
+                a = Amount(start, end, end, yen, {},
+                           "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
                 f = Figure(k, info, a, unit_info=lines[nearest(k, units)])
                 line_figs.append(f)
         else:
