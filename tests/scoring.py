@@ -139,18 +139,24 @@ class Total:
                 f"wrong stage/year/owner {w['stage']}/{w['year']}/{w['owner']}  wrong but checked {self.wrong_checked}")
 
 
+GROUPS = ("mext-slide", "prose", "all (tuned)", "held-out mext-slide", "held-out prose", "held-out all")
+
+
 def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore]]:
-    groups = {k: Total() for k in ("mext-slide", "all (tuned)", "held-out mext-slide", "held-out all", "all 43 pages")}
+    """Scores by group: MEXT slide pages, prose pages (news, columns), all —
+    the pages tuned to and the held-out pages apart — and every page."""
+    entries = index()
+    groups = {k: Total() for k in GROUPS + (f"all {len(entries)} pages",)}
     pages = []
-    for entry in index():
+    for entry in entries:
         stem = Path(entry["file"]).stem
         s = score_page(stem, run_page(entry, tmp or Path("/tmp")), entry["kind"], entry["held_out"])
         pages.append(s)
         prefix = "held-out " if s.held_out else ""
         groups[prefix + ("all" if s.held_out else "all (tuned)")].add(s)
-        groups["all 43 pages"].add(s)
-        if s.kind == "mext-slide":
-            groups[prefix + "mext-slide"].add(s)
+        groups[f"all {len(entries)} pages"].add(s)
+        if s.kind in ("mext-slide", "prose"):
+            groups[prefix + s.kind].add(s)
     return groups, pages
 
 

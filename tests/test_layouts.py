@@ -184,3 +184,38 @@ def test_checks_of_the_bundled_release_without_its_golden():
     assert checks[("次世代医療実現推進プラットフォーム", "initial", "draft", 2026)] == "witnessed"   # I+II+III = 41
     assert checks[("生命科学・創薬研究支援基盤事業(BINDS)", "initial", "draft", 2026)] == "witnessed"  # pages 3 and 5
     assert checks[("ヒューマン・フロンティア・サイエンス・プログラム", "initial", "draft", 2026)] == "single"
+
+
+def test_a_table_row_on_one_line_with_era_less_years_and_signed_changes(tmp_path):
+    """A 政府案 table whose header names two era-less years on one line and a
+    change column; each row is a name with its cells (normalization glues
+    the first to the name). The changes (+150, ▲100) are never budgets, and
+    the title, which names the release, names no program."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度文教予算のポイント(政府案)",
+        "(単位:億円)",
+        "区分 8年度予算 9年度予算案 増減額",
+        "科学技術振興費 14,000 14,150 +150",
+        "文教関係費 40,000 40,100 ▲100",
+    ]))
+    assert rows(f) == {("科学技術振興費", "initial", "enacted", 2026, 14_000 * OKU),
+                       ("科学技術振興費", "initial", "draft", 2027, 14_150 * OKU),
+                       ("文教関係費", "initial", "enacted", 2026, 40_000 * OKU),
+                       ("文教関係費", "initial", "draft", 2027, 40_100 * OKU)}
+
+
+def test_running_text_names_each_figure_by_the_topic_of_its_clause(tmp_path):
+    """An article: the figure of 「Xは、…」 is X's, 「このうち、Yは…」 a part
+    of X, a delta (+300億円) nothing; owners read from sentences are at
+    most `single`."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算案について",
+        "一般会計の9年度の海洋開発関係費(特別枠除き)は、4,200億円(前年度当初予算比+300億円)を計上している。"
+        "このうち、海洋調査費は1,900億円、深海開発費は2,300億円である。",
+    ]))
+    assert rows(f) == {("海洋開発関係費", "initial", "draft", 2027, 4_200 * OKU),
+                       ("海洋調査費", "initial", "draft", 2027, 1_900 * OKU),
+                       ("深海開発費", "initial", "draft", 2027, 2_300 * OKU)}
+    parents = {a["program"]: a["parent"] for a in f.amounts}
+    assert parents["海洋調査費"] == parents["深海開発費"] == "海洋開発関係費"
+    assert {a["check"] for a in f.amounts} <= {"single", "conflict"}

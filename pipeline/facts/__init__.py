@@ -97,10 +97,13 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
         owners = {id(c.figure): (c.owner.program, c.owner.parent) for c in claimed_by_slide[s.number]}
         settle(f, lambda fig, owners=owners: owners.get(id(fig), ("", "")), context, rules)
         claimed += claimed_by_slide[s.number]
-    observations = [observation(release, c, programs) for c in claimed if c.figure.amount.excluded_by is None]
+    kept = [c for c in claimed if c.figure.amount.excluded_by is None]
+    observations = [observation(release, c, programs) for c in kept]
     amounts, conflicts = facts_of(observations)
     program_rows = programs_of(programs, amounts)
-    assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide))
+    told = {(o["program"], o["budget"], o["stage"], o["fiscal_year"])
+            for c, o in zip(kept, observations) if c.owner.told}
+    assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide), told)
     warnings = []
     if context.year is None and context.supplementary_year is None and amounts:
         warnings.append("no budget year found (no label such as 令和N年度予算額/要求・要望額): "

@@ -121,7 +121,8 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
                      ref_year: int | None = None) -> StageContext:
     """The stage context a label gives a figure. A label without a year takes
     the release's (前年度: the year before ``ref_year``, the figure it is
-    compared with)."""
+    compared with). A supplementary label without （案） of the year whose
+    補正予算案 the release is about is that draft."""
     year = label_year(lab, info, rules, release.era)
     if year is None:
         if lab.opens_bracket:
@@ -133,7 +134,11 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
                 year = release.year - 1
         else:
             year = release.year
-    return StageContext(lab.budget, lab.stage, year, lab.rule["id"])
+    stage = lab.stage
+    if lab.budget == "supplementary" and stage == "enacted" and release.supplementary_stage == "draft" \
+            and year == release.supplementary_year and lab.rule.get("stage_if_draft"):
+        stage = "draft"   # 「補正予算で…」 in a release of that year's 補正予算案: the draft it is about
+    return StageContext(lab.budget, stage, year, lab.rule["id"])
 
 
 def prior_of(ctx: StageContext, rule: dict) -> StageContext:

@@ -260,16 +260,15 @@ class DetailWalk(Walk):
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
         """The owner running text names for a figure (names.topic_name): a
         part of the budget it named before when the clause says このうち."""
-        amounts = info.amounts + info.excluded
-        start = max([a.tail for a in amounts if a.tail <= fig.amount.start], default=0)
+        start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
         topic = topic_name(info.text, start, fig.amount.start, self.rules)
         if topic is None:
             return None
         name, part = topic
         if part and self.topic and self.topic != name:
-            return Owner(name, self.topic, "component", "")
+            return Owner(name, self.topic, "component", "", told=True)
         self.topic = name
-        return Owner(name, "", "program", None)
+        return Owner(name, "", "program", None, told=True)
 
     def name_above(self, i: int) -> str | None:
         """The name line just above a line of figures (past a year line or a

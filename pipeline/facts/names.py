@@ -174,7 +174,9 @@ def _name_bigrams(name: str) -> frozenset[str]:
 
 
 # a particle standing between two names inside a topic (「予算案では健康・医療分野」): the name is after it
-INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は|が|を|で|に|と|も)(?=[^\p{Hiragana}])")
+# (not before a verb: 「…大会に向けた感染症対策」, 「…機構を通じた支援」 are one name)
+INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は|が|で|に|も)"
+                               r"(?=[^\p{Hiragana}])(?!\p{Han}{1,2}\p{Hiragana})")
 
 
 def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, bool] | None:
@@ -195,6 +197,9 @@ def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, b
     >>> t = "文科省は2020年度予算案で健康・医療分野に860億円"
     >>> topic_name(t, 0, t.index("860"), load_rules())
     ('健康・医療分野', False)
+    >>> t = "臨床研究の分野では、体制を構築する「橋渡しプログラム」に、前年度よりも9億円多い59億円"
+    >>> topic_name(t, 0, t.index("59億"), load_rules())
+    ('橋渡しプログラム', False)
     >>> t = "本事業は、研究を支援するため、5億円を計上"
     >>> topic_name(t, 0, t.index("5億"), rules=load_rules()) is None
     True
@@ -202,13 +207,18 @@ def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, b
     clause = text[start:end]
     clause = clause[clause.rfind("。") + 1:]
     found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
-    near = [m for m in found if not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
+    quoted = [m for m in found if m.group("quoted")]
+    near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
     topics = [m for m in found if m.group("particle")]
-    for m in topics[::-1][:1] + near[-1:]:
-        name = topic_words(m.group("name"), rules)
-        if name:
-            return name, "うち" in clause[:m.end()]
-    return None
+    named = [(name, m) for m in quoted[-1:] + topics[::-1][:1] + near[-1:]
+             if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:2]
+    if len(named) == 2 and struct(rules, "body", named[0][0]):
+        named.reverse()   # 「文科省は…健康・医療分野に 860億円」: the office only when nothing narrower is named
+    if not named:
+        return None
+    name, m = named[0]
+    opened = text.rfind("。", 0, end) + 1      # このうち anywhere earlier in the sentence: 「このうち、AはX、BはY」
+    return name, "うち" in text[opened:start + (len(text[start:end]) - len(clause)) + m.end()]
 
 
 def topic_words(raw: str, rules: RulePack) -> str | None:
@@ -218,16 +228,23 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     >>> from pipeline.rules import load_rules
     >>> topic_words("2020年度予算案では健康・医療分野", load_rules())
     '健康・医療分野'
-    >>> topic_words("一般会計", load_rules()) is None
+    >>> topic_words("2年度", load_rules()) is None
     True
+    >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
+    '厚生労働省医政局'
+
     """
     raw = raw.strip("「」 ")
     raw = INNER_PARTICLE.split(raw)[-1]
     pieces = raw.split("の")
+    bodies = [p for p in pieces if struct(rules, "body", p)]
     while pieces and struct(rules, "scope", pieces[0]):
         pieces.pop(0)
-    name = clean_name("の".join(pieces), rules)
-    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or struct(rules, "scope", name) \
+    while pieces and struct(rules, "scope", pieces[-1]):
+        pieces.pop()   # 「…予算の2023年度概算要求の総額」
+    name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
+            or (struct(rules, "scope", name) and name not in bodies) \
             or name.replace(",", "").replace(".", "").isdigit():
         return None
     return name

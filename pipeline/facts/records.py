@@ -102,7 +102,7 @@ def listed_with_totals(claimed_by_slide: dict[int, list[Claimed]]) -> dict[tuple
 
 
 def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dict],
-                  lists: dict[tuple, set[tuple]] | None = None) -> None:
+                  lists: dict[tuple, set[tuple]] | None = None, told: set[tuple] | None = None) -> None:
     """Set each fact's ``check`` from what the release says about it:
 
     - ``conflict``: its owner, stage or year could not be determined, or its
@@ -112,7 +112,10 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
       parent whose two or more components add up to it within rounding (the
       parent and its components both), or a stated total that its two or
       more listed programs add up to within rounding (all of them);
-    - ``single``: stated once, nothing to check it against.
+    - ``single``: stated once, nothing to check it against — and at most
+      this for a fact whose owner running text named (``told``: fact keys;
+      names.topic_name reads a sentence, and agreeing figures do not confirm
+      whose they are).
 
     ``golden`` is set later, by the comparison with a hand-verified golden.
     """
@@ -160,3 +163,6 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
         elif gap < -rounding([p["amount_yen"] for p in parts]):
             for row in [total, *parts]:
                 row["check"] = "conflict"
+    for a in amounts:
+        if a["check"] == "witnessed" and tuple(a[k] for k in KEY) in (told or set()):
+            a["check"] = "single"
