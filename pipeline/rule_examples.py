@@ -7,8 +7,9 @@ from pipeline.parse import fiscal_year_of, parse_amount, period_of
 
 
 def stage_of(rule: dict, m) -> str:
-    """The stage a stage-label match stands for ((案) turns enacted into draft)."""
-    if rule.get("stage_if_draft") and m.groupdict().get("draft"):
+    """The stage a stage-label match stands for ((案) turns enacted into draft;
+    so does an empty ``draft`` group, a lookahead such as 「…の閣議決定」)."""
+    if rule.get("stage_if_draft") and m.groupdict().get("draft") is not None:
         return rule["stage_if_draft"]
     return rule["stage"]
 

@@ -79,7 +79,9 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> 
 
 def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     """The release's years: the first initial-budget label that names a year
-    (on itself or on its line), and the first supplementary one; failing
+    (on itself or on its line) — a request or draft label's before an
+    enacted one's, which is mostly a comparison —, and the first
+    supplementary one; failing
     that, the first stage named and the latest year written before the
     first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
@@ -97,11 +99,11 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
                     era = era or era_of(y)
                 continue
-            if y is not None and year is None:
-                year, stage, rule = y, lab.stage, lab.rule["id"]
+            if y is not None and (year is None or (stage == "enacted" and lab.stage != "enacted")):
+                year, stage, rule = y, lab.stage, lab.rule["id"]   # (an enacted label is mostly a comparison)
             elif first_stage is None:
                 first_stage = (lab.stage, lab.rule["id"])
-        if year is not None and supp is not None:
+        if year is not None and stage != "enacted" and supp is not None:
             break
         if info.amounts:
             before_figures = False

@@ -230,7 +230,7 @@ class DetailWalk(Walk):
         if fig.row == "":
             return Owner("", "", "program", None)   # a table row whose name did not come through
         lab = fig.label if fig.how == "inline" else None
-        if fig.how not in ("box", "order") and sentence(info.text):
+        if fig.how not in ("box", "order") and not name and sentence(info.text):
             told = self.told(info, fig)
             if told:
                 return told
@@ -261,7 +261,7 @@ class DetailWalk(Walk):
         """The owner running text names for a figure (names.topic_name): a
         part of the budget it named before when the clause says このうち."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
-        topic = topic_name(info.text, start, fig.amount.start, self.rules)
+        topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         if topic is None:
             return None
         name, part = topic

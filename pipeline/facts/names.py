@@ -8,7 +8,7 @@ import functools
 import regex
 
 from pipeline.facts.lines import FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct
-from pipeline.guard import finditer
+from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
 
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
@@ -110,6 +110,9 @@ def _header_name(info: LineInfo, rules: RulePack) -> str | None:
         return None
     if struct(rules, "not_title", name) or struct(rules, "furniture", name):
         return None
+    a = info.amounts[0]
+    if first == a.start and first and info.text[first - 1] in brackets and info.text[a.tail:a.tail + 1] in "】]":
+        return name   # 「NAME【3,000億円】what it does…」: the bracket holds the figure, a description follows
     # after the name only figures may follow: amounts with their flags, labels,
     # brackets and short notes such as (5年間)
     tail = info.text
@@ -179,13 +182,15 @@ INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は
                                r"(?=[^\p{Hiragana}])(?!\p{Han}{1,2}\p{Hiragana})")
 
 
-def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, bool] | None:
+def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | None = None) -> tuple[str, bool] | None:
     """Whose figure running text says text[end:] is, reading text[start:end]
     (the clause before the figure, from the figure before it): the last
     topic of the clause (「…Xは、5兆3,912億円」), else the name just before
     the figure (「…Xで 1,092億円」); and whether the clause names it as a part
-    (このうち / うち) of the budget named before. Scope words (years,
-    offices, stage words: struct.scope) are not names.
+    (このうち / うち) of the budget named before. A name right after the
+    figure (text[after:], 「147億円の「X」プロジェクト」: struct.topic_after) comes
+    first. Scope words (years, offices, stage words: struct.scope) are not
+    names.
 
     >>> from pipeline.rules import load_rules
     >>> t = "一般会計の2年度の文教及び科学振興費(「臨時・特別の措置」除き)は、5兆3,912億円"
@@ -200,10 +205,17 @@ def topic_name(text: str, start: int, end: int, rules: RulePack) -> tuple[str, b
     >>> t = "臨床研究の分野では、体制を構築する「橋渡しプログラム」に、前年度よりも9億円多い59億円"
     >>> topic_name(t, 0, t.index("59億"), load_rules())
     ('橋渡しプログラム', False)
+    >>> t = "橋渡しを実施する147億円の「明日に架ける橋」プロジェクトも盛り込んだ"
+    >>> topic_name(t, 0, t.index("147"), load_rules(), after=t.index("円") + 1)
+    ('「明日に架ける橋」プロジェクト', False)
     >>> t = "本事業は、研究を支援するため、5億円を計上"
     >>> topic_name(t, 0, t.index("5億"), rules=load_rules()) is None
     True
     """
+    for pattern, _, rid in rules.patterns("structure", "topic_after"):   # 「147億円の「X」プロジェクト」
+        m = search(pattern, text[after:], rid)
+        if m and (name := topic_words(m.group("name"), rules)):
+            return name, False
     clause = text[start:end]
     clause = clause[clause.rfind("。") + 1:]
     found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
@@ -228,14 +240,19 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     >>> from pipeline.rules import load_rules
     >>> topic_words("2020年度予算案では健康・医療分野", load_rules())
     '健康・医療分野'
+    >>> topic_words("世界最先端医療の実現を目指す「健康・医療分野の研究開発の推進」", load_rules())
+    '健康・医療分野の研究開発の推進'
     >>> topic_words("2年度", load_rules()) is None
     True
     >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
     '厚生労働省医政局'
 
     """
-    raw = raw.strip("「」 ")
-    raw = INNER_PARTICLE.split(raw)[-1]
+    raw = raw.strip()
+    if raw.endswith("」") and "「" in raw:
+        raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
+    elif "「" not in raw:
+        raw = INNER_PARTICLE.split(raw)[-1]
     pieces = raw.split("の")
     bodies = [p for p in pieces if struct(rules, "body", p)]
     while pieces and struct(rules, "scope", pieces[0]):
@@ -245,6 +262,6 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
             or (struct(rules, "scope", name) and name not in bodies) \
-            or name.replace(",", "").replace(".", "").isdigit():
-        return None
+            or name.replace(",", "").replace(".", "").isdigit() or regex.match(r"\p{Hiragana}", name[-1]):
+        return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem)
     return name
