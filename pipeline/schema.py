@@ -41,7 +41,7 @@ BUDGETS = ("initial", "supplementary")
 STAGES = ("request", "draft", "enacted")
 LEVELS = ("total", "program", "component")
 CHECKS = ("golden", "witnessed", "single", "conflict")
-RELATIVE = ("prior",)
+RELATIVE = ("prior", "release")   # the year before the figure compared; the release's stage for its year
 
 AMOUNTS = (
     Column("release", "string", "the input's file stem"),

@@ -219,3 +219,22 @@ def test_running_text_names_each_figure_by_the_topic_of_its_clause(tmp_path):
     parents = {a["program"]: a["parent"] for a in f.amounts}
     assert parents["海洋調査費"] == parents["深海開発費"] == "海洋開発関係費"
     assert {a["check"] for a in f.amounts} <= {"single", "conflict"}
+
+
+def test_several_programs_each_with_era_less_years_before_their_figures(tmp_path):
+    """Two programs on one page, each a name line and then 「8年度 X億円 → 9年度
+    Y億円」: a year alone before a figure is the release's stage for its own
+    year and enacted for an earlier one; the ※ note is the program's 補正."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 主要事業の予算案",
+        "海洋調査船の運航事業",
+        "8年度 1,245 億円 → 9年度 1,260 億円 (+1.2%)",
+        "※ この他、8年度補正予算で 120 億円を計上",
+        "宇宙輸送システム開発事業",
+        "8年度 300 億円 → 9年度 300 億円 (+0.0%)",
+    ]))
+    assert rows(f) == {("海洋調査船の運航事業", "initial", "enacted", 2026, 1_245 * OKU),
+                       ("海洋調査船の運航事業", "initial", "draft", 2027, 1_260 * OKU),
+                       ("海洋調査船の運航事業", "supplementary", "enacted", 2026, 120 * OKU),
+                       ("宇宙輸送システム開発事業", "initial", "enacted", 2026, 300 * OKU),
+                       ("宇宙輸送システム開発事業", "initial", "draft", 2027, 300 * OKU)}

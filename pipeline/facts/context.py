@@ -91,8 +91,8 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     before_figures = True
     for info in infos:
         for lab in info.labels:
-            if lab.opens_bracket:
-                continue
+            if lab.opens_bracket or lab.year_only:
+                continue   # (neither says the release's own stage)
             y = label_year(lab, info, rules, None)
             if lab.budget == "supplementary":
                 if y is not None and supp is None:
@@ -124,7 +124,9 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     """The stage context a label gives a figure. A label without a year takes
     the release's (前年度: the year before ``ref_year``, the figure it is
     compared with). A supplementary label without （案） of the year whose
-    補正予算案 the release is about is that draft."""
+    補正予算案 the release is about is that draft. A year alone before its
+    figure (``relative: release``) has the release's stage for the
+    release's year, enacted for an earlier one, none for a later one."""
     year = label_year(lab, info, rules, release.era)
     if year is None:
         if lab.opens_bracket:
@@ -136,8 +138,11 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
                 year = release.year - 1
         else:
             year = release.year
-    stage = lab.stage
-    if lab.budget == "supplementary" and stage == "enacted" and release.supplementary_stage == "draft" \
+    stage: str | None = lab.stage
+    if lab.year_only:   # 「8年度 1,245億円」 in a 令和9年度予算案 release: enacted; 「9年度 1,260億円」: the draft
+        stage = release.stage if year == release.year else \
+            "enacted" if year is not None and release.year is not None and year < release.year else None
+    elif lab.budget == "supplementary" and stage == "enacted" and release.supplementary_stage == "draft" \
             and year == release.supplementary_year and lab.rule.get("stage_if_draft"):
         stage = "draft"   # 「補正予算で…」 in a release of that year's 補正予算案: the draft it is about
     return StageContext(lab.budget, stage, year, lab.rule["id"])

@@ -44,6 +44,11 @@ class Label:
     def opens_bracket(self) -> bool:
         return self.rule.get("relative") == "prior"
 
+    @property
+    def year_only(self) -> bool:
+        """A year with no stage word (「8年度 1,245億円」): the stage is the release's."""
+        return self.rule.get("relative") == "release"
+
 
 @dataclass(slots=True)
 class Amount:
