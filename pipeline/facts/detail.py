@@ -49,10 +49,15 @@ def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
     >>> texts = ["海洋観測事業", "深海探査事業", "令和6年度", "13億円", "8億円の内数", "(12億円)", "(約8億円の内数)"]
     >>> name_stacks([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], rules)
     {3: '海洋観測事業', 4: '深海探査事業', 5: '海洋観測事業', 6: '深海探査事業'}
+    >>> texts = ["海洋観測事業", "深海探査事業", "13億円", "8億円", "令和5年度", "[補正予算額 4億円]", "(12億円)", "(7億円)"]
+    >>> sorted(name_stacks([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], rules).items())[2:]
+    [(5, '海洋観測事業'), (6, '海洋観測事業'), (7, '深海探査事業')]
     """
     def value_line(info: LineInfo) -> bool:   # figures first (a 約 before one belongs to it)
         if not info.amounts:
             return False
+        if opens_figure(info.text, rules):
+            return True   # 「[ 補正予算額 43億円 ]」: a bracketed figure of a row's cell
         head = info.text[:info.amounts[0].start]
         for rule in rules.kind("flag"):
             if rule.get("re_before") is not None:
@@ -89,8 +94,22 @@ def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
         if len(names) < 2:
             continue
         for a, b in runs:
-            if (b - a) % len(names) == 0:   # one column of values, or several in turn
-                out.update({a + n: names[n % len(names)] for n in range(b - a)})
+            # a line wholly a bracketed figure (「[ 補正予算額 43億円 ]」) is a second line of a row's
+            # cell: of the row below when it opens the run, else of the row above
+            rows: list[list[int]] = []
+            for j in range(a, b):
+                if opens_figure(lines[j].text, rules) and (rows or j + 1 < b):
+                    if rows and j != a:
+                        rows[-1].append(j)
+                    else:
+                        rows.append([j, -1])   # joined with the next line
+                    continue
+                if rows and rows[-1][-1] == -1:
+                    rows[-1][-1] = j
+                else:
+                    rows.append([j])
+            if len(rows) % len(names) == 0:   # one column of values, or several in turn
+                out.update({j: names[n % len(names)] for n, row in enumerate(rows) for j in row})
     return out
 
 
@@ -237,13 +256,14 @@ class DetailWalk(Walk):
         mention = mention_name(info, lab, rules)
         if mention and mention != name:
             return Owner(mention, "", "program", "", listed=False)          # a mention of another program
-        if not name and i in self.stacked and fig.how not in ("box", "inline"):
+        cell = not name and i in self.stacked and opens_figure(info.text, rules)   # 「[補正予算額 43億円]」 in a row
+        if not name and i in self.stacked and (fig.how not in ("box", "inline") or cell):
             name = self.stacked[i]   # a stack of names, then stacks of values in the same order
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
             # NAME in the cell beside its figures, or on the line above them
             name = name_of(self.lines[self.beside[i]], rules) if i in self.beside else self.name_above(i)
-        if name and not (lab and label_starts_line(info)):
+        if name and (cell or not (lab and label_starts_line(info))):
             if not program:
                 self.item = name
                 return Owner(name, "", "program", None)

@@ -94,11 +94,16 @@ def leads_by_arrow(fig: Figure, next_info: LineInfo | None, rules: RulePack) -> 
     return hit(rules, "structure", "arrow", rest) is not None
 
 
-def wholly_bracketed(fig: Figure) -> bool:
-    """A line that is one bracketed figure, 「(16億円)」 / 「(約89億円の内数)」."""
+def wholly_bracketed(fig: Figure, rules: RulePack) -> bool:
+    """A line that is one bracketed figure, 「(16億円)」 / 「(約89億円の内数)」
+    (a flag such as 約 before the figure is the figure's)."""
     text, a = fig.info.text, fig.amount
-    return (len(fig.info.amounts) == 1 and not fig.info.labels and FILLER.sub("", text[:a.start]) == ""
-            and text[:a.start].strip().endswith("(") and text[a.tail:].strip() == ")")
+    head = text[:a.start]
+    for rule in rules.kind("flag"):
+        if rule.get("re_before") is not None:
+            head = rule["re_before"].sub("", head)
+    return (len(fig.info.amounts) == 1 and not fig.info.labels and FILLER.sub("", head) == ""
+            and head.strip().endswith("(") and text[a.tail:].strip() == ")")
 
 
 def sentence_label(fig: Figure) -> Label | None:
@@ -274,7 +279,7 @@ def on_their_lines(slide: Slide, release: ReleaseContext, rules: RulePack) -> tu
                                            prev.ctx.fiscal_year if prev and prev.ctx else None)
             elif bracketed(fig, prev, rules):
                 fig.how, fig.after = "bracket", prev
-            elif prev is None and wholly_bracketed(fig):
+            elif prev is None and wholly_bracketed(fig, rules):
                 fig.how = "bracket"   # 「(16億円)」 on a line of its own: the prior year of its box
             elif prev is None or prev.how != "arrow-from":   # (what an arrow leads to takes its box's)
                 lab = sentence_label(fig)
