@@ -184,9 +184,10 @@ INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は
 
 def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | None = None) -> tuple[str, bool] | None:
     """Whose figure running text says text[end:] is, reading text[start:end]
-    (the clause before the figure, from the figure before it): the last
-    topic of the clause (「…Xは、5兆3,912億円」), else the name just before
-    the figure (「…Xで 1,092億円」); and whether the clause names it as a part
+    (the clause before the figure, from the figure before it): a quoted name
+    with its particle (「「X」に、…59億円」), else the name just before the
+    figure (「…Xで 1,092億円」, 「Xとして 93億円」), else the last topic of the
+    clause (「…Xは、5兆3,912億円」); and whether the clause names it as a part
     (このうち / うち) of the budget named before. A name right after the
     figure (text[after:], 「147億円の「X」プロジェクト」: struct.topic_after) comes
     first. Scope words (years, offices, stage words: struct.scope) are not
@@ -222,7 +223,7 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
     topics = [m for m in found if m.group("particle")]
-    named = [(name, m) for m in quoted[-1:] + topics[::-1][:1] + near[-1:]
+    named = [(name, m) for m in quoted[-1:] + near[-1:] + topics[::-1][:1]
              if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:2]
     if len(named) == 2 and struct(rules, "body", named[0][0]):
         named.reverse()   # 「文科省は…健康・医療分野に 860億円」: the office only when nothing narrower is named
