@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.lines import Label, LineInfo, year_of
+from pipeline.facts.lines import Label, LineInfo, sentence, year_of
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
@@ -70,11 +70,19 @@ def line_year(info: LineInfo, before: int, rules: RulePack, era: str | None) -> 
 
 
 def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> int | None:
-    """The year a label names, on itself or just before it on its line."""
+    """The year a label names, on itself or just before it on its line — in
+    running text, the last year its sentence wrote before it (「令和2年度の当初
+    予算は102.7兆円、第一次補正予算が25.6兆円」: 令和2年度's 補正)."""
     own = lab.year(era)
     if own is not None or lab.opens_bracket:
         return own
-    return line_year(info, lab.start, rules, era)
+    year = line_year(info, lab.start, rules, era)
+    if year is None and sentence(info.text):
+        opened = info.text.rfind("。", 0, lab.start) + 1
+        for rule in rules.role("year", "year"):
+            for m in finditer(rule["re_pattern"], info.text[opened:lab.start], rule["id"]):
+                year = year_of(m, era) or year
+    return year
 
 
 def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
