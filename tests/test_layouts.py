@@ -238,3 +238,14 @@ def test_several_programs_each_with_era_less_years_before_their_figures(tmp_path
                        ("海洋調査船の運航事業", "supplementary", "enacted", 2026, 120 * OKU),
                        ("宇宙輸送システム開発事業", "initial", "enacted", 2026, 300 * OKU),
                        ("宇宙輸送システム開発事業", "initial", "draft", 2027, 300 * OKU)}
+
+
+def test_a_headline_restating_the_body_figure_is_one_fact(tmp_path):
+    """A news item: the headline rounds the body's figure and names nobody;
+    the body's figure is the fact, the headline's is left out with a warning."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、12%増の412億円を要求",
+        "海洋庁は2027年度概算要求で、深海探査研究に411億8200万円(前年度予算比44億円増)を要求した。",
+    ]))
+    assert rows(f) == {("深海探査研究", "initial", "request", 2027, 41_182_000_000)}
+    assert any("restates" in w for w in f.warnings)

@@ -34,7 +34,14 @@ from pipeline.facts.lines import IMPLAUSIBLE, UNREADABLE
 from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_headers
 from pipeline.facts.owners import Programs
 from pipeline.facts.pairing import pair_slide, settle
-from pipeline.facts.records import assign_checks, facts_of, listed_with_totals, observation, programs_of
+from pipeline.facts.records import (
+    assign_checks,
+    facts_of,
+    listed_with_totals,
+    observation,
+    programs_of,
+    restatements,
+)
 from pipeline.facts.titles import resolve_untitled, title_by_font
 from pipeline.guard import check_budget, watchdog
 from pipeline.rules import RulePack, load_rules
@@ -100,6 +107,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     kept = [c for c in claimed if c.figure.amount.excluded_by is None]
     observations = [observation(release, c, programs) for c in kept]
     amounts, conflicts = facts_of(observations)
+    amounts, restated = restatements(amounts)
     program_rows = programs_of(programs, amounts)
     told = {(o["program"], o["budget"], o["stage"], o["fiscal_year"])
             for c, o in zip(kept, observations) if c.owner.told}
@@ -118,6 +126,10 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
                 elif a.excluded_by == UNREADABLE:
                     warnings.append(f"{where}: unreadable amount {info.line.text[a.start:a.end]!r} "
                                     "(digits split by a space or by commas that are no thousands grouping) left out")
+    for row in restated:
+        where = f"page {row['page']}" if row.get("page") is not None else "the text"
+        warnings.append(f"{where}: {row['source']!r} restates an attributed figure of the same stage and year "
+                        "(rounded or repeated, its owner unnamed): left out")
     unowned = sum(not a["program"] for a in amounts)
     if unowned:
         warnings.append(f"{unowned} figure(s) could not be attributed to a program: written with the "

@@ -166,3 +166,30 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
     for a in amounts:
         if a["check"] == "witnessed" and tuple(a[k] for k in KEY) in (told or set()):
             a["check"] = "single"
+
+
+def restatements(amounts: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(kept, dropped): a figure nobody could be named for that restates an
+    attributed one of the same budget, stage and year — the same amount, or
+    the amount rounded to the unrounded one's last written digit (a headline's
+    「1032億円」 of the body's 1032億4900万円) — is the same fact told twice,
+    not a figure of its own.
+
+    >>> a = {"program": "", "budget": "initial", "stage": "request", "fiscal_year": 2022, "amount_yen": 103200000000}
+    >>> b = dict(a, program="健康・医療分野", amount_yen=103249000000)
+    >>> kept, dropped = restatements([a, b])
+    >>> [r["program"] for r in kept], dropped == [a]
+    (['健康・医療分野'], True)
+    """
+    told = [a for a in amounts if a["program"]]
+    dropped = []
+    for a in amounts:
+        if a["program"] or a["amount_yen"] is None or a["amount_yen"] <= 0:
+            continue
+        unit = 1
+        while unit < 10**12 and a["amount_yen"] % (unit * 10) == 0:
+            unit *= 10
+        if any(t["budget"] == a["budget"] and t["stage"] == a["stage"] and t["fiscal_year"] == a["fiscal_year"]
+               and abs(t["amount_yen"] - a["amount_yen"]) * 2 <= unit for t in told):
+            dropped.append(a)
+    return [a for a in amounts if not any(a is d for d in dropped)], dropped
