@@ -182,6 +182,10 @@ INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は
                                r"(?=[^\p{Hiragana}])(?!\p{Han}{1,2}\p{Hiragana})")
 
 
+# a verb opening a topic, the end of a clause describing the name (行う…, 実施する…, 通じた…)
+ADNOMINAL = regex.compile(r"^\p{Han}{1,3}\p{Hiragana}{0,2}[うくすつぬむぶるいた](?=[\p{Han}\p{Katakana}])")
+
+
 def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | None = None) -> tuple[str, bool] | None:
     """Whose figure running text says text[end:] is, reading text[start:end]
     (the clause before the figure, from the figure before it): a quoted name
@@ -223,8 +227,10 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
     topics = [m for m in found if m.group("particle")]
-    named = [(name, m) for m in quoted[-1:] + near[-1:] + topics[::-1][:1]
-             if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:2]
+    named = []
+    for group in (quoted, near, topics):   # the last of each kind that names something
+        named += [(name, m) for m in group[::-1] if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:1]
+    named = named[:2]
     if len(named) == 2 and struct(rules, "body", named[0][0]):
         named.reverse()   # 「文科省は…健康・医療分野に 860億円」: the office only when nothing narrower is named
     if not named:
@@ -243,6 +249,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     '健康・医療分野'
     >>> topic_words("世界最先端医療の実現を目指す「健康・医療分野の研究開発の推進」", load_rules())
     '健康・医療分野の研究開発の推進'
+    >>> topic_words("行うインハウス研究機関経費", load_rules())
+    'インハウス研究機関経費'
     >>> topic_words("2年度", load_rules()) is None
     True
     >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
@@ -255,6 +263,7 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     elif "「" not in raw:
         raw = INNER_PARTICLE.split(raw)[-1]
     pieces = raw.split("の")
+    pieces[0] = ADNOMINAL.sub("", pieces[0])   # 「…などが行うインハウス研究機関経費」: the name after the verb
     bodies = [p for p in pieces if struct(rules, "body", p)]
     while pieces and struct(rules, "scope", pieces[0]):
         pieces.pop(0)
