@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import cast
 
+import regex
+
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import NOTE_MARK, LineInfo, is_bare_amount, is_pure_label, struct
 from pipeline.facts.names import PARTICLES, bigram_score, bigrams, clean_name, is_name_like, name_of
@@ -36,6 +38,25 @@ def just_above(name: LineInfo, box: LineInfo, rules: RulePack) -> bool:
     return above or left
 
 
+KATAKANA = regex.compile(r"[\p{Katakana}ー]")
+
+
+def breaks_off(text: str, following: str, rules: RulePack) -> bool:
+    """Does a name line go on on the next line: it ends in a character of
+    ``title_continues`` (a particle, 及, a verb's る before its noun), or a
+    katakana word is cut between the two (「…研究データエコ」 「システム構築事業」).
+
+    >>> from pipeline.rules import load_rules
+    >>> breaks_off("AI等の活用を推進する研究データエコ", "システム構築事業", load_rules())
+    True
+    >>> breaks_off("深海探査技術開発事業", "海洋観測事業", load_rules())
+    False
+    """
+    last, first = text[-1:], following[:1]
+    return bool(last) and (last in rules.settings["title_continues"]
+                           or (KATAKANA.match(last) is not None and KATAKANA.match(first) is not None))
+
+
 def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
     """The title at line j, joined with the line before it when that one
     breaks off (it ends in a character of ``title_continues``, and, in a PDF,
@@ -44,7 +65,7 @@ def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
     if j > 0 and is_name_like(lines[j - 1], rules):
         prev, here = lines[j - 1].line, lines[j].line
         if prev.bbox is None or here.bbox is None:
-            joins = lines[j - 1].text[-1:] in rules.settings["title_continues"]
+            joins = breaks_off(lines[j - 1].text, lines[j].text, rules)
         else:   # PDF: the line right above, in the same font, overlapping it sideways
             h = here.bbox[3] - here.bbox[1]
             joins = (abs((prev.font_size or 0) - (here.font_size or 0)) < 0.5
