@@ -275,3 +275,41 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
             or name.replace(",", "").replace(".", "").isdigit() or regex.match(r"\p{Hiragana}", name[-1]):
         return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem)
     return name
+
+KATAKANA = regex.compile(r"[\p{Katakana}ー]")
+
+
+def breaks_off(text: str, following: str, rules: RulePack) -> bool:
+    """Does a name line go on on the next line: it ends in a character of
+    ``title_continues`` (a particle, 及, a verb's る before its noun), or a
+    katakana word is cut between the two (「…研究データエコ」 「システム構築事業」).
+
+    >>> from pipeline.rules import load_rules
+    >>> breaks_off("AI等の活用を推進する研究データエコ", "システム構築事業", load_rules())
+    True
+    >>> breaks_off("深海探査技術開発事業", "海洋観測事業", load_rules())
+    False
+    """
+    last, first = text[-1:], following[:1]
+    return bool(last) and (last in rules.settings["title_continues"]
+                           or (KATAKANA.match(last) is not None and KATAKANA.match(first) is not None))
+
+
+def continues_name(before: str, text: str, rules: RulePack) -> bool:
+    """Is ``text`` the rest of a name whose line before was ``before``: the
+    name breaks off there (breaks_off), or this line opens with a particle or
+    other kana no name starts with (「教育の質の向上」 「に向けた、学校」 …).
+
+    >>> from pipeline.rules import load_rules
+    >>> continues_name("の充実の一体的", "な推進", load_rules())
+    True
+    >>> continues_name("海洋観測事業", "深海探査事業", load_rules())
+    False
+    """
+    if not text or "。" in before or "。" in text:
+        return False
+    return breaks_off(before, text, rules) or text.startswith(PARTICLES) or text[0] in NAME_CANNOT_START
+
+
+NAME_CANNOT_START = "なだでてとにのはへもやよりをんっ"   # kana that only continue a word or a phrase
+

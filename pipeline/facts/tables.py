@@ -24,7 +24,7 @@ from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
-from pipeline.facts.names import clean_name, is_name_like, name_of
+from pipeline.facts.names import clean_name, continues_name, is_name_like, name_of
 from pipeline.guard import finditer, may_match
 from pipeline.parse import UNITS
 from pipeline.rules import RulePack
@@ -239,6 +239,11 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         values = by_line.get(k, []) if columns and is_bare_amount(info) \
             and not any(f.ctx for f in by_line.get(k, [])) else []
         if cells is None and not values:
+            if row and cell == 0 and not done and k and not info.amounts and not info.labels \
+                    and len(info.text) <= rules.settings["max_name_length"] \
+                    and continues_name(lines[k - 1].text, info.text, rules):
+                row += info.text   # a row name broken over several lines (「教育の質の向上」 「に向けた、学校」 …)
+                continue
             if is_name_like(info, rules) and not hit(rules, "structure", "subtitle", info.text):
                 name = name_of(info, rules)
                 if row and k and lines[k - 1].text[-1:] in rules.settings["title_continues"] and cell == 0:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import cast
 
-import regex
-
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import NOTE_MARK, LineInfo, is_bare_amount, is_pure_label, struct
-from pipeline.facts.names import PARTICLES, bigram_score, bigrams, clean_name, is_name_like, name_of
+from pipeline.facts.names import PARTICLES, bigram_score, bigrams, breaks_off, clean_name, is_name_like, name_of
 from pipeline.facts.owners import Programs
 from pipeline.rules import RulePack
 
@@ -37,24 +35,6 @@ def just_above(name: LineInfo, box: LineInfo, rules: RulePack) -> bool:
     left = min(a[3], b[3]) - max(a[1], b[1]) > 0 and a[2] <= b[0] + 2
     return above or left
 
-
-KATAKANA = regex.compile(r"[\p{Katakana}ー]")
-
-
-def breaks_off(text: str, following: str, rules: RulePack) -> bool:
-    """Does a name line go on on the next line: it ends in a character of
-    ``title_continues`` (a particle, 及, a verb's る before its noun), or a
-    katakana word is cut between the two (「…研究データエコ」 「システム構築事業」).
-
-    >>> from pipeline.rules import load_rules
-    >>> breaks_off("AI等の活用を推進する研究データエコ", "システム構築事業", load_rules())
-    True
-    >>> breaks_off("深海探査技術開発事業", "海洋観測事業", load_rules())
-    False
-    """
-    last, first = text[-1:], following[:1]
-    return bool(last) and (last in rules.settings["title_continues"]
-                           or (KATAKANA.match(last) is not None and KATAKANA.match(first) is not None))
 
 
 def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
