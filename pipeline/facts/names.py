@@ -175,7 +175,6 @@ def _name_bigrams(name: str) -> frozenset[str]:
     return frozenset(bigrams(name))
 
 
-
 # a particle standing between two names inside a topic (「予算案では健康・医療分野」): the name is after it
 # (not before a verb: 「…大会に向けた感染症対策」, 「…機構を通じた支援」 are one name)
 INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は|が|で|に|も)"
@@ -221,8 +220,8 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
         m = search(pattern, text[after:], rid)
         if m and (name := topic_words(m.group("name"), rules)):
             return name, False
-    clause = text[start:end]
-    clause = clause[clause.rfind("。") + 1:]
+    offset = start + text[start:end].rfind("。") + 1   # the clause: from the figure before, within the sentence
+    clause = text[offset:end]
     found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
@@ -237,7 +236,7 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
         return None
     name, m = named[0]
     opened = text.rfind("。", 0, end) + 1      # このうち anywhere earlier in the sentence: 「このうち、AはX、BはY」
-    return name, "うち" in text[opened:start + (len(text[start:end]) - len(clause)) + m.end()]
+    return name, "うち" in text[opened:offset + m.end()]
 
 
 def topic_words(raw: str, rules: RulePack) -> str | None:
@@ -255,7 +254,6 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     True
     >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
     '厚生労働省医政局'
-
     """
     raw = raw.strip()
     if raw.endswith("」") and "「" in raw:
@@ -275,6 +273,7 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
             or name.replace(",", "").replace(".", "").isdigit() or regex.match(r"\p{Hiragana}", name[-1]):
         return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem)
     return name
+
 
 KATAKANA = regex.compile(r"[\p{Katakana}ー]")
 
