@@ -43,7 +43,8 @@ ROLES = {
     "structure": {"bullet", "enumerator", "part_of", "office", "period", "predecessor", "subtitle",
                   "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",
                   "bracket_note", "total",
-                  "release_title", "arrow", "topic", "topic_after", "scope", "body"},
+                  "release_title", "arrow", "topic", "topic_after", "scope", "body",
+                  "inner_particle", "adnominal", "continues_line"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

@@ -175,16 +175,6 @@ def _name_bigrams(name: str) -> frozenset[str]:
     return frozenset(bigrams(name))
 
 
-# a particle standing between two names inside a topic (「予算案では健康・医療分野」): the name is after it
-# (not before a verb: 「…大会に向けた感染症対策」, 「…機構を通じた支援」 are one name)
-INNER_PARTICLE = regex.compile(r"(?<=[^\p{Hiragana}])(?:では|には|とは|は|が|で|に|も)"
-                               r"(?=[^\p{Hiragana}])(?!\p{Han}{1,2}\p{Hiragana})")
-
-
-# a verb opening a topic, the end of a clause describing the name (行う…, 実施する…, 通じた…)
-ADNOMINAL = regex.compile(r"^\p{Han}{1,3}\p{Hiragana}{0,2}[うくすつぬむぶるいた](?=[\p{Han}\p{Katakana}])")
-
-
 def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | None = None) -> tuple[str, bool] | None:
     """Whose figure running text says text[end:] is, reading text[start:end]
     (the clause before the figure, from the figure before it): a quoted name
@@ -240,8 +230,9 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
 
 
 def topic_words(raw: str, rules: RulePack) -> str | None:
-    """The name in a topic: after its last inner particle, without the scope
-    words (struct.scope) before a の, and cleaned as a name.
+    """The name in a topic: after its last inner particle (struct.inner_particle),
+    without a verb opening it (struct.adnominal) and the scope words
+    (struct.scope) at either end of its の-pieces, and cleaned as a name.
 
     >>> from pipeline.rules import load_rules
     >>> topic_words("2020年度予算案では健康・医療分野", load_rules())
@@ -259,9 +250,11 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     if raw.endswith("」") and "「" in raw:
         raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
     elif "「" not in raw:
-        raw = INNER_PARTICLE.split(raw)[-1]
+        for pattern, _, _ in rules.patterns("structure", "inner_particle"):   # 「予算案では健康・医療分野」
+            raw = pattern.split(raw)[-1]
     pieces = raw.split("の")
-    pieces[0] = ADNOMINAL.sub("", pieces[0])   # 「…などが行うインハウス研究機関経費」: the name after the verb
+    for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
+        pieces[0] = pattern.sub("", pieces[0])
     bodies = [p for p in pieces if struct(rules, "body", p)]
     while pieces and struct(rules, "scope", pieces[0]):
         pieces.pop(0)
@@ -307,8 +300,6 @@ def continues_name(before: str, text: str, rules: RulePack) -> bool:
     """
     if not text or "。" in before or "。" in text:
         return False
-    return breaks_off(before, text, rules) or text.startswith(PARTICLES) or text[0] in NAME_CANNOT_START
-
-
-NAME_CANNOT_START = "なだでてとにのはへもやよりをんっ"   # kana that only continue a word or a phrase
+    return breaks_off(before, text, rules) or text.startswith(PARTICLES) \
+        or struct(rules, "continues_line", text) is not None
 
