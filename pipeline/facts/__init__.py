@@ -35,6 +35,7 @@ from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_he
 from pipeline.facts.owners import Programs
 from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import (
+    KEY,
     assign_checks,
     facts_of,
     listed_with_totals,
@@ -109,8 +110,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     amounts, conflicts = facts_of(observations)
     amounts, restated = restatements(amounts)
     program_rows = programs_of(programs, amounts)
-    told = {(o["program"], o["budget"], o["stage"], o["fiscal_year"])
-            for c, o in zip(kept, observations) if c.owner.told}
+    told = {tuple(o[k] for k in KEY) for c, o in zip(kept, observations) if c.owner.told}
     assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide), told)
     warnings = []
     if context.year is None and context.supplementary_year is None and amounts:

@@ -19,6 +19,7 @@ from pipeline.facts.lines import (
     sentence,
     struct,
     trailing_label,
+    without_leading_flags,
 )
 from pipeline.facts.names import (
     clean_name,
@@ -58,11 +59,7 @@ def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
             return False
         if opens_figure(info.text, rules):
             return True   # 「[ 補正予算額 43億円 ]」: a bracketed figure of a row's cell
-        head = info.text[:info.amounts[0].start]
-        for rule in rules.kind("flag"):
-            if rule.get("re_before") is not None:
-                head = rule["re_before"].sub("", head)
-        return not FILLER.sub("", head)
+        return not FILLER.sub("", without_leading_flags(info.text[:info.amounts[0].start], rules))
 
     def name_line(info: LineInfo) -> bool:
         return is_name_like(info, rules) and not struct(rules, "subtitle", info.text)

@@ -289,3 +289,17 @@ def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
 
 def struct(rules: RulePack, role: str, text: str, pos: int = 0):
     return hit(rules, "structure", role, text, pos)
+
+
+def without_leading_flags(head: str, rules: RulePack) -> str:
+    """The text before a figure without the flags that belong to the figure
+    (約 of 「(約89億円の内数)」).
+
+    >>> from pipeline.rules import load_rules
+    >>> without_leading_flags("(約", load_rules())
+    '('
+    """
+    for rule in rules.kind("flag"):
+        if rule.get("re_before") is not None:
+            head = rule["re_before"].sub("", head)
+    return head

@@ -37,6 +37,7 @@ from pipeline.facts.lines import (
     label_starts_line,
     placed_amounts,
     trailing_label,
+    without_leading_flags,
 )
 from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
@@ -98,10 +99,7 @@ def wholly_bracketed(fig: Figure, rules: RulePack) -> bool:
     """A line that is one bracketed figure, 「(16億円)」 / 「(約89億円の内数)」
     (a flag such as 約 before the figure is the figure's)."""
     text, a = fig.info.text, fig.amount
-    head = text[:a.start]
-    for rule in rules.kind("flag"):
-        if rule.get("re_before") is not None:
-            head = rule["re_before"].sub("", head)
+    head = without_leading_flags(text[:a.start], rules)
     return (len(fig.info.amounts) == 1 and not fig.info.labels and FILLER.sub("", head) == ""
             and head.strip().endswith("(") and text[a.tail:].strip() == ")")
 
