@@ -44,7 +44,8 @@ ROLES = {
                   "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",
                   "bracket_note", "total",
                   "release_title", "arrow", "topic", "topic_after", "scope", "body",
-                  "inner_particle", "adnominal", "continues_line"},
+                  "inner_particle", "adnominal", "continues_line", "baseline",
+                  "recipient", "allots", "figure_adverb"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

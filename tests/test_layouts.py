@@ -249,3 +249,31 @@ def test_a_headline_restating_the_body_figure_is_one_fact(tmp_path):
     ]))
     assert rows(f) == {("深海探査研究", "initial", "request", 2027, 41_182_000_000)}
     assert any("restates" in w for w in f.warnings)
+
+
+def test_an_article_whose_only_year_is_the_budget_it_compares_with(tmp_path):
+    """A news item on a request that writes no year of its own: the request
+    is for the year after the enacted budget it is compared with (「2026年度の
+    当初予算…と比べ」); the figure 「Xに…を要求した」 gives is X's, not the
+    ministry's the sentence opens with; 「新たに」 is read past."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、約412億円を要求",
+        "海洋庁は、深海探査研究に前年度比で3億円増の411億8200万円を要求した。"
+        "海洋観測網の整備事業として新たに2億5000万円を計上した。"
+        "海洋庁全体の要求額は、5,210億円。2026年度の当初予算5,150億円と比べ1.2%増となる。",
+    ]))
+    assert rows(f) == {("深海探査研究", "initial", "request", 2027, 41_182_000_000),
+                       ("海洋観測網の整備事業", "initial", "request", 2027, 250_000_000),
+                       ("海洋庁全体", "initial", "request", 2027, 5_210 * OKU),
+                       ("", "initial", "enacted", 2026, 5_150 * OKU)}   # (the change, 3億円増, is no budget)
+
+
+def test_a_page_that_names_a_stage_but_no_year(tmp_path):
+    """No year anywhere: the figures take the stage the page names and an
+    empty year (a conflict), never a guessed one."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋研究開発の概算要求・要望について、総額980億円とすることを決めた。",
+        "深海探査研究は、410億円となった。",
+    ]))
+    assert {(a["stage"], a["fiscal_year"]) for a in f.amounts} == {("request", None)}
+    assert {a["check"] for a in f.amounts} == {"conflict"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.lines import Label, LineInfo, sentence, year_of
+from pipeline.facts.lines import Label, LineInfo, sentence, struct, year_of
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
@@ -85,6 +85,13 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> 
     return year
 
 
+def is_baseline(lab: Label, info: LineInfo, rules: RulePack) -> bool:
+    """Is the label's figure one the line compares with (struct.baseline
+    right after the first figure after the label)?"""
+    after = [a for a in info.amounts if a.start >= lab.end]
+    return bool(after) and struct(rules, "baseline", info.text[after[0].tail:]) is not None
+
+
 def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     """The release's years: the first initial-budget label that names a year
     (on itself or on its line) — a request or draft label's before an
@@ -94,7 +101,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
     year = stage = rule = supp = supp_stage = supp_rule = None
-    first_stage = first_year = None
+    first_stage = first_year = baseline = None
     era = None
     before_figures = True
     for info in infos:
@@ -107,20 +114,27 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
                     era = era or era_of(y)
                 continue
+            if y is not None and lab.stage == "enacted" and is_baseline(lab, info, rules):
+                baseline = baseline or y   # 「2020年度の当初予算…と比べ」: the release is about 2021
+                continue
             if y is not None and (year is None or (stage == "enacted" and lab.stage != "enacted")):
                 year, stage, rule = y, lab.stage, lab.rule["id"]   # (an enacted label is mostly a comparison)
             elif first_stage is None:
                 first_stage = (lab.stage, lab.rule["id"])
         if year is not None and stage != "enacted" and supp is not None:
             break
-        if info.amounts:
-            before_figures = False
-        if before_figures:   # the latest year the title and headers write, before any figure
+        if before_figures:   # the latest year the title and headers write before any figure, on its line too
+            head = info.text[:info.amounts[0].start] if info.amounts else info.text
             for year_rule in rules.role("year", "year"):
-                for m in finditer(year_rule["re_pattern"], info.text, year_rule["id"]):
+                for m in finditer(year_rule["re_pattern"], head, year_rule["id"]):
                     y = year_of(m, None)
                     first_year = max(first_year or y or 0, y or 0) or None
-    if year is None and supp is None and first_year is not None:
+        if info.amounts:
+            before_figures = False
+    if year is None and supp is None and baseline is not None and first_stage and first_stage[0] in ("request", "draft"):
+        year = baseline + 1   # a request or draft compared with an enacted budget is the next year's
+        stage, rule = first_stage
+    if year is None and supp is None:   # no label with a year: the latest year before the figures, the first stage
         year = first_year
         stage, rule = first_stage or (None, "")
     era = era_of(year) or era

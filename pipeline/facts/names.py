@@ -202,6 +202,9 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     >>> t = "橋渡しを実施する147億円の「明日に架ける橋」プロジェクトも盛り込んだ"
     >>> topic_name(t, 0, t.index("147"), load_rules(), after=t.index("円") + 1)
     ('「明日に架ける橋」プロジェクト', False)
+    >>> t = "厚生労働省は、バイオ関連予算に前年度比で3億円増の537億円を要求した"
+    >>> topic_name(t, 0, t.index("537"), load_rules(), after=t.index("537") + 5)
+    ('バイオ関連予算', False)
     >>> t = "本事業は、研究を支援するため、5億円を計上"
     >>> topic_name(t, 0, t.index("5億"), rules=load_rules()) is None
     True
@@ -212,10 +215,22 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
             return name, False
     offset = start + text[start:end].rfind("。") + 1   # the clause: from the figure before, within the sentence
     clause = text[offset:end]
+    adverb = struct(rules, "figure_adverb", clause)   # 「…事業として新たに 1億円」
+    if adverb:
+        clause = clause[:adverb.start()]
     found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
     topics = [m for m in found if m.group("particle")]
+    if after is not None and struct(rules, "allots", text[after:]):   # 「Xに…537億円を要求した」
+        last_topic = max((m.end() for m in quoted + near + topics
+                          if topic_words(m.group("quoted") or m.group("name") or "", rules)), default=-1)
+        given = [name for pattern, _, rid in rules.patterns("structure", "recipient")
+                 for m in finditer(pattern, clause, rid)
+                 if m.end() > last_topic and (name := topic_words(m.group("name"), rules))]
+        if given:   # (a topic closer to the figure, 「「X」には、…10億円を要求」, is the name)
+            opened = text.rfind("。", 0, end) + 1
+            return given[-1], "うち" in text[opened:end]
     named = []
     for group in (quoted, near, topics):   # the last of each kind that names something
         named += [(name, m) for m in group[::-1] if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:1]
