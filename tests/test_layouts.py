@@ -277,3 +277,23 @@ def test_a_page_that_names_a_stage_but_no_year(tmp_path):
     ]))
     assert {(a["stage"], a["fiscal_year"]) for a in f.amounts} == {("request", None)}
     assert {a["check"] for a in f.amounts} == {"conflict"}
+
+
+@pytest.mark.parametrize("layout", ["glued", "one-cell-a-line"])
+def test_a_table_a_converter_glued_or_wrote_one_cell_a_line(tmp_path, layout):
+    """The same 億円 table two ways converters write it: every cell of a row
+    glued together (told apart by their thousands commas, 「40,30340,250▲53」),
+    or every header cell and every value on a line of its own. The years come
+    from the header's era-less labels under the title's era; the signed
+    difference column is no budget."""
+    header = ["8年度予算額", "9年度予算額(案)", "増▲減額"]
+    table = [("文教関係予算", "40,303", "40,250", "▲53"), ("科学技術振興費", "13,639", "13,648", "+9")]
+    if layout == "glued":
+        body = ["区分" + "".join(header)] + ["".join(row) for row in table]
+    else:
+        body = ["区分", *header] + [cell for row in table for cell in row]
+    f = facts_of_text(tmp_path, "\n".join(["令和9年度文教・科学技術予算のポイント", "(単位:億円)", *body]), layout)
+    assert rows(f) == {("文教関係予算", "initial", "enacted", 2026, 40_303 * OKU),
+                       ("文教関係予算", "initial", "draft", 2027, 40_250 * OKU),
+                       ("科学技術振興費", "initial", "enacted", 2026, 13_639 * OKU),
+                       ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU)}

@@ -122,6 +122,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
     delta = False
+    stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
     j = k
     while j < len(lines) and j - k < 6:
         info = lines[j]
@@ -134,7 +135,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         written = [year_of(m, release.era) for rule in rules.role("year", "year")
                    for m in finditer(rule["re_pattern"], text, rule["id"])]
         if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous \
-                and len(written) < 2:
+                and len(written) < 2 and not stacked:
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
         found = bool(written)
         years += [(y, "year") for y in written]
@@ -172,6 +173,24 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     if delta:
         columns.append(Column(None))
     return columns
+
+
+def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool) -> bool:
+    """Do the lines from k on form a table header written one cell a line —
+    year labels (8年度予算額 / 9年度予算額(案)), at least two, then a
+    difference column (増▲減額) or under a unit header — rather than a
+    budget box's label stack, whose values follow its labels?"""
+    years, delta = 0, False
+    for info in lines[k:k + 6]:
+        if info.amounts or number_tokens(info, rules):
+            break
+        if hit(rules, "structure", "delta_column", info.text):
+            delta = True
+        elif info.labels and hit(rules, "year", "year", info.text):
+            years += 1
+        else:
+            break
+    return years >= 2 and (delta or has_unit)
 
 
 def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
