@@ -297,3 +297,51 @@ def test_a_table_a_converter_glued_or_wrote_one_cell_a_line(tmp_path, layout):
                        ("文教関係予算", "initial", "draft", 2027, 40_250 * OKU),
                        ("科学技術振興費", "initial", "enacted", 2026, 13_639 * OKU),
                        ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU)}
+
+
+def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
+    """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
+    row that is a part of the row above; neither difference is a budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和3年度予算の主要経費別内訳", "(単位:億円)", "区分 2年度予算 3年度予算(政府案) 増▲減額 伸率",
+        "社会保障関係費 358,608 358,421 ▲187 0.5", "文教及び科学振興費 55,055 53,969 ▲1,086 2.0",
+        "うち科学技術振興費 13,639 13,648 9 0.1"]))
+    assert rows(f) == {("社会保障関係費", "initial", "enacted", 2020, 358_608 * OKU),
+                       ("社会保障関係費", "initial", "draft", 2021, 358_421 * OKU),
+                       ("文教及び科学振興費", "initial", "enacted", 2020, 55_055 * OKU),
+                       ("文教及び科学振興費", "initial", "draft", 2021, 53_969 * OKU),
+                       ("科学技術振興費", "initial", "enacted", 2020, 13_639 * OKU),
+                       ("科学技術振興費", "initial", "draft", 2021, 13_648 * OKU)}
+    assert {a["parent"] for a in f.amounts if a["program"] == "科学技術振興費"} == {"文教及び科学振興費"}
+
+
+def test_a_one_line_header_with_the_prior_year_and_a_remark_column(tmp_path):
+    """(単位:百万円) over 「事項 前年度予算額 令和9年度予算案 対前年度増▲減額 備考」:
+    one header line with two labels; a row may end in a remark (新規含む)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 海洋関係予算案の概要", "(単位:百万円)", "事項 前年度予算額 令和9年度予算案 対前年度増▲減額 備考",
+        "海洋調査の推進 12,345 12,500 155", "うち深海探査 3,000 3,100 100 新規含む", "海洋人材の育成 800 750 ▲50"]))
+    mil = 10**6
+    assert rows(f) == {("海洋調査の推進", "initial", "enacted", 2026, 12_345 * mil),
+                       ("海洋調査の推進", "initial", "draft", 2027, 12_500 * mil),
+                       ("深海探査", "initial", "enacted", 2026, 3_000 * mil),
+                       ("深海探査", "initial", "draft", 2027, 3_100 * mil),
+                       ("海洋人材の育成", "initial", "enacted", 2026, 800 * mil),
+                       ("海洋人材の育成", "initial", "draft", 2027, 750 * mil)}
+
+
+def test_table_cells_written_with_their_units_and_bracketed_names(tmp_path):
+    """Rows of amounts with their units under a one-line header (兆 and 億,
+    a signed change with +), and 【name】 lines with 「(対前年度+461億円)」."""
+    table = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算政府案のポイント", "区分 8年度予算 9年度予算案 増減",
+        "文教関係予算 4兆303億円 4兆250億円 ▲53億円", "科学技術振興費 1兆3,639億円 1兆3,648億円 +9億円"]), "cells")
+    assert rows(table) == {("文教関係予算", "initial", "enacted", 2026, 40_303 * OKU),
+                           ("文教関係予算", "initial", "draft", 2027, 40_250 * OKU),
+                           ("科学技術振興費", "initial", "enacted", 2026, 13_639 * OKU),
+                           ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU)}
+    boxed = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 概算要求の概要", "【科学技術振興費】 1兆4,100億円(対前年度+461億円)",
+        "【文教関係予算】 4兆1,000億円(対前年度+697億円)"]), "boxed")
+    assert rows(boxed) == {("科学技術振興費", "initial", "request", 2027, 14_100 * OKU),
+                           ("文教関係予算", "initial", "request", 2027, 41_000 * OKU)}

@@ -237,10 +237,10 @@ class DetailWalk(Walk):
         if fig.label_info is not None and fig.label_info.line.number in self.part_lines:
             return Owner(self.part_lines[fig.label_info.line.number], program, "component", "")
         part = struct(rules, "part_of", lead_stripped(info.text, rules))
-        if part:
-            sub = part_name(info, fig, part, rules)
+        if part:   # 「うち…」: a part of the program, or of the table row above
+            sub = fig.row or part_name(info, fig, part, rules)
             if sub:
-                parent = self.component or program
+                parent = self.component or program or (self.item if fig.row else "") or ""
                 return Owner(sub, parent, "component" if parent else "program", "")
         name = header_name(info, rules) if fig.row is None else (fig.row or None)
         if fig.row == "":

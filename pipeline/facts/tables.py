@@ -24,7 +24,7 @@ from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
-from pipeline.facts.names import clean_name, continues_name, is_name_like, name_of
+from pipeline.facts.names import clean_name, continues_name, header_name, is_name_like, name_of
 from pipeline.guard import finditer, may_match
 from pipeline.parse import UNITS
 from pipeline.rules import RulePack
@@ -56,6 +56,14 @@ UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
 HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差|前年")   # a header line holds one of these
 
 
+def two_years_and_a_change(text: str, year_literals: list[str], rules: RulePack) -> bool:
+    """A header line of a whole table: two years and a difference column
+    (「区分 8年度予算 9年度予算案 増減」), not a title naming two budgets
+    (「令和7年度補正予算及び令和8年度予算(案)の骨子」)."""
+    return sum(text.count(n) for n in year_literals if n) >= 2 \
+        and hit(rules, "structure", "delta_column", text) is not None
+
+
 def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
     """One cheap pass: a line with no amount holds a unit rule's literal, or
     two lines with neither amount nor stage label hold a year rule's literal
@@ -71,7 +79,11 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
         for n in unit_literals:
             if n in text:
                 return True
-        if not info.labels and not any(n in text for n in range_literals):   # (a period is no header)
+        if any(n in text for n in range_literals):
+            continue   # (a period is no header)
+        if two_years_and_a_change(text, year_literals, rules):
+            return True   # 「区分 8年度予算 9年度予算案 増減」: a header on one line
+        if not info.labels:
             for n in year_literals:
                 if n in text:
                     years += 1
@@ -106,6 +118,9 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     if not any(c[2] != "-" for c in cells):
         return None
     head, rest = text[:cells[0][0]], text[cells[0][0]:]
+    remark = text[cells[-1][1]:]
+    if len(cells) >= 2 and len(remark.strip()) <= rules.settings["table_remark_chars"] and not any(c.isdigit() for c in remark):
+        rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
     for start, end, _ in reversed(cells):
         rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
     if FILLER.sub("", rest):
@@ -121,7 +136,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years, stage labels and difference words, no figures), or None."""
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
-    delta = False
+    deltas = 0   # difference columns (増▲減額, 伸率: each its own column)
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
     j = k
     while j < len(lines) and j - k < 6:
@@ -135,8 +150,10 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         written = [year_of(m, release.era) for rule in rules.role("year", "year")
                    for m in finditer(rule["re_pattern"], text, rule["id"])]
         if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous \
-                and len(written) < 2 and not stacked:
+                and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
+                    has_unit or hit(rules, "structure", "delta_column", text))):
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
+            # (「事項 前年度予算額 令和9年度予算案 対前年度増▲減額」 over a table is one)
         found = bool(written)
         years += [(y, "year") for y in written]
         prior = any(how == "prior" for _, how in years)
@@ -148,13 +165,16 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
                 years.insert(0, (None, "prior"))
             stages.append((lab.budget, lab.stage, lab.rule["id"]))
             found = True
-        if hit(rules, "structure", "delta_column", text):
-            delta = found = True
+        written_deltas = sum(1 for rule in rules.role("structure", "delta_column")
+                             for _ in finditer(rule["re_pattern"], text, rule["id"]))
+        if written_deltas:
+            deltas += written_deltas
+            found = True
         if not found and len(FILLER.sub("", text)) > 1:
             break
         j += 1
     explicit = sum(how == "year" for _, how in years)
-    if not (explicit >= 2 or (has_unit and len(years) + delta >= 2 and years)):
+    if not (explicit >= 2 or (has_unit and len(years) + bool(deltas) >= 2 and years)):
         return None   # a budget box's label stack (a year and 前年度) is no table header
     columns = []
     padded = [None] * (len(years) - len(stages)) + stages[:len(years)]   # fewer labels than years: the last columns'
@@ -170,8 +190,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         else:
             budget, stage, rid = "initial", release.stage, "table.column"
         columns.append(Column(StageContext(budget, stage, year, rid)))
-    if delta:
-        columns.append(Column(None))
+    columns += [Column(None) for _ in range(deltas)]
     return columns
 
 
@@ -201,9 +220,12 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     lines = slide.lines
     # a header names at least two years (or a unit stands over the table): most slides have neither —
     # their years are in box labels (令和8年度予算額(案)) and periods (令和4年度~令和8年度)
-    if not has_unit and sum("年度" in info.text and not info.amounts
-                            and not any(lab.year(release.era) is not None for lab in info.labels)
-                            and not hit(rules, "year", "range", info.text) for info in lines) < 2:
+    year_literals = [n for r in rules.role("year", "year") for n in (r.get("requires") or ("",))]
+    if not has_unit and not any(not info.amounts and two_years_and_a_change(info.text, year_literals, rules)
+                                for info in lines) \
+            and sum("年度" in info.text and not info.amounts
+                    and not any(lab.year(release.era) is not None for lab in info.labels)
+                    and not hit(rules, "year", "range", info.text) for info in lines) < 2:
         return out
     while k < len(lines):
         cols = header_columns(lines, k, rules, release, has_unit) \
@@ -255,8 +277,11 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
             cell, done = 0, False
             continue
         cells = number_tokens(info, rules) if units else None
-        values = by_line.get(k, []) if columns and is_bare_amount(info) \
+        named_row = header_name(info, rules) if columns and cells is None and info.amounts else None
+        values = by_line.get(k, []) if columns and (is_bare_amount(info) or named_row) \
             and not any(f.ctx for f in by_line.get(k, [])) else []
+        if values and named_row:
+            row, cell, done = named_row, 0, False   # 「文教関係予算 4兆303億円 4兆250億円 ▲53億円」
         if cells is None and not values:
             if row and cell == 0 and not done and k and not info.amounts and not info.labels \
                     and len(info.text) <= rules.settings["max_name_length"] \
@@ -292,7 +317,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 line_figs.append(f)
         else:
             line_figs = values
-        year_columns = len(columns or []) - (1 if columns and columns[-1].ctx is None else 0)
+        year_columns = sum(1 for c in columns or [] if c.ctx is not None)
         if columns and not (bracket_row or opens_line) and cell == 0 and 2 <= len(line_figs) < year_columns:
             cell = year_columns - len(line_figs)   # a row short of cells on one line: its last columns
         prev_on_line = None
