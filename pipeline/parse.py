@@ -82,6 +82,29 @@ def fiscal_year_of(era: str | None, year: str) -> int:
     return ERAS[era] + n
 
 
+ERA_LETTERS = {"R": "令和", "H": "平成"}   # R7補正, H30: the era by its initial
+
+
+def year_of_groups(g: dict, era: str | None = None) -> int | None:
+    """The fiscal year the groups of a ``{fy}`` match write: 令和8年度, R7
+    (令和7), 2023年度, or an era-less 7年度 in the era given; else None.
+
+    >>> year_of_groups({"era": "令和", "year": "8"}), year_of_groups({"letter": "R", "lyear": "7"})
+    (2026, 2025)
+    >>> year_of_groups({"bare": "7"}), year_of_groups({"bare": "7"}, "令和")
+    (None, 2025)
+    """
+    if g.get("era") and g.get("year"):
+        return fiscal_year_of(g["era"], g["year"])
+    if g.get("letter") and g.get("lyear"):
+        return fiscal_year_of(ERA_LETTERS[g["letter"]], g["lyear"])
+    if g.get("western"):
+        return int(g["western"])
+    if g.get("bare") and era:
+        return fiscal_year_of(era, g["bare"])
+    return None
+
+
 def period_of(groups: dict) -> tuple[int | None, int | None]:
     """(start, end) fiscal years from the groups of rule fy.range; the era of
     the end defaults to the start's (令和3~11年度).

@@ -3,7 +3,7 @@ values it names), every `no_match` example must not."""
 from __future__ import annotations
 
 from pipeline.guard import finditer, may_match, search
-from pipeline.parse import fiscal_year_of, parse_amount, period_of
+from pipeline.parse import parse_amount, period_of, year_of_groups
 
 
 def stage_of(rule: dict, m) -> str:
@@ -15,11 +15,8 @@ def stage_of(rule: dict, m) -> str:
 
 
 def year_of(m) -> int | None:
-    """The fiscal year a match writes (令和8年度, 2023年度); None for none or an era-less one."""
-    g = m.groupdict()
-    if g.get("era") and g.get("year"):
-        return fiscal_year_of(g["era"], g["year"])
-    return int(g["western"]) if g.get("western") else None
+    """The fiscal year a match writes (令和8年度, R7, 2023年度); None for none or an era-less one."""
+    return year_of_groups(m.groupdict())
 
 
 def in_context(rule: dict, text: str, start: int, end: int) -> bool:

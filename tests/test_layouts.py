@@ -345,3 +345,30 @@ def test_table_cells_written_with_their_units_and_bracketed_names(tmp_path):
         "【文教関係予算】 4兆1,000億円(対前年度+697億円)"]), "boxed")
     assert rows(boxed) == {("科学技術振興費", "initial", "request", 2027, 14_100 * OKU),
                            ("文教関係予算", "initial", "request", 2027, 41_000 * OKU)}
+
+
+def test_a_list_of_numbered_items_under_a_note_on_what_brackets_are(tmp_path):
+    """A 厚生労働省-style list: 「１ がん対策の推進 …３６１億円（３５０億円）」 under
+    「※（ ）内は令和7年度当初予算額」 — the note names no program, the bare
+    number is an enumerator, the bracket is the prior year's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度予算案の主要事項", "※（ ）内は令和7年度当初予算額",
+        "１ がん対策の推進　　　　　　３６１億円（３５０億円）",
+        "２ 難病対策の推進　　　　　　１，２３０億円（１，２００億円）"]))
+    assert rows(f) == {("がん対策の推進", "initial", "draft", 2026, 361 * OKU),
+                       ("がん対策の推進", "initial", "enacted", 2025, 350 * OKU),
+                       ("難病対策の推進", "initial", "draft", 2026, 1_230 * OKU),
+                       ("難病対策の推進", "initial", "enacted", 2025, 1_200 * OKU)}
+
+
+def test_years_written_by_the_era_initial_and_a_bare_prior_year(tmp_path):
+    """「R7補正 300億円 + R8当初 2,479億円」: R7 is 令和7 and 補正 its
+    supplementary budget; R8当初 in a 令和8年度予算案 release is the draft;
+    「(前年度 160億円)」 is the prior year's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度 研究振興局 予算案のポイント", "科研費 R7補正 300億円 + R8当初 2,479億円",
+        "ムーンショット型研究開発制度 令和8年度予算案 150億円(前年度 160億円)"]))
+    assert rows(f) == {("科研費", "supplementary", "enacted", 2025, 300 * OKU),
+                       ("科研費", "initial", "draft", 2026, 2_479 * OKU),
+                       ("ムーンショット型研究開発制度", "initial", "draft", 2026, 150 * OKU),
+                       ("ムーンショット型研究開発制度", "initial", "enacted", 2025, 160 * OKU)}

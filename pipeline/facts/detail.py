@@ -138,12 +138,13 @@ class DetailWalk(Walk):
             if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
             if i < last_figure and len(text) <= longest and is_enumerated(info, rules):
-                name = header_name(info, rules) or (name_of(info, rules) if not info.amounts else None)
+                name = header_name(info, rules) or (name_of(info, rules) if is_name_like(info, rules) else None)
                 if name:
                     self.component = name
             # a budget box: a label with its value, a label alone (its value elsewhere), a title
             # line ending in a label; not a deck title such as 「令和9年度概算要求主要事項」
-            starts_box = bool(info.labels) and i not in self.slide.table_headers and (
+            starts_box = bool(info.labels) and i not in self.slide.table_headers \
+                and not (struct(rules, "bracket_note", text) and not info.amounts) and (   # (「※( )内は…」: a note)
                 (label_starts_line(info) and not opens_figure(text, rules) and not strict_sentence(text)
                  and (bool(info.amounts) or is_pure_label(info) or bool(struct(rules, "governing", text))))
                 or (trailing_label(info) is not None and not label_starts_line(info)))

@@ -11,7 +11,7 @@ import regex
 
 from pipeline.extract import Line
 from pipeline.guard import finditer, may_match, search
-from pipeline.parse import fiscal_year_of, parse_amount
+from pipeline.parse import parse_amount, year_of_groups
 from pipeline.rule_examples import in_context, stage_of
 from pipeline.rules import RulePack
 
@@ -82,16 +82,9 @@ NONE: list = []   # shared by the lines that have no label and no amount; never 
 
 
 def year_of(m, era: str | None = None) -> int | None:
-    """The fiscal year a match of the ``{fy}`` piece writes: 令和8年度, 2023年度,
-    or an era-less 7年度 in the era given."""
-    g = m.groupdict()
-    if g.get("era") and g.get("year"):
-        return fiscal_year_of(g["era"], g["year"])
-    if g.get("western"):
-        return int(g["western"])
-    if g.get("bare") and era:
-        return fiscal_year_of(era, g["bare"])
-    return None
+    """The fiscal year a match of the ``{fy}`` piece writes: 令和8年度, R7補正's
+    令和7, 2023年度, or an era-less 7年度 in the era given."""
+    return year_of_groups(m.groupdict(), era)
 
 
 def labels_of(text: str, rules: RulePack) -> list[Label]:

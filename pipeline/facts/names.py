@@ -74,8 +74,8 @@ def _is_name_like(info: LineInfo, rules: RulePack) -> bool:
     name = name_of(info, rules)
     if sentence(name):
         return False
-    if struct(rules, "not_title", text) or struct(rules, "furniture", text):
-        return False
+    if any(struct(rules, role, t) for role in ("not_title", "furniture") for t in {text, name}):
+        return False   # (「1 事業の目的」 as well as 「事業の目的」)
     if name.count("」") > name.count("「") or name.count(")") > name.count("("):
         return False   # the end of a quotation or bracket opened on an earlier line
     rule = (rules.role("amount", "table_number") or (None,))[0]
