@@ -372,3 +372,22 @@ def test_years_written_by_the_era_initial_and_a_bare_prior_year(tmp_path):
                        ("科研費", "initial", "draft", 2026, 2_479 * OKU),
                        ("ムーンショット型研究開発制度", "initial", "draft", 2026, 150 * OKU),
                        ("ムーンショット型研究開発制度", "initial", "enacted", 2025, 160 * OKU)}
+
+
+def test_a_title_its_budget_box_interrupts(tmp_path):
+    """A converter writes a two-line title around the box drawn beside it:
+    「…安全性向上に資する」 then the box's labels and values, then 「技術基盤等の
+    整備・強化」; 「○…研究データエコ」 then its figures, then 「システム構築事業」
+    (no bullet of its own: not a next program). Each title is one name."""
+    box = facts_of_text(tmp_path, "\n".join([
+        "10 海洋局主要事項 -令和9年度科学技術関係概算要求-", "230億円",
+        "次世代海洋観測網の開発及び安全性向上に資する うちエネルギー対策特別会計要求・要望額",
+        "(前年度予算額", "71億円)", "技術基盤等の整備・強化", "※運営費交付金中の推計額含む",
+        "令和9年度要求・要望額", "", "248億円", "概要", "海洋観測網を整備する。"]), "box")
+    whole = "次世代海洋観測網の開発及び安全性向上に資する技術基盤等の整備・強化"
+    assert {(r[0], r[2], r[3], r[4]) for r in rows(box) if r[4] in (71 * OKU, 248 * OKU)} == {
+        (whole, "enacted", 2026, 71 * OKU), (whole, "request", 2027, 248 * OKU)}
+    bullets = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算案のポイント", "○AI等の活用を推進する海洋データエコ", "10 億円", "⇒", "12 億円", "(+20.0%)",
+        "システム構築事業", "各分野のデータ基盤と連携する。", "○次世代海洋センサー開発事業", "9 億円", "⇒", "9 億円"]), "bullets")
+    assert {r[0] for r in rows(bullets)} == {"AI等の活用を推進する海洋データエコシステム構築事業", "次世代海洋センサー開発事業"}

@@ -33,7 +33,7 @@ from pipeline.facts.names import (
     topic_name,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
-from pipeline.facts.titles import just_above, skippable, title_lines
+from pipeline.facts.titles import just_above, skippable, title_after_box, title_lines
 from pipeline.rules import RulePack
 
 
@@ -118,6 +118,7 @@ class DetailWalk(Walk):
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
         self.stacked = name_stacks(self.lines, rules)
         self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
+        self.continued: set[int] = set()  # lines that are the rest of a title a box interrupted
         if program:
             self.programs.get(program)
         last_box = -99
@@ -150,7 +151,7 @@ class DetailWalk(Walk):
                 or (trailing_label(info) is not None and not label_starts_line(info)))
             if starts_box:
                 named = any(is_name_like(self.lines[j], rules) and not skippable(self.lines[j], rules)
-                            for j in range(max(last_box + 1, 0), i))
+                            and j not in self.continued for j in range(max(last_box + 1, 0), i))
                 if i - last_box > rules.settings["box_gap"] or named:
                     self.find_title(i, first=boxes == 0)
                     boxes += 1
@@ -185,19 +186,19 @@ class DetailWalk(Walk):
         if lab is not None:
             head, part = split_part(clean_name(lines[i].text[:lines[i].labels[0].start], rules), rules)
             if len(head) >= 2 and not strict_sentence(head) and not hit(rules, "year", "year", head):
-                candidates.append(head)   # (「令和9年度予算のポイント(政府案)」 is the release's title)
+                candidates.append(self.rest_after_box(head, i))   # (「令和9年度予算のポイント(政府案)」 is the release's title)
             if part:
                 self.parts[i] = part
         if not candidates:
             for j in range(i - 1, max(-1, i - 1 - rules.settings["title_lookback"]), -1):
                 info = lines[j]
-                if j in self.skip or skippable(info, rules):
+                if j in self.skip or j in self.continued or skippable(info, rules):
                     continue
                 if struct(rules, "subtitle", info.text):
                     candidates.append(info.text[1:-1].strip())
                     continue
                 if is_name_like(info, rules) and just_above(info, lines[i], rules):
-                    candidates.insert(0, title_lines(lines, j, rules))
+                    candidates.insert(0, self.rest_after_box(title_lines(lines, j, rules), j))
                 break
         if not candidates and first and self.program is None:
             before = [j for j in range(i) if is_name_like(lines[j], rules) and not skippable(lines[j], rules)
@@ -231,6 +232,14 @@ class DetailWalk(Walk):
         self.program = known[0] if known else candidates[0]
         self.programs.get(self.program)
         self.component = None
+
+    def rest_after_box(self, name: str, j: int) -> str:
+        """The title at line j joined with its rest after the box
+        (titles.title_after_box); the rest's line opens no box of its own."""
+        name, rest = title_after_box(name, self.lines, j, self.rules)
+        if rest is not None:
+            self.continued.add(rest)
+        return name
 
     def owner(self, i: int, info: LineInfo, fig: Figure) -> Owner:
         rules = self.rules
@@ -294,7 +303,8 @@ class DetailWalk(Walk):
         for j in range(i - 1, max(-1, i - 3), -1):
             prev = self.lines[j]
             if is_name_like(prev, self.rules):
-                return None if struct(self.rules, "subtitle", prev.text) else name_of(prev, self.rules)
+                return None if struct(self.rules, "subtitle", prev.text) else \
+                    self.rest_after_box(name_of(prev, self.rules), j)
             if not (struct(self.rules, "not_title", prev.text) and not prev.amounts) or j in self.skip:
                 return None
         return None

@@ -221,7 +221,7 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
     boxes: dict[str, StageContext] = {}
     first = None
     for f in figures:
-        if in_box(f, rules):
+        if in_box(f, rules) and not (f.label is not None and f.label.opens_bracket):   # (a box's own stage, not 前年度's)
             assert f.ctx is not None   # in_box holds only for a figure with a context
             program, _ = owner_of(f)
             boxes.setdefault(program, f.ctx)

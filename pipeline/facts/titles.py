@@ -56,6 +56,29 @@ def title_lines(lines: list[LineInfo], j: int, rules: RulePack) -> str:
     return name
 
 
+def title_after_box(name: str, lines: list[LineInfo], j: int, rules: RulePack) -> tuple[str, int | None]:
+    """A title line j whose box interrupts it: the name joined with its rest,
+    the first name line after the box's figures and labels (at most
+    ``title_lookahead`` lines on) — when the title breaks off after a
+    particle or る (「…安全性向上に資する」 / 「技術基盤等の整備・強化」), or
+    in a katakana word on a bulleted line whose rest has no bullet of its
+    own (「○…研究データエコ」 / 「システム構築事業」: a next program would have one).
+    Returns the name and the line of its rest (None when there is none)."""
+    text = lines[j].text
+    for k in range(j + 1, min(len(lines), j + 1 + rules.settings["title_lookahead"] + 2)):
+        info = lines[k]
+        if skippable(info, rules) or not any(c.isalpha() for c in info.text):
+            continue   # the box: figures, labels, arrows, (+5.8%)
+        if not is_name_like(info, rules) or k == j + 1:
+            return name, None   # (a line right below is title_lines' to join)
+        rest = info.text
+        if name[-1:] in rules.settings["title_continues"] or (
+                breaks_off(name, rest, rules) and struct(rules, "bullet", text) and not struct(rules, "bullet", rest)):
+            return name + name_of(info, rules), k
+        return name, None
+    return name, None
+
+
 def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | None:
     """A PDF slide's title: the largest-font name-like line in the top band of
     the page (or a subtitle there that names a known program), joined with a
