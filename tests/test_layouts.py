@@ -391,3 +391,17 @@ def test_a_title_its_budget_box_interrupts(tmp_path):
         "令和9年度予算案のポイント", "○AI等の活用を推進する海洋データエコ", "10 億円", "⇒", "12 億円", "(+20.0%)",
         "システム構築事業", "各分野のデータ基盤と連携する。", "○次世代海洋センサー開発事業", "9 億円", "⇒", "9 億円"]), "bullets")
     assert {r[0] for r in rows(bullets)} == {"AI等の活用を推進する海洋データエコシステム構築事業", "次世代海洋センサー開発事業"}
+
+
+def test_running_text_names_figures_in_brackets_and_by_the_sentence_topic(tmp_path):
+    """「X(410億円)やY(120億円)」: each bracketed figure is the name's before it;
+    a figure whose clause names nobody (「…の380億円から410億円に増えた」) is the
+    sentence's topic's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁の2027年度予算案",
+        "深海探査事業(410億円)や海洋観測網の整備(120億円)などを盛り込んだ。"
+        "海洋研究船の予算は、前年度当初予算の380億円から395億円に増えた。"]))
+    assert rows(f) == {("深海探査事業", "initial", "draft", 2027, 410 * OKU),
+                       ("海洋観測網の整備", "initial", "draft", 2027, 120 * OKU),
+                       ("海洋研究船", "initial", "enacted", 2026, 380 * OKU),
+                       ("海洋研究船", "initial", "draft", 2027, 395 * OKU)}

@@ -118,6 +118,7 @@ class DetailWalk(Walk):
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
         self.stacked = name_stacks(self.lines, rules)
         self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
+        self.topic_sentence: tuple = ()  # ... and which sentence (line, position of the 。 before it)
         self.continued: set[int] = set()  # lines that are the rest of a title a box interrupted
         if program:
             self.programs.get(program)
@@ -289,12 +290,15 @@ class DetailWalk(Walk):
         part of the budget it named before when the clause says このうち."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
-        if topic is None:
+        sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
+        if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic
+            if self.topic and self.topic_sentence == sentence_start:
+                return Owner(self.topic, "", "program", None, told=True)
             return None
         name, part = topic
         if part and self.topic and self.topic != name:
             return Owner(name, self.topic, "component", "", told=True)
-        self.topic = name
+        self.topic, self.topic_sentence = name, sentence_start
         return Owner(name, "", "program", None, told=True)
 
     def name_above(self, i: int) -> str | None:
