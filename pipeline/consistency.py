@@ -28,7 +28,9 @@ class Release:
     meta: dict
 
     def __post_init__(self):
-        self.by_key = {tuple(str(a[k]) for k in AMOUNT_KEY): a for a in self.amounts}
+        self.by_key: dict[tuple, dict] = {}   # a budget by its name (a parent, the total): its first row
+        for a in self.amounts:
+            self.by_key.setdefault(tuple(str(a[k]) for k in ("program", "budget", "stage", "fiscal_year")), a)
         self.program = {p["program"]: p for p in self.programs}
         self.total_name = next((p["program"] for p in self.programs if p["level"] == "total" and not p["parent"]),
                                None)
@@ -110,11 +112,11 @@ def mentions_agree(r: Release) -> list[dict]:
         pages = [str(p) for p in sorted({int(o["page"]) for o in obs if o["page"] not in ("", None)})]
         if len(amounts_seen) > 1:
             out.append({"status": "error",
-                           "message": f"{key[0]} {key[1]}/{key[2]}/{key[3]}: pages disagree: "
+                           "message": f"{key[1]} {key[2]}/{key[3]}/{key[4]}: pages disagree: "
                            + "; ".join(f"p{o['page'] or '-'} {int(o['amount_yen']) / OKU:g}億円 ({o['source']!r})" for o in obs)})
         elif len(pages) > 1:
             out.append({"status": "ok",
-                           "message": f"{key[0]} {key[1]}/{key[2]}/{key[3]}: same figure on pages {', '.join(pages)}"})
+                           "message": f"{key[1]} {key[2]}/{key[3]}/{key[4]}: same figure on pages {', '.join(pages)}"})
 
     return out
 

@@ -224,12 +224,18 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
         prog_name = f"{rel}-programs".lower()
         # figures whose owner, stage or year could not be determined (check=conflict) have no key
         undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read.amounts)
-        amounts = table_schema(AMOUNT_COLUMNS, [] if undetermined else ["release", *AMOUNT_KEY])
-        if not undetermined:
+        # the key without parent (a parent is often empty, and a key field may not be): unique unless
+        # a name stands under two parents (文部科学省's share of two budgets), which then leaves no key
+        named = [tuple(r[k] for k in AMOUNT_KEY if k != "parent") for r in read.amounts]
+        repeated = len(named) - len(set(named))
+        keyless = undetermined or repeated
+        amounts = table_schema(AMOUNT_COLUMNS, [] if keyless else ["release", *(k for k in AMOUNT_KEY if k != "parent")])
+        if not keyless:
             amounts.foreign_keys = [{"fields": ["release", "program"],
                                      "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
         note = (f"{undetermined} figure(s) without a determined owner, stage or year (check=conflict): no primary key"
-                if undetermined else None)
+                if undetermined else f"{repeated} name(s) stand under two parents: no primary key"
+                if repeated else None)
         resources.append(_resource(f"{rel}-amounts".lower(), f"{rel}/amounts.csv", f"Budget facts of {rel}", amounts, note))
         resources.append(_resource(prog_name, f"{rel}/programs.csv", f"Programs of {rel}",
                                    table_schema(PROGRAM_COLUMNS, ["release", *PROGRAM_KEY])))

@@ -82,8 +82,10 @@ OBSERVATIONS = (*_OBSERVED,
                 AMOUNTS[[c.name for c in AMOUNTS].index("source")],
                 AMOUNTS[[c.name for c in AMOUNTS].index("rule")])
 
-# Within a release, a fact is one (program, budget, stage, fiscal_year); a program one name.
-AMOUNT_KEY = ("program", "budget", "stage", "fiscal_year")
+# Within a release, a fact is one (parent, program, budget, stage, fiscal_year) — the same name
+# may be a part of two budgets (文部科学省's share of AMED and of インハウス研究機関経費) —; a
+# program one name (programs.csv keeps the parent it was first seen under).
+AMOUNT_KEY = ("parent", "program", "budget", "stage", "fiscal_year")
 PROGRAM_KEY = ("program",)
 
 AMOUNT_COLUMNS = [c.name for c in AMOUNTS]

@@ -99,10 +99,10 @@ WANT = [
 
 def test_compare_reports_missing_extra_and_mismatches():
     r = compare(GOT, WANT, AMOUNT_KEY, AMOUNT_FIELDS)
-    assert r["missing"] == [["D事業", "initial", "draft", "2026"]]
-    assert r["extra"] == [["C事業", "supplementary", "enacted", "2025"]]
+    assert r["missing"] == [["", "D事業", "initial", "draft", "2026"]]   # (parent, program, budget, stage, year)
+    assert r["extra"] == [["", "C事業", "supplementary", "enacted", "2025"]]
     assert r["compared"] == 3
-    assert [(m["key"][0], m["field"], m["expected"], m["got"]) for m in r["mismatches"]] == [
+    assert [(m["key"][1], m["field"], m["expected"], m["got"]) for m in r["mismatches"]] == [
         ("A事業", "amount_yen", "95", "90"),
         ("B事業", "page", "6", "4"),
         ("B事業", "portion", "false", "true"),
@@ -205,7 +205,7 @@ def test_validate_command_fails_on_a_golden_mismatch(release, tmp_path):
     assert report["status"] == "failed" and report["golden"]["ok"] is False
     assert report["golden"]["golden"] == str(golden)
     mism = report["golden"]["amounts"]["mismatches"]
-    assert [(m["key"][0], m["field"]) for m in mism] == [(row["program"], "amount_yen")]
+    assert [(m["key"][1], m["field"]) for m in mism] == [(row["program"], "amount_yen")]   # (parent, program, …)
     assert mism[0]["got"] == row["amount_yen"]
     assert mism[0]["expected"] == str(int(row["amount_yen"]) + OKU)
     md = (release / "validation.md").read_text(encoding="utf-8")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.facts.owners import Claimed, Programs
-from pipeline.schema import AMOUNT_COLUMNS, FLAGS, OKU
+from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, FLAGS, OKU
 
-KEY = ("program", "budget", "stage", "fiscal_year")
+KEY = AMOUNT_KEY
+NAME_KEY = ("program", "budget", "stage", "fiscal_year")   # a budget looked up by its name (a parent, a total)
 OCR_SUFFIX = "+ocr"   # a figure read by OCR from a picture: its rule ends so
 
 
@@ -18,7 +19,8 @@ def by_ocr(o: dict) -> bool:
 
 def observation(release: str, c: Claimed, programs: Programs) -> dict:
     a, info = c.figure.amount, c.figure.info
-    parent = programs.known[c.owner.program]["parent"] if c.owner.program else c.owner.parent
+    # a mention's own parent (the same name may be a part of two budgets), else the program's
+    parent = c.owner.parent or (programs.known[c.owner.program]["parent"] if c.owner.program else "")
     return {"release": release, "program": c.owner.program, "parent": parent, "budget": c.ctx.budget,
             "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
             **{f: bool(a.flags.get(f, False)) for f in FLAGS},
@@ -56,7 +58,7 @@ def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
         diff = [c for c in ("amount_yen", "new", "portion", "approx")
                 if first[c] != o[c] and not (c == "new" and not o[c])]
         if diff:
-            conflicts.append({"key": list(key[:4]), "fields": diff,
+            conflicts.append({"key": list(key[:len(KEY)]), "fields": diff,
                               "first": {c: first[c] for c in ("amount_yen", "page", "source")},
                               "other": {c: o[c] for c in ("amount_yen", "page", "source")}})
     return list(amounts.values()), conflicts
@@ -121,7 +123,10 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
     """
     level = {p["program"]: p["level"] for p in programs}
     disputed = {tuple(c["key"]) for c in conflicts}
-    by_key = {tuple(a[k] for k in KEY): a for a in amounts if a["program"]}
+    by_key: dict[tuple, dict] = {}
+    for a in amounts:
+        if a["program"]:
+            by_key.setdefault(tuple(a[k] for k in NAME_KEY), a)
     for a in amounts:
         mentions = a.pop("_mentions", [a])
         lines = {(m["page"], m["line"]) for m in mentions}
