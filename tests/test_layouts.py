@@ -405,3 +405,18 @@ def test_running_text_names_figures_in_brackets_and_by_the_sentence_topic(tmp_pa
                        ("海洋観測網の整備", "initial", "draft", 2027, 120 * OKU),
                        ("海洋研究船", "initial", "enacted", 2026, 380 * OKU),
                        ("海洋研究船", "initial", "draft", 2027, 395 * OKU)}
+
+
+def test_a_bracketed_breakdown_after_a_figure_is_its_parts(tmp_path):
+    """「海洋予算が980億円(海洋庁600億円、気象庁380億円)、研究機関経費が300億円
+    (海洋庁200億円、気象庁100億円)」: each bracket lists the parts of the figure
+    it follows; the same office in both is two facts, one under each budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案",
+        "海洋予算が980億円(海洋庁600億円、気象庁380億円)となる一方、研究機関経費は300億円"
+        "(海洋庁200億円、気象庁100億円)となった。"]))
+    got = {(a["program"], a["parent"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("海洋予算", "", 980 * OKU), ("海洋庁", "海洋予算", 600 * OKU), ("気象庁", "海洋予算", 380 * OKU),
+                   ("研究機関経費", "", 300 * OKU), ("海洋庁", "研究機関経費", 200 * OKU),
+                   ("気象庁", "研究機関経費", 100 * OKU)}
+    assert {a["check"] for a in f.amounts} == {"single"}   # (they add up, but a sentence named the owners)

@@ -296,10 +296,26 @@ class DetailWalk(Walk):
                 return Owner(self.topic, "", "program", None, told=True)
             return None
         name, part = topic
+        whole = self.bracketed_after(info, fig)
+        if whole and whole != name:   # 「AMED予算が1266億円(文部科学省603億円、…)」: a share of AMED's
+            return Owner(name, whole, "component", "", told=True)
         if part and self.topic and self.topic != name:
             return Owner(name, self.topic, "component", "", told=True)
         self.topic, self.topic_sentence = name, sentence_start
         return Owner(name, "", "program", None, told=True)
+
+    def bracketed_after(self, info: LineInfo, fig: Figure) -> str | None:
+        """The owner of the figure a bracket opens right after, when this
+        figure stands inside that bracket (a breakdown: 「1266億円(文部科学省
+        603億円、厚生労働省475億円)」)."""
+        text = info.text
+        opened = text.rfind("(", 0, fig.amount.start)
+        if opened < 0 or ")" in text[opened:fig.amount.start]:
+            return None
+        before = [c for c in self.claimed if c.figure.info is info and c.figure.amount.tail <= opened]
+        if not before or FILLER.sub("", text[before[-1].figure.amount.tail:opened]):
+            return None
+        return before[-1].owner.program or None
 
     def name_above(self, i: int) -> str | None:
         """The name line just above a line of figures (past a year line or a
