@@ -420,3 +420,15 @@ def test_a_bracketed_breakdown_after_a_figure_is_its_parts(tmp_path):
                    ("研究機関経費", "", 300 * OKU), ("海洋庁", "研究機関経費", 200 * OKU),
                    ("気象庁", "研究機関経費", 100 * OKU)}
     assert {a["check"] for a in f.amounts} == {"single"}   # (they add up, but a sentence named the owners)
+
+
+def test_a_figure_compared_with_the_prior_year_keeps_its_own_label(tmp_path):
+    """「概算要求額は、前年度当初予算比5.2%増の5兆9000億円」 is the request:
+    前年度当初予算比 is what it is compared with, not its label. A ▽ item named
+    「…の費用など」 is a name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度概算要求",
+        "海洋庁の概算要求額は、前年度当初予算比5.2%増の5兆9000億円となった。",
+        "▽深海探査を進めるための費用などとしておよそ140億円を計上しています。"]))
+    assert rows(f) == {("海洋庁", "initial", "request", 2027, 59_000 * OKU),
+                       ("深海探査を進めるための費用など", "initial", "request", 2027, 140 * OKU)}

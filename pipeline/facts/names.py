@@ -284,8 +284,9 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
             or (struct(rules, "scope", name) and name not in bodies) \
-            or name.replace(",", "").replace(".", "").isdigit() or regex.match(r"\p{Hiragana}", name[-1]):
-        return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem)
+            or name.replace(",", "").replace(".", "").isdigit() \
+            or (regex.match(r"\p{Hiragana}", name[-1]) and not name.endswith("など")):
+        return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem; 「費用など」 is one)
     return name
 
 
