@@ -432,3 +432,14 @@ def test_a_figure_compared_with_the_prior_year_keeps_its_own_label(tmp_path):
         "▽深海探査を進めるための費用などとしておよそ140億円を計上しています。"]))
     assert rows(f) == {("海洋庁", "initial", "request", 2027, 59_000 * OKU),
                        ("深海探査を進めるための費用など", "initial", "request", 2027, 140 * OKU)}
+
+
+def test_running_text_stage_words_are_no_names_and_a_fund_after_its_figure(tmp_path):
+    """「Xは、第2次補正予算で100億円、2027年度当初予算案で300億円」: both are
+    X's (the stage words scope them); 「総額1兆円の海洋研究基金を創設」: the fund
+    named right after its figure."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁の予算", "深海探査事業は、2026年度第2次補正予算で100億円、2027年度当初予算案で300億円を確保した。",
+        "政府は、総額1兆円の海洋研究基金を創設する。"]))
+    got = {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("深海探査事業", 100 * OKU), ("深海探査事業", 300 * OKU), ("海洋研究基金", 10_000 * OKU)}
