@@ -443,3 +443,11 @@ def test_running_text_stage_words_are_no_names_and_a_fund_after_its_figure(tmp_p
         "政府は、総額1兆円の海洋研究基金を創設する。"]))
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert got == {("深海探査事業", 100 * OKU), ("深海探査事業", 300 * OKU), ("海洋研究基金", 10_000 * OKU)}
+
+
+def test_a_size_is_no_figure_and_a_fund_named_after_its_scale(tmp_path):
+    """「数百億円」 is a size (several hundred 億), never 100億円; 「約1兆円規模の
+    海洋研究基金」 is the fund's figure, approximate."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案", "政府は、約1兆円規模の海洋研究基金を創設する。海洋観測事業には数百億円を投じる。"]))
+    assert [(a["program"], a["amount_yen"], a["approx"]) for a in f.amounts] == [("海洋研究基金", 10_000 * OKU, True)]
