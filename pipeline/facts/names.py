@@ -93,9 +93,6 @@ def header_name(info: LineInfo, rules: RulePack) -> str | None:
     return remembered(info, "header", _header_name, rules)
 
 
-BOXED_NAME = regex.compile(r"^\s*(?:[【\[〔≪《]([^】\]〕≫》]{2,80})[】\]〕≫》])\s*$")
-
-
 def _header_name(info: LineInfo, rules: RulePack) -> str | None:
     brackets = rules.settings.get("figure_brackets", "")
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
@@ -106,9 +103,9 @@ def _header_name(info: LineInfo, rules: RulePack) -> str | None:
         if m:
             head = head[:m.start()]
     head = head.rstrip(" \t:(" + brackets)
-    boxed = BOXED_NAME.match(head)
+    boxed = struct(rules, "boxed_name", head)
     if boxed:
-        head = boxed.group(1)   # 「【科学技術振興費】 1兆4,100億円」: the name in its brackets
+        head = boxed.group("name")   # 「【科学技術振興費】 1兆4,100億円」: the name in its brackets
     name = clean_name(head, rules)
     if len(name) < 2 or len(name) > rules.settings["max_name_length"]:
         return None
