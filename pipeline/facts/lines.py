@@ -4,6 +4,7 @@ of a line (is it only a label? only figures? a name?). Pure functions of a
 line and the rule pack; nothing here knows about slides."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,11 +191,13 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
 
 def literals(rules: RulePack):
     """A pattern of every literal an amount or a stage label requires: a line
-    with none of them has neither (None when some rule requires nothing)."""
+    with none of them has neither (None when some rule requires nothing).
+    Plain literals, so compiled with ``re``: it finds them in about half the
+    time the regex module takes, and every line of a release is searched."""
     if "_literals" not in rules.settings:
         needs: list[Any] = [r.get("requires") for r in [rules.role("amount", "amount")[0], *rules.kind("stage")]
                             if r.get("re_pattern") is not None]   # each a list of literals, or None
-        rules.settings["_literals"] = (regex.compile("|".join(regex.escape(n) for ns in needs for n in ns))
+        rules.settings["_literals"] = (re.compile("|".join(re.escape(n) for ns in needs for n in ns))
                                        if all(needs) else None)
     return rules.settings["_literals"]
 
