@@ -8,6 +8,7 @@ it came from (``source_of``). The character tables live in
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import overload
@@ -32,12 +33,37 @@ def _tables() -> dict:
         "drop_chars": set(data["drop_chars"]),
         "failures": regex.compile("|".join(data["failure_patterns"])),
         # what the table changes besides NFKC: a line that is NFKC already and holds
-        # none of these is left as it is by the character mapping
-        "beyond_nfkc": regex.compile("[" + regex.escape("".join(
+        # none of these is left as it is by the character mapping (see _beyond_nfkc)
+        "beyond_chars": re.compile("[" + re.escape("".join(
             {*data["range_forms"], *dict(data["radicals_supplement"]), *data["drop_chars"], "\r", "\n"}
-            - {data["range_mark"]}))
-            + "".join(rf"\p{{{cat}}}" for cat in data["drop_categories"]) + "]"),
+            - {data["range_mark"]})) + "]"),
+        "drop_categories_re": regex.compile("[" + "".join(rf"\p{{{cat}}}" for cat in data["drop_categories"]) + "]")
+                              if data["drop_categories"] else None,
+        # Python calls no character of these categories printable (the space of Zs it does)
+        "unprintable_categories": set(data["drop_categories"]) <= NOT_PRINTABLE,
     }
+
+
+NOT_PRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}   # str.isprintable() is False for every character of these
+
+
+def _beyond_nfkc(text: str) -> bool:
+    """Does the text hold a character the table changes besides NFKC? The
+    listed characters are looked for with ``re`` (the regex module is about
+    seven times slower at a character class), the dropped categories (Cf)
+    with ``regex``, and only in text that is not all printable when those
+    categories are never printable (tests/test_normalize.py checks every
+    code point the regex module puts in them): most lines are all printable.
+
+    >>> _beyond_nfkc("令和8年度〜令和12年度"), _beyond_nfkc("852\u200d億円"), _beyond_nfkc("37億円")
+    (True, True, False)
+    """
+    t = _tables()
+    if t["beyond_chars"].search(text):
+        return True
+    if t["drop_categories_re"] is None or (t["unprintable_categories"] and text.isprintable()):
+        return False
+    return t["drop_categories_re"].search(text) is not None
 
 
 def _map_char(c: str) -> str:
@@ -64,16 +90,25 @@ _JAPANESE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〆\u3000-\u30
                           r"「」『』【】《》〈〉・※●○◆■□▲△▼▽◎★☆✓→⇒\u2460-\u24FF\u3251-\u325F\u32B1-\u32BF]")
 
 
+_JAPANESE_CHARS: dict[str, bool] = {}   # character -> is_japanese: each character is matched once
+
+
 def is_japanese(c: str) -> bool:
     """True for characters of Japanese text (kanji, kana, Japanese punctuation).
+    The answer for a character is kept: a regex call costs ten times a look-up.
 
     >>> is_japanese("億"), is_japanese("2"), is_japanese("(")
     (True, False, False)
     """
-    return bool(_JAPANESE.match(c))
+    known = _JAPANESE_CHARS.get(c)
+    if known is None:
+        known = bool(_JAPANESE.match(c))
+        if len(c) == 1:
+            _JAPANESE_CHARS[c] = known
+    return known
 
 
-_WHITE = regex.compile(r"[ \t]+")
+_WHITE = re.compile(r"[ \t]+")   # (re: plain characters; faster than regex)
 _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
 
@@ -214,7 +249,7 @@ def normalize(raw: str) -> str:
     >>> normalize("2,479 億円 と 2,479 2,379")
     '2,479億円と2,479 2,379'
     """
-    if unicodedata.is_normalized("NFKC", raw) and not _tables()["beyond_nfkc"].search(raw):
+    if unicodedata.is_normalized("NFKC", raw) and not _beyond_nfkc(raw):
         return _fix_whitespace(raw)[0]    # most lines: no character changes
     mapped = _one_to_one(raw)
     return _fix_whitespace(mapped)[0] if mapped is not None else normalize_with_map(raw)[0]
@@ -222,17 +257,20 @@ def normalize(raw: str) -> str:
 
 def normalize_lines(raws: list[str]) -> list[str]:
     """normalize() of each line of a page, with the character checks done once
-    for the whole page: on most pages no character changes, and only the lines
-    with spaces or tabs are looked at.
+    for the whole page when it can be: on some pages no character changes,
+    and only the lines with spaces or tabs are looked at. On the others (most
+    Japanese pages hold a fullwidth bracket) a line that is NFKC already and
+    holds nothing else the table changes still needs only its whitespace fixed.
 
     >>> normalize_lines(["令和8 年度", "37億円", "（新規）"])
     ['令和8年度', '37億円', '(新規)']
     """
     page = "\x00".join(raws)   # a starter that no table entry touches: NFKC holds per line iff for the page
-    if page.count("\x00") != len(raws) - 1 or not unicodedata.is_normalized("NFKC", page) \
-            or _tables()["beyond_nfkc"].search(page):
-        return [normalize(raw) for raw in raws]
-    return [_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw for raw in raws]
+    if page.count("\x00") == len(raws) - 1 and unicodedata.is_normalized("NFKC", page) and not _beyond_nfkc(page):
+        return [_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw for raw in raws]
+    return [(_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw)
+            if unicodedata.is_normalized("NFKC", raw) and not _beyond_nfkc(raw) else normalize(raw)
+            for raw in raws]
 
 
 def source_of(raw: str, index_map: list[int], start: int, end: int) -> str:

@@ -488,3 +488,14 @@ def test_a_dash_in_the_value_box_uses_up_its_label(tmp_path):
     rows = {(a["program"], a["budget"], a["stage"], a["fiscal_year"]): a["amount_yen"] for a in amounts}
     assert not [k for k in rows if k[1] == "supplementary"], rows
     assert rows[("基盤型", "initial", "request", 2027)] == 2_000_000_000
+
+
+def test_filler_matches_what_regex_matched():
+    """FILLER is compiled with re and spells out the White_Space characters:
+    it must match exactly the characters that regex's \\s class matched."""
+    import regex
+
+    from pipeline.facts.lines import FILLER
+    before = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
+    differ = [hex(cp) for cp in range(0x110000) if bool(FILLER.match(chr(cp))) != bool(before.match(chr(cp)))]
+    assert differ == []

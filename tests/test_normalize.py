@@ -302,3 +302,15 @@ def test_strip_markdown_keeps_raw_indices():
 ])
 def test_markdown_then_normalize(raw, expected):
     assert "".join(c for c, _ in normalize_pairs(strip_markdown(raw))) == expected
+
+
+def test_dropped_categories_are_never_printable():
+    """normalize looks for the dropped categories (Cf) only in text that is
+    not all printable: every code point the regex module puts in them must
+    be unprintable for Python (whose Unicode version may differ)."""
+    from pipeline.normalize import _tables
+    t = _tables()
+    assert t["unprintable_categories"]
+    printable = [hex(cp) for cp in range(0x110000)
+                 if t["drop_categories_re"].match(chr(cp)) and chr(cp).isprintable()]
+    assert printable == []

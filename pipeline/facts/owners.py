@@ -24,9 +24,8 @@ periods and ※令和N年度は…で実施 predecessor notes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-
-import regex
 
 from pipeline.facts.context import StageContext
 from pipeline.facts.figure import Figure
@@ -124,11 +123,13 @@ NOTE_ROLES = (("structure", "office"), ("structure", "period"), ("structure", "p
 
 def note_literals(rules: RulePack):
     """One pattern of the literals the note rules (office, period,
-    predecessor, range) require; None when one of them requires nothing."""
+    predecessor, range) require; None when one of them requires nothing.
+    Plain literals, compiled with ``re`` (about twice as fast as the regex
+    module at them): every line of a detail slide is searched."""
     if "_note_literals" not in rules.settings:
         found = [r for kind, role in NOTE_ROLES for r in rules.role(kind, role)]
         needs = [n for r in found for n in r.get("requires") or ()]
-        rules.settings["_note_literals"] = (regex.compile("|".join(regex.escape(n) for n in needs))
+        rules.settings["_note_literals"] = (re.compile("|".join(re.escape(n) for n in needs))
                                             if all(r.get("requires") for r in found) and needs else None)
     return rules.settings["_note_literals"]
 
