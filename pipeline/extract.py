@@ -266,10 +266,8 @@ def _raw_lines(blocks: list[dict]) -> list[tuple[str, tuple, float]]:
 
 
 def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = None) -> list[Page]:
-    """Every page's text lines first, then, in a second pass, the rest of the
-    work per page (pictures, normalizing, the page's height). Done between
-    MuPDF's page runs, that work ran with cold caches and took 0.1-0.15 s
-    more of the 507-page bench deck's 0.6-0.9 s of Python."""
+    """Every page's text lines first, then the rest per page (pictures, normalizing,
+    height): between MuPDF's page runs that work ran with cold caches, 15% slower."""
     import pymupdf
 
     flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
