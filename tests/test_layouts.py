@@ -255,7 +255,8 @@ def test_an_article_whose_only_year_is_the_budget_it_compares_with(tmp_path):
     """A news item on a request that writes no year of its own: the request
     is for the year after the enacted budget it is compared with (「2026年度の
     当初予算…と比べ」); the figure 「Xに…を要求した」 gives is X's, not the
-    ministry's the sentence opens with; 「新たに」 is read past."""
+    ministry's the sentence opens with; 「新たに」 is read past; the baseline
+    is the budget's the sentence before names."""
     f = facts_of_text(tmp_path, "\n".join([
         "海洋庁、約412億円を要求",
         "海洋庁は、深海探査研究に前年度比で3億円増の411億8200万円を要求した。"
@@ -265,7 +266,7 @@ def test_an_article_whose_only_year_is_the_budget_it_compares_with(tmp_path):
     assert rows(f) == {("深海探査研究", "initial", "request", 2027, 41_182_000_000),
                        ("海洋観測網の整備事業", "initial", "request", 2027, 250_000_000),
                        ("海洋庁全体", "initial", "request", 2027, 5_210 * OKU),
-                       ("", "initial", "enacted", 2026, 5_150 * OKU)}   # (the change, 3億円増, is no budget)
+                       ("海洋庁全体", "initial", "enacted", 2026, 5_150 * OKU)}   # (the change, 3億円増, is no budget)
 
 
 def test_a_page_that_names_a_stage_but_no_year(tmp_path):
@@ -451,3 +452,21 @@ def test_a_size_is_no_figure_and_a_fund_named_after_its_scale(tmp_path):
     f = facts_of_text(tmp_path, "\n".join([
         "2027年度予算案", "政府は、約1兆円規模の海洋研究基金を創設する。海洋観測事業には数百億円を投じる。"]))
     assert [(a["program"], a["amount_yen"], a["approx"]) for a in f.amounts] == [("海洋研究基金", 10_000 * OKU, True)]
+
+
+def test_a_figure_named_like_an_earlier_budget_and_a_baseline_in_the_next_sentence(tmp_path):
+    """「当初予算と同様に予備費5兆円」: the enacted budget is only compared with, the
+    figure is the release's draft; 「Xの現時点での要求額は、N」 is X's (a time
+    scopes the name); the baseline the next sentence compares with is X's too;
+    「そのうちYは」 names a part; 「5.9%(2477億円)増」 is a change."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案",
+        "海洋対応では、2026年度当初予算と同様に予備費5兆円を計上した。",
+        "なお、海洋庁全体の現時点での要求額は、3兆9895億円。2026年度の当初予算3兆9861億円と比べ0.1%増となる。",
+        "海洋庁は、一般会計で5兆8949億円となる。そのうち海洋観測予算は、前年度比5.9%(321億円)増の2兆4020億円となった。"]))
+    assert rows(f) == {("予備費", "initial", "draft", 2027, 50_000 * OKU),
+                       ("海洋庁全体", "initial", "request", 2027, 39_895 * OKU),
+                       ("海洋庁全体", "initial", "enacted", 2026, 39_861 * OKU),
+                       ("海洋庁", "initial", "draft", 2027, 58_949 * OKU),
+                       ("海洋観測予算", "initial", "draft", 2027, 24_020 * OKU)}
+    assert {(a["program"], a["parent"]) for a in f.amounts if a["program"] == "海洋観測予算"} == {("海洋観測予算", "海洋庁")}

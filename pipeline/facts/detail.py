@@ -287,13 +287,19 @@ class DetailWalk(Walk):
 
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
         """The owner running text names for a figure (names.topic_name): a
-        part of the budget it named before when the clause says このうち."""
+        part of the budget it named before when the clause says このうち; for
+        a figure of no named clause, its sentence's topic, or — a baseline
+        compared with (struct.baseline) — the owner of the figure before it."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
         if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic
             if self.topic and self.topic_sentence == sentence_start:
                 return Owner(self.topic, "", "program", None, told=True)
+            if self.claimed and struct(self.rules, "baseline", info.text[fig.amount.tail:]):
+                last = self.claimed[-1].owner   # 「Xの要求額は100億円。前年度当初予算90億円と比べ…」: X's baseline
+                if last.program and last.level == "program":
+                    return Owner(last.program, "", "program", None, told=True)
             return None
         name, part = topic
         whole = self.bracketed_after(info, fig)

@@ -94,7 +94,8 @@ def year_of(m, era: str | None = None) -> int | None:
 
 def labels_of(text: str, rules: RulePack) -> list[Label]:
     """The stage labels of a line; where two overlap the earliest, then the
-    longest, then the earlier rule wins."""
+    longest, then the earlier rule wins. A label naming only what a figure is
+    compared with (「当初予算と同様に」, struct.compared_label) is none."""
     found = []
     for priority, rule in enumerate(rules.kind("stage")):
         if rule.get("re_pattern") is None or not may_match(rule, text):
@@ -107,7 +108,7 @@ def labels_of(text: str, rules: RulePack) -> list[Label]:
     for *_, lab in found:
         if not out or lab.start >= out[-1].end:
             out.append(lab)
-    return out
+    return [lab for lab in out if struct(rules, "compared_label", text[lab.end:]) is None]
 
 
 def flags_after(text: str, tail: int, start: int, rules: RulePack, candidates: list[dict] | None = None
