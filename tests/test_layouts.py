@@ -470,3 +470,41 @@ def test_a_figure_named_like_an_earlier_budget_and_a_baseline_in_the_next_senten
                        ("海洋庁", "initial", "draft", 2027, 58_949 * OKU),
                        ("海洋観測予算", "initial", "draft", 2027, 24_020 * OKU)}
     assert {(a["program"], a["parent"]) for a in f.amounts if a["program"] == "海洋観測予算"} == {("海洋観測予算", "海洋庁")}
+
+
+def test_figures_listed_in_a_bracket_after_their_name_and_two_columns_on_one_line(tmp_path):
+    """A council slide: 「○ A(厚労(AMED)、R2補:100億円、基金)」 gives A its
+    figure; a converter joined two columns, 「○ A(…) ○ B(…)」, read as two
+    items; a figure with no label of its own (「ワクチン(1兆1,700億円程度)」)
+    does not take the stage of a label some other figure carries, nor the
+    year of 「令和2年度以降」."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "ワクチン・治療薬の研究開発等",
+        "○ 令和2年度以降、各省庁が多額の関連予算を計上。",
+        "ワクチン(1兆1,700億円程度)",
+        "○ 海洋ワクチン開発事業(海洋庁(機構)、R2補:100億円、基金) ○ 海洋治療薬開発事業(内閣(機構)、R3補:200億円)",
+    ]))
+    got = {(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert ("海洋ワクチン開発事業", "supplementary", "enacted", 2020, 100 * OKU) in got
+    assert ("海洋治療薬開発事業", "supplementary", "enacted", 2021, 200 * OKU) in got
+    vaccine = [a for a in f.amounts if a["program"] == "ワクチン"]
+    assert [(a["stage"], a["fiscal_year"], a["check"]) for a in vaccine] == [(None, None, "conflict")]
+
+
+def test_running_text_items_over_two_bullets_a_reason_clause_and_a_rounded_restatement(tmp_path):
+    """News prose: 「▽Aや」 「▽Bなどとして140億円」 is one item; in 「Xは、…Yが増えた
+    ことなどから、…N億円を要求」 the figure is X's (Y is the reason clause's);
+    「一般会計の総額でおよそ…」 is the ministry's account; 「3兆7000億円余り」 and
+    「およそ3兆7300億円」 are one figure, the exact one kept; 「より…多い」 is a change."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁 2027年度概算要求",
+        "海洋庁は、2027年度予算案の概算要求で、観測の拡大に伴って運用費が増えたことなどから、"
+        "2026年度の当初予算よりおよそ590億円多い、3兆7000億円余りを要求する方針を固めました。",
+        "海洋庁がまとめた概算要求によりますと、一般会計の総額でおよそ3兆7300億円を計上しています。",
+        "そのほかの事業としては",
+        "▽深海探査の推進や",
+        "▽観測データの基盤整備などデジタル化の推進に、あわせておよそ170億円を計上しています。",
+    ]))
+    got = {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("海洋庁", 37_300 * OKU), ("深海探査の推進や観測データの基盤整備などデジタル化の推進", 170 * OKU)}
+    assert {a["stage"] for a in f.amounts} == {"request"} and {a["fiscal_year"] for a in f.amounts} == {2027}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.lines import Label, LineInfo, sentence, struct, year_of
+from pipeline.facts.lines import FILLER, Label, LineInfo, sentence, struct, year_of
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
@@ -92,6 +92,16 @@ def is_baseline(lab: Label, info: LineInfo, rules: RulePack) -> bool:
     return bool(after) and struct(rules, "baseline", info.text[after[0].tail:]) is not None
 
 
+def own_label(lab: Label, info: LineInfo) -> bool:
+    """Is the label written right before a figure, its own (「R2補①:100億円」),
+    or last on its line (its value on the next), rather than naming
+    the page's budget?"""
+    if not FILLER.sub("", info.text[lab.end:]).strip("①②③④⑤:0123456789,."):
+        return True   # (「R3補:1,504」 「億円」: the amount broken over the line)
+    return any(0 <= a.start - lab.end <= 4 and not FILLER.sub("", info.text[lab.end:a.start]).strip("①②③④⑤:")
+               for a in info.amounts)
+
+
 def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     """The release's years: the first initial-budget label that names a year
     (on itself or on its line) — a request or draft label's before an
@@ -110,7 +120,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                 continue   # (neither says the release's own stage)
             y = label_year(lab, info, rules, None)
             if lab.budget == "supplementary":
-                if y is not None and supp is None:
+                if y is not None and supp is None and (before_figures or not own_label(lab, info)):
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
                     era = era or era_of(y)
                 continue

@@ -302,6 +302,8 @@ class DetailWalk(Walk):
                     return Owner(last.program, "", "program", None, told=True)
             return None
         name, part = topic
+        if struct(self.rules, "account", name) and self.topic and struct(self.rules, "body", self.topic):
+            name = self.topic   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
         whole = self.bracketed_after(info, fig)
         if whole and whole != name:   # 「AMED予算が1266億円(文部科学省603億円、…)」: a share of AMED's
             return Owner(name, whole, "component", "", told=True)

@@ -89,6 +89,37 @@ def merge_split_labels(lines: list[Line], rules: RulePack) -> list[Line]:
     return out
 
 
+def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
+    """The page's lines with each line holding two bulleted items
+    (struct.item_break: two columns joined) cut into two, before the second
+    bullet; both keep the line's number and box."""
+    out: list[Line] = []
+    for line in lines:
+        while (m := struct(rules, "item_break", line.text)) is not None:
+            at = m.start("at")
+            raw_at = line.index_map[at] if line.index_map else None
+            if raw_at is None:
+                break   # (no raw position to cut the source at)
+            out.append(Line(line.page, line.number, line.text[:at].rstrip(), line.raw_text[:raw_at].rstrip(),
+                            line.bbox, line.font_size, ocr=line.ocr, confidence=line.confidence))
+            line = Line(line.page, line.number, line.text[at:], line.raw_text[raw_at:], line.bbox, line.font_size,
+                        ocr=line.ocr, confidence=line.confidence)
+        out.append(line)
+    return out
+
+
+def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
+    """The page's lines with an item written over two bullets
+    (struct.list_continues: 「▽Aや」 「▽Bに170億円」) read as one line."""
+    out: list[Line] = []
+    for line in lines:
+        if out and struct(rules, "list_continues", out[-1].text) and struct(rules, "bullet", line.text):
+            out[-1] = joined(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
 # ------------------------------------------------------------ analysis in context
 
 def continues_note(prev: Line, line: Line) -> bool:
@@ -136,7 +167,8 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     """A PDF page is a slide; unpaged text is cut after each （担当：…） footer."""
     out: list[Slide] = []
     for page in pages:
-        infos = analyze_page(merge_split_labels(page.lines, rules), rules)
+        lines = merge_listed_items(split_joined_items(page.lines, rules), rules)
+        infos = analyze_page(merge_split_labels(lines, rules), rules)
         carry_trailing_flags(infos, rules)
         if page.height is not None:
             if infos:

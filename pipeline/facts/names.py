@@ -14,6 +14,9 @@ from pipeline.rules import RulePack
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
 
 
+LISTED_BULLET = regex.compile(r"(や|及び|および)、?[●○◆◇■□◎・▽▼]\s*")
+
+
 def clean_name(text: str, rules: RulePack) -> str:
     """A program or component name without bullets, enumerators, うち, quotes,
     and without a subtitle between range marks.
@@ -28,7 +31,7 @@ def clean_name(text: str, rules: RulePack) -> str:
     >>> clean_name("23.再生医療の実現化プロジェクト(拡充) 【達成目標10-1-2】", load_rules())
     '再生医療の実現化プロジェクト'
     """
-    name = text.strip()
+    name = LISTED_BULLET.sub(r"\1", text.strip())   # 「…推進や▽医療や…」: one item over two bullets
     for role in ("bullet", "enumerator", "part_of"):
         m = struct(rules, role, name)
         if m:
@@ -94,6 +97,55 @@ def header_name(info: LineInfo, rules: RulePack) -> str | None:
 
 
 def _header_name(info: LineInfo, rules: RulePack) -> str | None:
+    name = _name_before_figures(info, rules)
+    if name and unmatched_open(name) is None:
+        return name
+    return _name_before_bracket(info, rules)   # 「NAME(office、R3補:200億円)」: the name before the bracket
+
+
+def unmatched_open(text: str) -> int | None:
+    """Where the first bracket that text leaves open opens.
+
+    >>> unmatched_open("ワクチン開発推進事業(厚労(AMED)、R2補:")
+    10
+    >>> unmatched_open("事業(拡充)") is None
+    True
+    """
+    stack = []
+    for k, ch in enumerate(text):
+        if ch == "(":
+            stack.append(k)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
+    """NAME of 'NAME(office、label:figure、label:figure、note)': a bracket
+    after the name lists its figures (「ワクチン開発推進事業(厚労(AMED)、R2補①:
+    100億円、R2補②:500億円、基金)」); after the bracket only filler."""
+    first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
+    opened = unmatched_open(info.text[:first])
+    if opened is None or opened < 2:
+        return None
+    depth, close = 0, len(info.text)
+    for k in range(opened, len(info.text)):
+        depth += {"(": 1, ")": -1}.get(info.text[k], 0)
+        if depth == 0:
+            close = k
+            break
+    inside = info.text[opened:close]
+    if "。" in inside or len(inside) > rules.settings["max_name_length"] or FILLER.sub("", info.text[close + 1:]):
+        return None
+    name = clean_name(info.text[:opened], rules)
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name) \
+            or name.startswith(PARTICLES) or struct(rules, "part_of", lead_stripped(name, rules)) \
+            or struct(rules, "not_title", name) or struct(rules, "furniture", name):
+        return None
+    return name
+
+
+def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     brackets = rules.settings.get("figure_brackets", "")
     first = min([a.start for a in info.amounts] + [lab.start for lab in info.labels])
     head = info.text[:first]
@@ -224,7 +276,8 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
-    topics = [m for m in found if m.group("particle")]
+    topics = [m for m in found if m.group("particle")
+              and not (m.group("particle") == "が" and struct(rules, "subordinate", clause[m.end():]))]
     if after is not None and struct(rules, "allots", text[after:]):   # 「Xに…537億円を要求した」
         last_topic = max((m.end() for m in quoted + near + topics
                           if topic_words(m.group("quoted") or m.group("name") or "", rules)), default=-1)

@@ -220,17 +220,20 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
     bracket_rule = (rules.role("stage", "bracket") or [None])[0]  # type: ignore[list-item]
     boxes: dict[str, StageContext] = {}
     first = None
+    first_line = -1
     for f in figures:
         if in_box(f, rules) and not (f.label is not None and f.label.opens_bracket):   # (a box's own stage, not 前年度's)
             assert f.ctx is not None   # in_box holds only for a figure with a context
             program, _ = owner_of(f)
             boxes.setdefault(program, f.ctx)
-            first = first or f.ctx
+            if first is None:
+                first, first_line = f.ctx, f.index
     for fig in figures:
         if fig.ctx is not None or fig.how in ("bracket", "arrow-from"):
             continue
         program, parent = owner_of(fig)
-        fig.ctx = boxes.get(program) or boxes.get(parent) or first or release.default()
+        fig.ctx = boxes.get(program) or boxes.get(parent) or (first if first_line <= fig.index else None) \
+            or release.default()
         fig.how = "slide"
     for fig in figures:
         if fig.how == "bracket":

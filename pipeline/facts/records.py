@@ -35,10 +35,36 @@ def fact_key(o: dict) -> tuple:
     return key if o["program"] else key + (o["page"], o["line"], o["amount_yen"])
 
 
+def last_digit(yen: int) -> int:
+    """The place of an amount's last written digit, in yen.
+
+    >>> last_digit(337_000 * 10**8), last_digit(103_249 * 10**6)
+    (100000000000, 1000000)
+    """
+    unit = 1
+    while unit < 10**12 and yen % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def rounded_of(coarse: int | None, fine: int | None) -> bool:
+    """Is ``coarse`` the amount ``fine`` rounded to coarse's last written
+    digit (「33兆7000億円余り」 of 33兆7300億円)?
+
+    >>> rounded_of(337_000 * 10**8, 337_300 * 10**8), rounded_of(337_300 * 10**8, 337_000 * 10**8)
+    (True, False)
+    """
+    if not coarse or not fine or coarse <= 0 or fine <= 0 or coarse == fine:
+        return False
+    unit = last_digit(coarse)
+    return unit > last_digit(fine) and abs(coarse - fine) * 2 <= unit
+
+
 def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
     """(amounts, conflicts): one row per fact from its first mention — its
     first text-layer mention when it has one (OCR never overrides the text
-    layer); mentions that disagree on amount or flags are reported."""
+    layer), its exact mention when the first is that amount rounded;
+    mentions that disagree on amount or flags are reported."""
     obs = sorted(observations, key=lambda o: (o["page"] or 0))   # stable: reading order per page
     amounts: dict[tuple, dict] = {}
     conflicts = []
@@ -50,7 +76,10 @@ def facts_of(observations: list[dict]) -> tuple[list[dict], list[dict]]:
             continue
         first = amounts[key]
         first["_mentions"].append(o)
-        if by_ocr(first) and not by_ocr(o):   # the text layer's figure is the fact's, in the OCR one's place
+        if first["amount_yen"] != o["amount_yen"] and rounded_of(o["amount_yen"], first["amount_yen"]):
+            continue   # 「33兆7000億円余り」 after 「33兆7300億円」: the same figure, rounded
+        if (by_ocr(first) and not by_ocr(o)) or rounded_of(first["amount_yen"], o["amount_yen"]):
+            # the text layer's figure is the fact's, in the OCR one's place; the exact one, in the rounded one's
             mentions = first["_mentions"]
             first.update({c: o.get(c) for c in AMOUNT_COLUMNS if c != "check"})
             first["_mentions"] = mentions
@@ -191,9 +220,7 @@ def restatements(amounts: list[dict]) -> tuple[list[dict], list[dict]]:
     for a in amounts:
         if a["program"] or a["amount_yen"] is None or a["amount_yen"] <= 0:
             continue
-        unit = 1
-        while unit < 10**12 and a["amount_yen"] % (unit * 10) == 0:
-            unit *= 10
+        unit = last_digit(a["amount_yen"])
         if any(t["budget"] == a["budget"] and t["stage"] == a["stage"] and t["fiscal_year"] == a["fiscal_year"]
                and abs(t["amount_yen"] - a["amount_yen"]) * 2 <= unit for t in told):
             dropped.append(a)
