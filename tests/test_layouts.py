@@ -508,3 +508,24 @@ def test_running_text_items_over_two_bullets_a_reason_clause_and_a_rounded_resta
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert got == {("海洋庁", 37_300 * OKU), ("深海探査の推進や観測データの基盤整備などデジタル化の推進", 170 * OKU)}
     assert {a["stage"] for a in f.amounts} == {"request"} and {a["fiscal_year"] for a in f.amounts} == {2027}
+
+
+def test_a_review_sheet_table_with_the_years_down_and_the_stages_across(tmp_path):
+    """行政事業レビュー: 「※単位は100万円」, then 「年度 | 要求額 | 当初予算 | 補正予算 | 予算計 |
+    執行額」 and one row a year: each number is its row's year at its column's
+    stage, the sheet's program's; a dash, a 0, 予算計 and 執行額 give none."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "深海探査技術の確立に係る事業費",
+        "府省庁: 海洋庁",
+        "予算額・執行額",
+        "※単位は100万円",
+        "年度 | 要求額 | 当初予算 | 補正予算 | 前年度から繰越し | 予算計 | 執行額 |",
+        "---|---|---|---|---|---|---|",
+        "2025 | - | 120 | 30 | 0 | 150 | 140 |",
+        "2026 | - | 110 | 0 | 0 | 110 | - |",
+        "2027 | 125 | - | - | - | - | - |",
+    ]))
+    assert rows(f) == {("深海探査技術の確立に係る事業費", "initial", "enacted", 2025, 120 * 10**6),
+                       ("深海探査技術の確立に係る事業費", "supplementary", "enacted", 2025, 30 * 10**6),
+                       ("深海探査技術の確立に係る事業費", "initial", "enacted", 2026, 110 * 10**6),
+                       ("深海探査技術の確立に係る事業費", "initial", "request", 2027, 125 * 10**6)}

@@ -41,6 +41,7 @@ from pipeline.facts.lines import (
 )
 from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
+from pipeline.facts.year_rows import year_row_figures
 from pipeline.rule_examples import in_context
 from pipeline.rules import RulePack
 
@@ -251,7 +252,8 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
     """Every figure of the slide with its stage context (strategies 1-7;
     ``slide`` is settled after owners, see settle())."""
     figures, waiting = on_their_lines(slide, release, rules)
-    table = table_rows(slide, figures, release, rules)
+    by_year, taken = year_row_figures(slide, release, rules)
+    table = table_rows(slide, figures, release, rules, taken) + by_year
     if table:
         figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
     link_arrows(figures)

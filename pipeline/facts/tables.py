@@ -45,14 +45,27 @@ def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
         if info.amounts or len(info.text) > 40 or not any(may_match(r, info.text) for r in unit_rules):
             continue   # a unit header is a short line with no amount
         m = hit(rules, "structure", "unit", info.text)
-        if m:
-            out[k] = UNITS.get(m.group("unit")[:-1], 1) if m.group("unit") != "円" else 1
-        elif k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text:
-            out[k] = UNITS.get(info.text[:-1], 1) if info.text != "円" else 1
+        yen = unit_yen(m.group("unit")) if m else \
+            unit_yen(info.text) if k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text \
+            else None
+        if yen is not None:
+            out[k] = yen
     return out
 
 
 UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
+
+
+def unit_yen(word: str) -> int | None:
+    """Yen per unit of a table's unit word (None for a word that is none).
+
+    >>> unit_yen("百万円"), unit_yen("100万円"), unit_yen("円")
+    (1000000, 1000000, 1)
+    """
+    word = word[:-1].replace("100万", "百万")
+    return UNITS.get(word) if word else 1
+
+
 HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差|前年")   # a header line holds one of these
 
 
@@ -244,14 +257,16 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     return out
 
 
-def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rules: RulePack) -> list[Figure]:
+def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rules: RulePack,
+               taken: set[int] | frozenset = frozenset()) -> list[Figure]:
     """The table strategy over one slide: the plain numbers of its rows as
     figures (in the unit its header names), and for the cells under a column
     header — plain numbers, or a run of amounts on lines of their own — the
     column's stage context (how ``table``). A row written with brackets
     (「660(478)」, 「X (」 「Y )」) keeps the bracket reading instead: the
     figure, then its prior year. Every cell is named by its row. Returns the
-    new figures; the amounts' figures are updated in place."""
+    new figures; the amounts' figures are updated in place. Lines another
+    table strategy ``taken`` are passed over."""
     lines = slide.lines
     if not could_hold_a_table(slide, rules):
         return []
@@ -270,7 +285,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     row: str | None = None
     cell, done, last, skip_to = 0, False, None, -1
     for k, info in enumerate(lines):
-        if k <= skip_to:
+        if k <= skip_to or k in taken:
             continue
         if k in blocks:
             skip_to, columns = blocks[k]

@@ -1,0 +1,107 @@
+"""Layout strategy for tables with the years down and the stages across —
+an administrative review sheet's 予算額・執行額 (行政事業レビュー):
+
+    ※単位は100万円
+    年度 | 要求額 | 当初予算 | 補正予算 | 前年度から繰越し | … | 予算計 | 執行額
+    2019 | - | 9 | 0 | 0 | … | 9 | 9
+    2021 | 9 | - | - | - | … | - | -
+
+- ``header``: a line of cells (split by ``|`` or spaces) whose first cell
+  names the years (struct.year_rows) and at least two of whose cells are
+  stage labels; a column whose header is no stage label (繰越し, 予算計,
+  執行額) gives no figure;
+- ``rows``: each line under it whose first cell is a year (struct.year_cell);
+  its numbers, in the unit the table's header names, are that year's
+  figures at the stage of their column; a dash or 0 is no figure.
+The figures have no name of their own: they are the program's the page
+opens with (the sheet's 事業名, its first name line above the table).
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.facts.context import ReleaseContext, StageContext
+from pipeline.facts.figure import Figure
+from pipeline.facts.layout import Slide
+from pipeline.facts.lines import Amount, LineInfo, labels_of, struct, year_of
+from pipeline.facts.names import is_name_like, name_of
+from pipeline.facts.tables import nearest, unit_lines
+from pipeline.facts.titles import skippable
+from pipeline.rules import RulePack
+
+CELL = regex.compile(r"[^|\s]+")
+NUMBER = regex.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+def cells(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of a table line's cells, split at ``|`` or spaces.
+
+    >>> [c[2] for c in cells("2019 | - | 9 | 0 |")]
+    ['2019', '-', '9', '0']
+    """
+    return [(m.start(), m.end(), m.group()) for m in CELL.finditer(text)]
+
+
+def header_stages(info: LineInfo, rules: RulePack) -> list[StageContext | None] | None:
+    """The stage of each column of a year-rows header line (None: a column of
+    no stage), or None when the line is no such header."""
+    row = cells(info.text)
+    if len(row) < 3 or info.amounts or not struct(rules, "year_rows", row[0][2]):
+        return None
+    stages: list[StageContext | None] = []
+    for _, _, cell in row[1:]:
+        labels = labels_of(cell, rules)
+        whole = len(labels) == 1 and labels[0].start == 0 and labels[0].end == len(cell)
+        stages.append(StageContext(labels[0].budget, labels[0].stage, None, labels[0].rule["id"]) if whole else None)
+    return stages if sum(s is not None for s in stages) >= 2 else None
+
+
+def row_year(cell: str, rules: RulePack, release: ReleaseContext) -> int | None:
+    m = struct(rules, "year_cell", cell)
+    return year_of(m, release.era) if m else None
+
+
+def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> tuple[list[Figure], set[int]]:
+    """(the figures of the slide's year-rows tables, the lines they took)."""
+    lines = slide.lines
+    if not any("|" in info.text or "年度" in info.text for info in lines):
+        return [], set()
+    units = unit_lines(slide, rules)
+    if not units:
+        return [], set()
+    figures: list[Figure] = []
+    taken: set[int] = set()
+    stages: list[StageContext | None] | None = None
+    program = ""
+    for k, info in enumerate(lines):
+        head = header_stages(info, rules)
+        if head is not None:
+            stages = head
+            program = next((name_of(t, rules) for t in lines[:k] if is_name_like(t, rules) and not skippable(t, rules)),
+                           "")
+            taken.add(k)
+            slide.table_headers.add(k)
+            continue
+        if stages is None:
+            continue
+        row = cells(info.text)
+        if row and set(info.text) <= set("|-: "):
+            taken.add(k)   # 「---|---|」: a Markdown table's rule line
+            continue
+        year = row_year(row[0][2], rules, release) if row and not info.amounts else None
+        if year is None:
+            stages = None   # the table has ended
+            continue
+        taken.add(k)
+        unit = units[nearest(k, units)]
+        for (start, end, cell), stage in zip(row[1:], stages):
+            if stage is None or not NUMBER.match(cell):
+                continue
+            yen = round(float(cell.replace(",", "")) * unit)
+            if yen == 0:
+                continue   # 0 in a cell: nothing budgeted
+            f = Figure(k, info, Amount(start, end, end, yen, {}, None), unit_info=lines[nearest(k, units)])
+            f.ctx = StageContext(stage.budget, stage.stage, year, stage.rule)
+            f.how, f.row = "table", program
+            figures.append(f)
+    return figures, taken
