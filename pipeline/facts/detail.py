@@ -33,7 +33,7 @@ from pipeline.facts.names import (
     topic_name,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
-from pipeline.facts.titles import just_above, skippable, title_after_box, title_lines
+from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
 from pipeline.rules import RulePack
 
 
@@ -212,6 +212,8 @@ class DetailWalk(Walk):
                 if lines[j].text[-1:] in cont:
                     j += 1   # a title over two lines: title_lines joins it from its second line
                 candidates.append(title_lines(lines, j, rules))
+            elif body := body_in_title(lines[:i], rules):
+                candidates.append(body)   # 「令和7年度 医政局 概算要求の概要」 over its 概算要求額 box
             else:
                 seen = 0
                 for j in range(i + 1, len(lines)):

@@ -158,7 +158,8 @@ def placed_amounts(info: LineInfo) -> list[Amount]:
 def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amount], list[Amount]]:
     """(budget candidates, excluded amounts) of a line. ``context`` is the
     text of the lines the line continues (a note wrapped over lines), which
-    the not-budget rules also read."""
+    the not-budget rules also read. An amount in a bracket opened after an
+    excluded one is excluded by the same rule."""
     keep: list[Amount] = []
     dropped: list[Amount] = []
     amount = rules.role("amount", "amount")[0]
@@ -167,15 +168,19 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
     full, shift = context + text, len(context)
     not_rules = [r for r in rules.kind("not_budget") if may_match(r, full)]
     flag_rules = [r for r in rules.kind("flag") if may_match(r, text)]
+    prev: Amount | None = None
     for m in finditer(amount["re_pattern"], text, amount["id"]):
         flags, tail = flags_after(text, m.end(), m.start(), rules, flag_rules)
         excluded = next((r["id"] for r in not_rules
                          if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
                          or in_context(r, full, shift + m.start(), shift + m.end())), None)
+        if excluded is None and prev is not None and prev.excluded_by and prev.excluded_by != IMPLAUSIBLE \
+                and "(" in text[prev.tail:m.start()] and ")" not in text[prev.tail:m.start()]:
+            excluded = prev.excluded_by   # 「上限額 750万円(特例適用時 1,000万円)」: the bracket qualifies what is no budget
         yen = parse_amount(m.group(0))
         if excluded is None and abs(yen) > rules.settings["implausible_yen"]:
             excluded = IMPLAUSIBLE   # no budget is that large: a misread or a joke, reported by the facts stage
-        a = Amount(m.start(), m.end(), tail, yen, flags, excluded)
+        a = prev = Amount(m.start(), m.end(), tail, yen, flags, excluded)
         (dropped if excluded else keep).append(a)
     for rule in rules.role("amount", "unreadable"):
         if may_match(rule, text):

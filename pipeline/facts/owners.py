@@ -247,5 +247,6 @@ def part_name(info: LineInfo, fig: Figure, part, rules: RulePack) -> str:
     text = info.text
     stripped = lead_stripped(text, rules)
     head = stripped[part.end():]
-    cut = min([lb.start for lb in info.labels] + [fig.amount.start]) - (len(text) - len(stripped)) - part.end()
+    first = min([lb.start for lb in info.labels] + [a.start for a in info.amounts if a.start <= fig.amount.start])
+    cut = first - (len(text) - len(stripped)) - part.end()   # (the line's first figure or label ends the name)
     return clean_name(head[:max(cut, 0)], rules)

@@ -79,6 +79,26 @@ def title_after_box(name: str, lines: list[LineInfo], j: int, rules: RulePack) -
     return name, None
 
 
+def body_in_title(lines: list[LineInfo], rules: RulePack) -> str | None:
+    """The office a release title names beside its year and stage
+    (「令和7年度 医政局 概算要求の概要」: 医政局), for the page's first budget box
+    when no name stands above it; None when the title names none."""
+    for info in lines[:3]:   # a title stands at the top
+        if info.amounts or not info.labels:
+            continue
+        text = info.text
+        for lab in reversed(info.labels):
+            text = text[:lab.start] + " " + text[lab.end:]
+        for rule in rules.role("year", "year"):
+            text = rule["re_pattern"].sub(" ", text)
+        for rule in rules.role("structure", "title_words"):
+            text = rule["re_pattern"].sub(" ", text)
+        bodies = [w for w in text.split() if struct(rules, "body", w)]
+        if len(bodies) == 1:
+            return bodies[0]
+    return None
+
+
 def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | None:
     """A PDF slide's title: the largest-font name-like line in the top band of
     the page (or a subtitle there that names a known program), joined with a
