@@ -26,6 +26,7 @@ def _tables() -> dict:
     keep = [tuple(r) for r in data["keep_ranges"]]
     return {
         "keep": keep,
+        "space": [tuple(r) for r in data.get("space_ranges", [])],
         "range_mark": data["range_mark"],
         "range_forms": set(data["range_forms"]),
         "radicals": dict(data["radicals_supplement"]),
@@ -36,7 +37,8 @@ def _tables() -> dict:
         # none of these is left as it is by the character mapping (see _beyond_nfkc)
         "beyond_chars": re.compile("[" + re.escape("".join(
             {*data["range_forms"], *dict(data["radicals_supplement"]), *data["drop_chars"], "\r", "\n"}
-            - {data["range_mark"]})) + "]"),
+            - {data["range_mark"]})) + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in data.get("space_ranges", []))
+            + "]"),
         "drop_categories_re": regex.compile("[" + "".join(rf"\p{{{cat}}}" for cat in data["drop_categories"]) + "]")
                               if data["drop_categories"] else None,
         # Python calls no character of these categories printable (the space of Zs it does)
@@ -76,8 +78,8 @@ def _map_char(c: str) -> str:
         return t["range_mark"]
     if c in t["radicals"]:
         return t["radicals"][c]
-    if c in "\u3000\u00a0":
-        return " "
+    if c in "\u3000\u00a0" or any(lo <= cp <= hi for lo, hi in t["space"]):
+        return " "   # (box-drawing characters: a text table's cell borders)
     if c in t["drop_chars"] or unicodedata.category(c) in t["drop_categories"]:
         return ""   # zero-width and format characters, line separators (rules/normalization.yaml)
     # NFKC: fullwidth ASCII and brackets, halfwidth katakana, Kangxi radicals,

@@ -529,3 +529,27 @@ def test_a_review_sheet_table_with_the_years_down_and_the_stages_across(tmp_path
                        ("深海探査技術の確立に係る事業費", "supplementary", "enacted", 2025, 30 * 10**6),
                        ("深海探査技術の確立に係る事業費", "initial", "enacted", 2026, 110 * 10**6),
                        ("深海探査技術の確立に係る事業費", "initial", "request", 2027, 125 * 10**6)}
+
+
+def test_a_city_budget_book_table_drawn_with_box_characters(tmp_path):
+    """A 歳出予算 table drawn with ┌─┬┐│ (cell borders, read as spaces), its
+    unit in the header (単位 千円), columns 本年度予算額 / 前年度予算額 / 比較: each
+    row (「１ 議会費」, numbered) gives the release's year and the year before,
+    the 比較 column no figure; the row number is no cell."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和９年度 海浜市一般会計予算",
+        "２ 歳 出                       （単位 千円）",
+        "┌──────────┬──────┬──────┬─────┐",
+        "  款           本年度予算額    前年度予算額      比 較",
+        "├──────────┼──────┼──────┼─────┤",
+        "１ 議会費            612,480         598,215       14,265",
+        "２ 総務費          6,847,381       6,565,428      281,953",
+        "３ 民生費         26,497,243      26,305,290    △191,953",
+        "└──────────┴──────┴──────┴─────┘",
+    ]))
+    assert rows(f) == {("議会費", "initial", "enacted", 2027, 612_480_000),
+                       ("議会費", "initial", "enacted", 2026, 598_215_000),
+                       ("総務費", "initial", "enacted", 2027, 6_847_381_000),
+                       ("総務費", "initial", "enacted", 2026, 6_565_428_000),
+                       ("民生費", "initial", "enacted", 2027, 26_497_243_000),
+                       ("民生費", "initial", "enacted", 2026, 26_305_290_000)}

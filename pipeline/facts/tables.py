@@ -126,7 +126,9 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     rule = (rules.role("amount", "table_number") or (None,))[0]   # None when the pack has no table-number rule
     if rule is None or info.amounts or info.labels or sentence(text):
         return None
-    cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])]
+    enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
+    cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
+                    if not enumerator or m.start() >= enumerator.end()]
                    + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
     if not any(c[2] != "-" for c in cells):
         return None
@@ -168,7 +170,16 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
             # (「事項 前年度予算額 令和9年度予算案 対前年度増▲減額」 over a table is one)
         found = bool(written)
-        years += [(y, "year") for y in written]
+        this_year = [m.start() for rule in rules.role("structure", "this_year")
+                     for m in finditer(rule["re_pattern"], text, rule["id"])]
+        if this_year:   # 「本年度予算額 前年度予算額 比較」: the release's year and the one before, in their order
+            marks = sorted([(at, release.year, "year") for at in this_year]
+                           + [(lab.start, None, "prior") for lab in info.labels
+                              if lab.rule.get("relative") == "prior" and lab.year(release.era) is None])
+            years += [(y, how) for _, y, how in marks]
+            found = True
+        else:
+            years += [(y, "year") for y in written]
         prior = any(how == "prior" for _, how in years)
         if text.startswith("前年度") and not info.labels and not prior:
             years.append((None, "prior"))
