@@ -553,3 +553,24 @@ def test_a_city_budget_book_table_drawn_with_box_characters(tmp_path):
                        ("総務費", "initial", "enacted", 2026, 6_565_428_000),
                        ("民生費", "initial", "enacted", 2027, 26_497_243_000),
                        ("民生費", "initial", "enacted", 2026, 26_305_290_000)}
+
+
+def test_tables_with_years_but_no_stage_words_units_in_the_columns_and_numbered_rows(tmp_path):
+    """「令和8年度予算(A)」 over its column is that year's enacted budget, written
+    one cell a line; 「予算額(千円) 予算案(千円)」 names the unit in each column;
+    rows numbered 「(1)」 are no bracket rows; 対前年度比 is a ratio column; the
+    計 of a total row is no part of its name."""
+    one_a_line = facts_of_text(tmp_path, "\n".join([
+        "令和９年度 海洋予算のポイント", "（単位：億円）", "区 分", "令和８年度予算(A)", "令和９年度予算（案）(B)",
+        "増▲減額(B)－(A)", "海洋観測費", "１，２００", "１，２５０", "５０", "海洋予算 計", "３，４００", "３，３００", "▲１００"]))
+    assert rows(one_a_line) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
+                                ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU),
+                                ("海洋予算", "initial", "enacted", 2026, 3_400 * OKU),
+                                ("海洋予算", "initial", "draft", 2027, 3_300 * OKU)}
+    columns = facts_of_text(tmp_path, "\n".join([
+        "令和９年度 海洋振興予算（案）の概要",
+        "令和８年度 令和９年度 比較増減 対前年度比",
+        "事 項 予算額(千円) 予算案(千円) (千円) (％)",
+        "(1) 海洋観測交付金 41,197,000 40,920,000 △277,000 99.3"]))
+    assert rows(columns) == {("海洋観測交付金", "initial", "enacted", 2026, 41_197_000_000),
+                             ("海洋観測交付金", "initial", "draft", 2027, 40_920_000_000)}

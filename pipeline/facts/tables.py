@@ -164,7 +164,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             and same_row(info.line.bbox, lines[j - 1].line.bbox)
         written = [year_of(m, release.era) for rule in rules.role("year", "year")
                    for m in finditer(rule["re_pattern"], text, rule["id"])]
-        if any(lab.year(release.era) is not None for lab in info.labels) and not beside_previous \
+        if any(label_year(lab, info, rules, release.era) is not None for lab in info.labels) and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
                     has_unit or hit(rules, "structure", "delta_column", text))):
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
@@ -229,8 +229,8 @@ def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool)
             break
         if hit(rules, "structure", "delta_column", info.text):
             delta = True
-        elif info.labels and hit(rules, "year", "year", info.text):
-            years += 1
+        elif (info.labels or HEADER_WORDS.search(info.text)) and hit(rules, "year", "year", info.text):
+            years += 1   # (「令和6年度予算(A)」: a year's budget, no stage label)
         else:
             break
     return years >= 2 and (delta or has_unit)
@@ -323,7 +323,8 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         text = info.text
         if cells and FILLER.sub("", text[:cells[0][0]]):
             row, cell, done = clean_name(text[:cells[0][0]], rules), 0, False
-        bracket_row = "(" in text and (cells is not None or values)
+        first_cell = cells[0][0] if cells else values[0].amount.start if values else 0
+        bracket_row = "(" in text[first_cell:] and (cells is not None or values)   # (not 「(1)」 numbering the row)
         opens_line = text.rstrip().endswith("(")
         closes_line = last is not None and text.rstrip().endswith(")") and lines[last.index].text.rstrip().endswith("(")
         line_figs: Sequence[Figure | None]
