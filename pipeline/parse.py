@@ -83,6 +83,7 @@ def fiscal_year_of(era: str | None, year: str) -> int:
 
 
 ERA_LETTERS = {"R": "令和", "H": "平成"}   # R7補正, H30: the era by its initial
+WESTERN = "西暦"   # the "era" of a page that writes its years 2025年度: 「24年度」 is 2024
 
 
 def year_of_groups(g: dict, era: str | None = None) -> int | None:
@@ -91,8 +92,8 @@ def year_of_groups(g: dict, era: str | None = None) -> int | None:
 
     >>> year_of_groups({"era": "令和", "year": "8"}), year_of_groups({"letter": "R", "lyear": "7"})
     (2026, 2025)
-    >>> year_of_groups({"bare": "7"}), year_of_groups({"bare": "7"}, "令和")
-    (None, 2025)
+    >>> year_of_groups({"bare": "7"}), year_of_groups({"bare": "7"}, "令和"), year_of_groups({"bare": "24"}, WESTERN)
+    (None, 2025, 2024)
     """
     if g.get("era") and g.get("year"):
         return fiscal_year_of(g["era"], g["year"])
@@ -100,6 +101,8 @@ def year_of_groups(g: dict, era: str | None = None) -> int | None:
         return fiscal_year_of(ERA_LETTERS[g["letter"]], g["lyear"])
     if g.get("western"):
         return int(g["western"])
+    if g.get("bare") and era == WESTERN:
+        return 2000 + int(g["bare"])   # 「24年度」 in a page of 2025年度: 2024
     if g.get("bare") and era:
         return fiscal_year_of(era, g["bare"])
     return None

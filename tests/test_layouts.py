@@ -574,3 +574,17 @@ def test_tables_with_years_but_no_stage_words_units_in_the_columns_and_numbered_
         "(1) 海洋観測交付金 41,197,000 40,920,000 △277,000 99.3"]))
     assert rows(columns) == {("海洋観測交付金", "initial", "enacted", 2026, 41_197_000_000),
                              ("海洋観測交付金", "initial", "draft", 2027, 40_920_000_000)}
+
+
+def test_a_news_page_wrapped_at_a_fixed_width_with_two_digit_western_years(tmp_path):
+    """A news article saved as text, its sentences wrapped mid-line: the lines
+    of a sentence are read as one; a page that writes 2027年度 means 2026 by
+    「26年度」 (never 令和26年度)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、深海探査に230億円要求 27年度概算",
+        "海洋庁は2027年度予算の概算要求で、深海探査の研究開発に前年度比12%増の230億円を",
+        "盛り込む方針を固めた。26年度当初予算では205億円だった。",
+    ]))
+    got = {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert ("initial", "request", 2027, 230 * OKU) in got and ("initial", "enacted", 2026, 205 * OKU) in got
+    assert {a["program"] for a in f.amounts if a["amount_yen"] == 230 * OKU} == {"深海探査の研究開発"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.facts.lines import FILLER, Label, LineInfo, sentence, struct, year_of
 from pipeline.guard import finditer
+from pipeline.parse import WESTERN
 from pipeline.rules import RulePack
 
 ERA_START = {"令和": 2019, "平成": 1989}
@@ -92,6 +93,18 @@ def is_baseline(lab: Label, info: LineInfo, rules: RulePack) -> bool:
     return bool(after) and struct(rules, "baseline", info.text[after[0].tail:]) is not None
 
 
+def writes_western(lab: Label, info: LineInfo, rules: RulePack) -> bool:
+    """Is the label's year written as a western year (2025年度予算の概算要求)?"""
+    if lab.match.groupdict().get("western"):
+        return True
+    last = None
+    for rule in rules.role("year", "year"):
+        for m in finditer(rule["re_pattern"], info.text[:lab.start], rule["id"]):
+            if last is None or m.start() > last.start():
+                last = m
+    return bool(last and last.groupdict().get("western"))
+
+
 def own_label(lab: Label, info: LineInfo) -> bool:
     """Is the label written right before a figure, its own (「R2補①:100億円」),
     or last on its line (its value on the next), rather than naming
@@ -111,6 +124,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
     year = stage = rule = supp = supp_stage = supp_rule = None
+    western = False   # the release's year written 2025年度: era-less 「24年度」 is then 2024
     first_stage = first_year = baseline = None
     era = None
     before_figures = True
@@ -129,6 +143,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                 continue
             if y is not None and (year is None or (stage == "enacted" and lab.stage != "enacted")):
                 year, stage, rule = y, lab.stage, lab.rule["id"]   # (an enacted label is mostly a comparison)
+                western = writes_western(lab, info, rules)
             elif first_stage is None:
                 first_stage = (lab.stage, lab.rule["id"])
         if year is not None and stage != "enacted" and supp is not None:
@@ -147,7 +162,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     if year is None and supp is None:   # no label with a year: the latest year before the figures, the first stage
         year = first_year
         stage, rule = first_stage or (None, "")
-    era = era_of(year) or era
+    era = WESTERN if western else era_of(year) or era
     return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era)
 
 

@@ -212,8 +212,6 @@ class DetailWalk(Walk):
                 if lines[j].text[-1:] in cont:
                     j += 1   # a title over two lines: title_lines joins it from its second line
                 candidates.append(title_lines(lines, j, rules))
-            elif body := body_in_title(lines[:i], rules):
-                candidates.append(body)   # 「令和7年度 医政局 概算要求の概要」 over its 概算要求額 box
             else:
                 seen = 0
                 for j in range(i + 1, len(lines)):
@@ -221,7 +219,10 @@ class DetailWalk(Walk):
                     if skippable(info, rules) or (info.labels and not info.amounts):
                         continue
                     if is_name_like(info, rules) and not struct(rules, "subtitle", info.text):
-                        candidates.append(title_lines(lines, j, rules))
+                        # (a numbered section after the box, 「I 地域医療構想…」, is no title: the
+                        # title's office is the box's, 「令和7年度 医政局 概算要求の概要」)
+                        body = body_in_title(lines[:i], rules) if is_enumerated(info, rules) else None
+                        candidates.append(body or title_lines(lines, j, rules))
                         break
                     seen += 1
                     if seen >= rules.settings["title_lookahead"]:

@@ -108,6 +108,22 @@ def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
     return out
 
 
+def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
+    """Unpaged text with its sentences wrapped at a fixed width (a news page
+    saved as text): a line of running text that stops mid-sentence goes on
+    on the next (struct.wraps); the two are read as one line."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.bbox is None and line.bbox is None and line.text \
+                and struct(rules, "wraps", prev.text) and not struct(rules, "bullet", line.text) \
+                and not struct(rules, "enumerator", line.text) and not line.text.startswith("※"):
+            out[-1] = joined(prev, line)
+        else:
+            out.append(line)
+    return out
+
+
 def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
     """The page's lines with an item written over two bullets
     (struct.list_continues: 「▽Aや」 「▽Bに170億円」) read as one line."""
@@ -167,7 +183,7 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     """A PDF page is a slide; unpaged text is cut after each （担当：…） footer."""
     out: list[Slide] = []
     for page in pages:
-        lines = merge_listed_items(split_joined_items(page.lines, rules), rules)
+        lines = merge_listed_items(merge_wrapped_prose(split_joined_items(page.lines, rules), rules), rules)
         infos = analyze_page(merge_split_labels(lines, rules), rules)
         carry_trailing_flags(infos, rules)
         if page.height is not None:
