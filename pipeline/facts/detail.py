@@ -150,6 +150,8 @@ class DetailWalk(Walk):
                 (label_starts_line(info) and not opens_figure(text, rules) and not strict_sentence(text)
                  and (bool(info.amounts) or is_pure_label(info) or bool(struct(rules, "governing", text))))
                 or (trailing_label(info) is not None and not label_starts_line(info)))
+            if starts_box and is_pure_label(info) and self.restated_below(i):
+                starts_box = False   # 「令和7年度概算要求」 over 「X 令和7年度要求・要望額」: the page's heading
             if starts_box:
                 named = any(is_name_like(self.lines[j], rules) and not skippable(self.lines[j], rules)
                             and j not in self.continued for j in range(max(last_box + 1, 0), i))
@@ -166,6 +168,15 @@ class DetailWalk(Walk):
         for fig in (f for figs in deferred.values() for f in figs):   # their label line was a note
             self.claim(fig, self.owner(fig.index, self.lines[fig.index], fig))
         return self.claimed
+
+    def restated_below(self, i: int) -> bool:
+        """Does a label line within the box gap below line i name the same
+        stage and year as its label (a heading over the box that repeats it)?"""
+        own = {(lab.budget, lab.stage, lab.year(None)) for lab in self.lines[i].labels}
+        for info in self.lines[i + 1:i + 1 + self.rules.settings["box_gap"]]:
+            if any((lab.budget, lab.stage, lab.year(None)) in own for lab in info.labels):
+                return True
+        return False
 
     def follower(self, fig: Figure) -> Owner | None:
         """The owner of the figure an arrow leads from (10億円 ⇒ 12億円)."""

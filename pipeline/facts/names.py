@@ -7,7 +7,7 @@ import functools
 
 import regex
 
-from pipeline.facts.lines import FILLER, SHORT_NOTE, LineInfo, remembered, sentence, struct
+from pipeline.facts.lines import FILLER, NOTE_MARK, SHORT_NOTE, LineInfo, remembered, sentence, struct
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
 
@@ -36,6 +36,8 @@ def clean_name(text: str, rules: RulePack) -> str:
         m = struct(rules, role, name)
         if m:
             name = name[m.end():]
+    if NOTE_MARK in name[2:]:
+        name = name[:name.index(NOTE_MARK, 2)]   # 「文部科学省 ※運営費交付金中の推計額含む」: a note beside the name
     brackets = rules.settings.get("figure_brackets", "")
     name = name.strip(" \t:").rstrip("(" + brackets)
     if "~" in name and name.endswith("~") and not name.startswith("~"):
