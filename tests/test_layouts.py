@@ -588,3 +588,16 @@ def test_a_news_page_wrapped_at_a_fixed_width_with_two_digit_western_years(tmp_p
     got = {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     assert ("initial", "request", 2027, 230 * OKU) in got and ("initial", "enacted", 2026, 205 * OKU) in got
     assert {a["program"] for a in f.amounts if a["amount_yen"] == 230 * OKU} == {"深海探査の研究開発"}
+
+
+def test_running_text_clauses_that_describe_a_name_and_a_cap_per_award(tmp_path):
+    """「26年度補正予算で措置した X の300億円」: X's (the clause describing it is no
+    part of the name); 「自らの機関で行う Y 予算案も…73億円」: Y予算's; 「1件当たり最大
+    8000万円」 is a cap per award, no budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案",
+        "26年度補正予算で措置した深海探査推進事業の300億円と合わせ、切れ目ない支援を図る。"
+        "同事業の観測補助金は補助上限額を1件当たり最大8000万円に引き上げる。",
+        "また海洋庁が自らの機関で行う観測研究予算案も2億円増の73億円となった。"]))
+    got = {(a["program"], a["budget"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("深海探査推進事業", "supplementary", 300 * OKU), ("観測研究予算", "initial", 73 * OKU)}

@@ -325,6 +325,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     elif "「" not in raw:
         for pattern, _, _ in rules.patterns("structure", "inner_particle"):   # 「予算案では健康・医療分野」
             raw = pattern.split(raw)[-1]
+    for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…自らの独法等で行うインハウス研究予算」
+        raw = pattern.sub("", raw)
     pieces = raw.split("の")
     for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
         pieces[0] = pattern.sub("", pieces[0])
@@ -334,6 +336,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     while pieces and struct(rules, "scope", pieces[-1]):
         pieces.pop()   # 「…予算の2023年度概算要求の総額」
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
+    if name.endswith("予算案") and len(name) > 5:
+        name = name[:-1]   # 「インハウス研究予算案も…734億円」: the budget, its stage aside
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
             or (struct(rules, "scope", name) and name not in bodies) \
             or name.replace(",", "").replace(".", "").isdigit() \
