@@ -169,6 +169,10 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
                     has_unit or hit(rules, "structure", "delta_column", text))):
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
             # (「事項 前年度予算額 令和9年度予算案 対前年度増▲減額」 over a table is one)
+        if j == k and len(written) == 1 and not info.labels and j + 1 < len(lines) \
+                and sum(1 for rule in rules.role("year", "year")
+                        for _ in finditer(rule["re_pattern"], lines[j + 1].text, rule["id"])) >= 2:
+            return None   # 「令和9年度 海洋関係予算の概要」 over 「区分 令和8年度予算 令和9年度予算案 増▲減」: a title
         found = bool(written)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
