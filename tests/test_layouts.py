@@ -601,3 +601,22 @@ def test_running_text_clauses_that_describe_a_name_and_a_cap_per_award(tmp_path)
         "また海洋庁が自らの機関で行う観測研究予算案も2億円増の73億円となった。"]))
     got = {(a["program"], a["budget"], a["amount_yen"]) for a in f.amounts}
     assert got == {("深海探査推進事業", "supplementary", 300 * OKU), ("観測研究予算", "initial", 73 * OKU)}
+
+
+def test_a_table_written_column_by_column(tmp_path):
+    """A converter wrote the table a column at a time: the header's cells, the
+    row names, then each column's numbers in the rows' order. With exactly
+    names × columns numbers, each is its row's at its column's stage; the
+    difference column gives none."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 海洋関係予算", "（単位：億円）", "区分", "令和8年度予算", "令和9年度予算案", "増▲減額",
+        "海洋観測費", "深海探査費", "1,200", "800", "1,250", "790", "50", "▲10"]))
+    assert rows(f) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
+                       ("深海探査費", "initial", "enacted", 2026, 800 * OKU),
+                       ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU),
+                       ("深海探査費", "initial", "draft", 2027, 790 * OKU)}
+    short = facts_of_text(tmp_path, "\n".join([   # one number too few: not read as columns
+        "令和9年度 海洋関係予算", "（単位：億円）", "区分", "令和8年度予算", "令和9年度予算案",
+        "海洋観測費", "深海探査費", "1,200", "800", "1,250"]))
+    assert not any(a["check"] in ("witnessed", "golden") and a["program"] == "深海探査費" and a["amount_yen"] == 1_250 * OKU
+                   for a in short.amounts)

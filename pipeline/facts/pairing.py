@@ -41,6 +41,7 @@ from pipeline.facts.lines import (
 )
 from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
+from pipeline.facts.column_stacks import column_stack_figures
 from pipeline.facts.year_rows import year_row_figures
 from pipeline.rule_examples import in_context
 from pipeline.rules import RulePack
@@ -252,8 +253,9 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
     """Every figure of the slide with its stage context (strategies 1-7;
     ``slide`` is settled after owners, see settle())."""
     figures, waiting = on_their_lines(slide, release, rules)
-    by_year, taken = year_row_figures(slide, release, rules)
-    table = table_rows(slide, figures, release, rules, taken) + by_year
+    by_year, years_taken = year_row_figures(slide, release, rules)
+    by_column, columns_taken = column_stack_figures(slide, release, rules)
+    table = table_rows(slide, figures, release, rules, years_taken | columns_taken) + by_year + by_column
     if table:
         figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
     link_arrows(figures)

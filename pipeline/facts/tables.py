@@ -339,13 +339,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 if token == "-" or unit is None:
                     line_figs.append(None)
                     continue
-                sign = -1 if token[:1] in "△▲" else 1
-                yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
-                # a signed cell is a change: △5 a decrease, +5 an increase
-                a = Amount(start, end, end, yen, {},
-                           "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
-                f = Figure(k, info, a, unit_info=lines[nearest(k, units)])
-                line_figs.append(f)
+                line_figs.append(cell_figure(k, info, (start, end, token), unit, lines[nearest(k, units)]))
         else:
             line_figs = values
         year_columns = sum(1 for c in columns or [] if c.ctx is not None)
@@ -377,6 +371,17 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 new.append(f)
             prev_on_line = last = f
     return new
+
+
+def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, unit_info: LineInfo) -> Figure:
+    """The figure of one table cell (start, end, token) of line k, in the
+    unit its header names; a signed cell is a change (△5 a decrease, +5 an
+    increase), never a budget."""
+    start, end, token = cell
+    sign = -1 if token[:1] in "△▲" else 1
+    yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
+    a = Amount(start, end, end, yen, {}, "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
+    return Figure(k, info, a, unit_info=unit_info)
 
 
 def nearest(k: int, units: dict[int, int]) -> int:
