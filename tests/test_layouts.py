@@ -620,3 +620,20 @@ def test_a_table_written_column_by_column(tmp_path):
         "海洋観測費", "深海探査費", "1,200", "800", "1,250"]))
     assert not any(a["check"] in ("witnessed", "golden") and a["program"] == "深海探査費" and a["amount_yen"] == 1_250 * OKU
                    for a in short.amounts)
+
+
+def test_years_by_their_era_initial_as_columns_and_as_rows(tmp_path):
+    """「区分 R7年度 R8年度 R9年度(案)」: three columns, the last the draft; a table of
+    「区分 当初予算 補正予算」 over rows 「令和2年度 102 73」 (years down, stages across,
+    the spaces between its Japanese cells gone) is the table title's budget."""
+    across = facts_of_text(tmp_path, "\n".join([
+        "海洋関係予算", "（単位：億円）", "区分 R7年度 R8年度 R9年度(案)", "海洋観測費 1,100 1,200 1,250"]))
+    assert rows(across) == {("海洋観測費", "initial", "enacted", 2025, 1_100 * OKU),
+                            ("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
+                            ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU)}
+    down = facts_of_text(tmp_path, "\n".join([
+        "海洋関係予算の推移", "（単位：億円）", "区分 当初予算 補正予算", "令和2年度 102 73", "令和3年度 106 36"]))
+    assert rows(down) == {("海洋関係予算", "initial", "enacted", 2020, 102 * OKU),
+                          ("海洋関係予算", "supplementary", "enacted", 2020, 73 * OKU),
+                          ("海洋関係予算", "initial", "enacted", 2021, 106 * OKU),
+                          ("海洋関係予算", "supplementary", "enacted", 2021, 36 * OKU)}

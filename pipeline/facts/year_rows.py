@@ -44,9 +44,21 @@ def cells(text: str) -> list[tuple[int, int, str]]:
 
 def header_stages(info: LineInfo, rules: RulePack) -> list[StageContext | None] | None:
     """The stage of each column of a year-rows header line (None: a column of
-    no stage), or None when the line is no such header."""
+    no stage), or None when the line is no such header. Cells are split at
+    ``|`` or spaces; a header whose spaces normalization removed
+    (「区分当初予算補正予算」) is split at its labels, and then every column
+    must be one."""
+    if info.amounts or len(info.labels) < 2:
+        return None
     row = cells(info.text)
-    if len(row) < 3 or info.amounts or not struct(rules, "year_rows", row[0][2]):
+    if len(row) < 3:   # (Japanese cells glued together: the labels are the columns)
+        head = info.text[:info.labels[0].start]
+        glued = all(info.labels[n].end == info.labels[n + 1].start for n in range(len(info.labels) - 1)) \
+            and info.labels[-1].end == len(info.text.rstrip())
+        if not glued or not struct(rules, "year_rows", head.strip()):
+            return None
+        return [StageContext(lab.budget, lab.stage, None, lab.rule["id"]) for lab in info.labels]
+    if not struct(rules, "year_rows", row[0][2]):
         return None
     stages: list[StageContext | None] = []
     for _, _, cell in row[1:]:
@@ -56,9 +68,33 @@ def header_stages(info: LineInfo, rules: RulePack) -> list[StageContext | None] 
     return stages if sum(s is not None for s in stages) >= 2 else None
 
 
-def row_year(cell: str, rules: RulePack, release: ReleaseContext) -> int | None:
-    m = struct(rules, "year_cell", cell)
-    return year_of(m, release.era) if m else None
+def year_row(info: LineInfo, rules: RulePack, release: ReleaseContext) -> tuple[int, list] | None:
+    """(the year, the cells after it) of a row that opens with its year
+    (「2019 | - | 9 | 0 |」, 「令和2年度 102.7 73.0」), else None."""
+    if info.amounts:
+        return None
+    m = struct(rules, "year_cell", info.text.strip())
+    year = year_of(m, release.era) if m else None
+    if year is None:
+        return None
+    at = info.text.index(m.group()) + len(m.group())
+    return year, [(at + s, at + e, c) for s, e, c in cells(info.text[at:])]
+
+
+def year_row_follows(lines: list[LineInfo], k: int, rules: RulePack, release: ReleaseContext) -> bool:
+    """Does a row that opens with a year follow the header at line k (past a
+    Markdown rule line)?"""
+    for info in lines[k + 1:k + 3]:
+        if info.text.strip() and not set(info.text) <= set("|-: "):
+            return year_row(info, rules, release) is not None
+    return False
+
+
+def without_title_words(name: str, rules: RulePack) -> str:
+    """A table's title as a name: 「海洋関係予算の推移」 is 海洋関係予算's."""
+    for rule in rules.role("structure", "title_words"):
+        name = rule["re_pattern"].sub("", name)
+    return name
 
 
 def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> tuple[list[Figure], set[int]]:
@@ -75,26 +111,28 @@ def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> 
     program = ""
     for k, info in enumerate(lines):
         head = header_stages(info, rules)
+        if head is not None and not year_row_follows(lines, k, rules, release):
+            head = None   # 「区分 8年度予算額 9年度予算額(案)」 over rows of names: another table's header
         if head is not None:
             stages = head
-            program = next((name_of(t, rules) for t in lines[:k] if is_name_like(t, rules) and not skippable(t, rules)),
-                           "")
+            program = next((without_title_words(name_of(t, rules), rules) for t in lines[:k]
+                            if is_name_like(t, rules) and not skippable(t, rules)), "")
             taken.add(k)
             slide.table_headers.add(k)
             continue
         if stages is None:
             continue
-        row = cells(info.text)
-        if row and set(info.text) <= set("|-: "):
+        if info.text.strip() and set(info.text) <= set("|-: "):
             taken.add(k)   # 「---|---|」: a Markdown table's rule line
             continue
-        year = row_year(row[0][2], rules, release) if row and not info.amounts else None
-        if year is None:
+        found = year_row(info, rules, release)
+        if found is None:
             stages = None   # the table has ended
             continue
+        year, row = found
         taken.add(k)
         unit = units[nearest(k, units)]
-        for (start, end, cell), stage in zip(row[1:], stages):
+        for (start, end, cell), stage in zip(row, stages):
             if stage is None or not NUMBER.match(cell):
                 continue
             yen = round(float(cell.replace(",", "")) * unit)
