@@ -224,17 +224,20 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
         prog_name = f"{rel}-programs".lower()
         # figures whose owner, stage or year could not be determined (check=conflict) have no key
         undetermined = sum(not (r["program"] and r["stage"] and r["fiscal_year"]) for r in read.amounts)
-        # the key without parent (a parent is often empty, and a key field may not be): unique unless
-        # a name stands under two parents (文部科学省's share of two budgets), which then leaves no key
-        named = [tuple(r[k] for k in AMOUNT_KEY if k != "parent") for r in read.amounts]
+        # the key without parent and round (often empty, and a key field may not be): unique unless a
+        # name stands under two parents (文部科学省's share of two budgets) or has two supplementary
+        # budgets of one year (R2補①, R2補②), which then leaves no key
+        named_key = [k for k in AMOUNT_KEY if k not in ("parent", "supplementary_round")]
+        named = [tuple(r[k] for k in named_key) for r in read.amounts]
         repeated = len(named) - len(set(named))
         keyless = undetermined or repeated
-        amounts = table_schema(AMOUNT_COLUMNS, [] if keyless else ["release", *(k for k in AMOUNT_KEY if k != "parent")])
+        amounts = table_schema(AMOUNT_COLUMNS, [] if keyless else ["release", *named_key])
         if not keyless:
             amounts.foreign_keys = [{"fields": ["release", "program"],
                                      "reference": {"resource": prog_name, "fields": ["release", "program"]}}]
         note = (f"{undetermined} figure(s) without a determined owner, stage or year (check=conflict): no primary key"
-                if undetermined else f"{repeated} name(s) stand under two parents: no primary key"
+                if undetermined else
+                f"{repeated} name(s) stand under two parents or have two supplementary rounds: no primary key"
                 if repeated else None)
         resources.append(_resource(f"{rel}-amounts".lower(), f"{rel}/amounts.csv", f"Budget facts of {rel}", amounts, note))
         resources.append(_resource(prog_name, f"{rel}/programs.csv", f"Programs of {rel}",

@@ -96,7 +96,7 @@ def _no_constant(name: str):
 def _cell_error(column: Column, value: str) -> str | None:
     """What is wrong with one CSV cell of a schema column, or None.
 
-    >>> _cell_error(AMOUNTS[6], "8.52e10"), _cell_error(AMOUNTS[6], "8520000000")
+    >>> _cell_error(AMOUNTS[7], "8.52e10"), _cell_error(AMOUNTS[7], "8520000000")
     ("amount_yen '8.52e10' is not an integer", None)
     """
     if value == "":

@@ -45,7 +45,9 @@ ROLES = {
                   "bracket_note", "total",
                   "release_title", "arrow", "topic", "topic_after", "scope", "body",
                   "inner_particle", "adnominal", "continues_line", "baseline",
-                  "recipient", "allots", "figure_adverb", "boxed_name", "compared_label", "item_break", "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year", "wraps"},
+                  "recipient", "allots", "figure_adverb", "boxed_name", "compared_label", "item_break",
+                  "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
+                  "wraps"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

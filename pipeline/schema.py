@@ -49,6 +49,8 @@ AMOUNTS = (
            "empty when the page does not say (check is then conflict)"),
     Column("parent", "string", "the program a component belongs to; the release total (総額) for a sub-total (うち…)"),
     Column("budget", "string", "initial (当初) or supplementary (補正)", BUDGETS),
+    Column("supplementary_round", "integer", "the round of a supplementary budget (第2次補正予算, R2補② = 2); "
+           "empty for the initial budget and where no round is written"),
     Column("stage", "string", "request (要求・要望額), draft (予算額（案）), enacted (予算額, 前年度予算額); "
            "empty when undetermined", STAGES),
     Column("fiscal_year", "integer", "western fiscal year (令和N = 2018+N, 平成N = 1988+N); empty when undetermined"),
@@ -82,10 +84,11 @@ OBSERVATIONS = (*_OBSERVED,
                 AMOUNTS[[c.name for c in AMOUNTS].index("source")],
                 AMOUNTS[[c.name for c in AMOUNTS].index("rule")])
 
-# Within a release, a fact is one (parent, program, budget, stage, fiscal_year) — the same name
-# may be a part of two budgets (文部科学省's share of AMED and of インハウス研究機関経費) —; a
+# Within a release, a fact is one (parent, program, budget, supplementary_round, stage,
+# fiscal_year) — the same name may be a part of two budgets (文部科学省's share of AMED and of
+# インハウス研究機関経費), a year may have two supplementary budgets (R2補① and R2補②) —; a
 # program one name (programs.csv keeps the parent it was first seen under).
-AMOUNT_KEY = ("parent", "program", "budget", "stage", "fiscal_year")
+AMOUNT_KEY = ("parent", "program", "budget", "supplementary_round", "stage", "fiscal_year")
 PROGRAM_KEY = ("program",)
 
 AMOUNT_COLUMNS = [c.name for c in AMOUNTS]

@@ -24,8 +24,8 @@ def _norm(value) -> str:
 
 def compare(got: list[dict], want: list[dict], key: tuple, fields: tuple) -> dict:
     """Field-by-field comparison of two tables keyed by ``key``."""
-    g = {tuple(_norm(r[k]) for k in key): r for r in got}
-    w = {tuple(_norm(r[k]) for k in key): r for r in want}
+    g = {tuple(_norm(r.get(k)) for k in key): r for r in got}
+    w = {tuple(_norm(r.get(k)) for k in key): r for r in want}   # (a golden may predate a key column)
     mismatches = []
     for k in w.keys() & g.keys():
         for f in fields:
@@ -63,9 +63,9 @@ def mark_golden(amounts: list[dict], golden: Path, paged: bool) -> None:
     does not hold at all (an unlabelled figure is never ``golden``)."""
     want_rows = read_csv(golden_files(golden)[0])
     fields = _fields(want_rows, AMOUNT_FIELDS, paged)
-    want = {tuple(_norm(r[k]) for k in AMOUNT_KEY): r for r in want_rows}
+    want = {tuple(_norm(r.get(k)) for k in AMOUNT_KEY): r for r in want_rows}
     for a in amounts:
-        w = want.get(tuple(_norm(a[k]) for k in AMOUNT_KEY))
+        w = want.get(tuple(_norm(a.get(k)) for k in AMOUNT_KEY))
         if w is None or any(_norm(a.get(f, "")) != _norm(w.get(f, "")) for f in fields):
             a["check"] = "conflict"
         elif a["check"] != "conflict":
@@ -83,7 +83,7 @@ def conflict_reasons(amounts: list[dict], report: dict) -> list[str]:
     for a in amounts:
         if a.get("check") != "conflict":
             continue
-        key = tuple(_norm(a[k]) for k in AMOUNT_KEY)
+        key = tuple(_norm(a.get(k)) for k in AMOUNT_KEY)
         what = f"{a['program'] or '(no owner)'} {a['budget']}/{a['stage'] or '?'}/{a['fiscal_year'] or '?'} " \
                f"{int(a['amount_yen']) / OKU:g}億円 ({a['source']!r}"
         what += f", p{a['page']})" if a.get("page") not in ("", None) else ")"

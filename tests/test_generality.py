@@ -32,7 +32,7 @@ OKU = 10**8
 FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
 LOGIC_FIELDS = ("pattern", "before", "after", "requires", "budget", "stage", "stage_if_draft", "relative")
 
-AMOUNT_HEADER = ("release,program,parent,budget,stage,fiscal_year,amount_yen,new,portion,approx,"
+AMOUNT_HEADER = ("release,program,parent,budget,supplementary_round,stage,fiscal_year,amount_yen,new,portion,approx,"
                  "plus_unquantified,page,source,rule,check")
 PROGRAM_HEADER = "release,program,parent,level,category,period_start,period_end,office,predecessor"
 

@@ -562,7 +562,8 @@ def test_tables_with_years_but_no_stage_words_units_in_the_columns_and_numbered_
     計 of a total row is no part of its name."""
     one_a_line = facts_of_text(tmp_path, "\n".join([
         "令和９年度 海洋予算のポイント", "（単位：億円）", "区 分", "令和８年度予算(A)", "令和９年度予算（案）(B)",
-        "増▲減額(B)－(A)", "海洋観測費", "１，２００", "１，２５０", "５０", "海洋予算 計", "３，４００", "３，３００", "▲１００"]))
+        "増▲減額(B)－(A)", "海洋観測費", "１，２００", "１，２５０", "５０",
+        "海洋予算 計", "３，４００", "３，３００", "▲１００"]))
     assert rows(one_a_line) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
                                 ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU),
                                 ("海洋予算", "initial", "enacted", 2026, 3_400 * OKU),
@@ -637,3 +638,17 @@ def test_years_by_their_era_initial_as_columns_and_as_rows(tmp_path):
                           ("海洋関係予算", "supplementary", "enacted", 2020, 73 * OKU),
                           ("海洋関係予算", "initial", "enacted", 2021, 106 * OKU),
                           ("海洋関係予算", "supplementary", "enacted", 2021, 36 * OKU)}
+
+
+def test_two_supplementary_budgets_of_one_year_are_two_facts(tmp_path):
+    """「R2補①:100億円、R2補②:500億円」 and 「第2次補正予算 50億円、第3次補正予算 50億円」:
+    the rounds of one year's supplementary budgets are facts of their own
+    (supplementary_round), not one fact stated twice with two amounts."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋研究の推進",
+        "○ 深海探査推進事業(海洋庁(機構)、R2補①:100億円、R2補②:500億円、基金)",
+        "○ 海洋観測事業(令和2年度第2次補正予算 50億円、令和2年度第3次補正予算 50億円)"]))
+    got = {(a["program"], a["supplementary_round"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("深海探査推進事業", 1, 2020, 100 * OKU), ("深海探査推進事業", 2, 2020, 500 * OKU),
+                   ("海洋観測事業", 2, 2020, 50 * OKU), ("海洋観測事業", 3, 2020, 50 * OKU)}
+    assert not f.conflicts

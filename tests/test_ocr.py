@@ -59,8 +59,8 @@ def test_no_ocr_repair_touches_a_digit():
 # ------------------------------------------------------------ merge rules (no engine needed)
 
 def _obs(amount: int, rule: str, page: int, line: int) -> dict:
-    return {"program": "橋渡し研究プログラム", "parent": "", "budget": "initial", "stage": "draft",
-            "fiscal_year": 2026, "amount_yen": amount, "new": False, "portion": False, "approx": False,
+    return {"program": "橋渡し研究プログラム", "parent": "", "budget": "initial", "supplementary_round": None,
+            "stage": "draft", "fiscal_year": 2026, "amount_yen": amount, "new": False, "portion": False, "approx": False,
             "plus_unquantified": False, "page": page, "line": line, "source": f"{amount}", "rule": rule,
             "release": "r"}
 

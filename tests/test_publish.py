@@ -97,8 +97,9 @@ def test_datapackage_describes_types_enums_and_keys(out):
     assert names == {f"{p.stem}-{t}".lower() for p in INPUTS for t in ("amounts", "programs")}
     amounts = next(r for r in package["resources"] if r["name"].endswith("-amounts"))
     fields = {f["name"]: f for f in amounts["schema"]["fields"]}
-    assert list(fields) == ["release", "program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
-                            "new", "portion", "approx", "plus_unquantified", "page", "source", "rule", "check"]
+    assert list(fields) == ["release", "program", "parent", "budget", "supplementary_round", "stage", "fiscal_year",
+                            "amount_yen", "new", "portion", "approx", "plus_unquantified", "page", "source", "rule",
+                            "check"]
     assert fields["check"]["constraints"]["enum"] == ["golden", "witnessed", "single", "conflict"]
     assert fields["budget"]["constraints"]["enum"] == ["initial", "supplementary"]
     assert fields["stage"]["constraints"]["enum"] == ["request", "draft", "enacted"]

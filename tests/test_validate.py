@@ -99,8 +99,9 @@ WANT = [
 
 def test_compare_reports_missing_extra_and_mismatches():
     r = compare(GOT, WANT, AMOUNT_KEY, AMOUNT_FIELDS)
-    assert r["missing"] == [["", "D事業", "initial", "draft", "2026"]]   # (parent, program, budget, stage, year)
-    assert r["extra"] == [["", "C事業", "supplementary", "enacted", "2025"]]
+    # (parent, program, budget, supplementary round, stage, year)
+    assert r["missing"] == [["", "D事業", "initial", "", "draft", "2026"]]
+    assert r["extra"] == [["", "C事業", "supplementary", "", "enacted", "2025"]]
     assert r["compared"] == 3
     assert [(m["key"][1], m["field"], m["expected"], m["got"]) for m in r["mismatches"]] == [
         ("A事業", "amount_yen", "95", "90"),

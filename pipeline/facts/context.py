@@ -25,6 +25,7 @@ class StageContext:
     stage: str | None
     fiscal_year: int | None
     rule: str
+    round: int | None = None         # a supplementary budget's round (第2次補正, R2補②), when written
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,7 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     elif lab.budget == "supplementary" and stage == "enacted" and release.supplementary_stage == "draft" \
             and year == release.supplementary_year and lab.rule.get("stage_if_draft"):
         stage = "draft"   # 「補正予算で…」 in a release of that year's 補正予算案: the draft it is about
-    return StageContext(lab.budget, stage, year, lab.rule["id"])
+    return StageContext(lab.budget, stage, year, lab.rule["id"], lab.round)
 
 
 def prior_of(ctx: StageContext, rule: dict) -> StageContext:

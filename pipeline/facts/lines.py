@@ -12,7 +12,7 @@ import regex
 
 from pipeline.extract import Line
 from pipeline.guard import finditer, may_match, search
-from pipeline.parse import parse_amount, year_of_groups
+from pipeline.parse import kanji_to_int, parse_amount, year_of_groups
 from pipeline.rule_examples import in_context, stage_of
 from pipeline.rules import RulePack
 
@@ -31,7 +31,7 @@ class Label:
     start: int
     end: int
     rule: dict
-    match: object
+    match: Any            # the regex match of the label rule
 
     @property
     def budget(self) -> str:
@@ -44,6 +44,12 @@ class Label:
     def year(self, era: str | None) -> int | None:
         """The fiscal year the label writes, if any (an era-less 「7年度」 takes ``era``)."""
         return year_of(self.match, era)
+
+    @property
+    def round(self) -> int | None:
+        """The round of a supplementary budget the label writes (第2次, R2補②), if any."""
+        nth = self.match.groupdict().get("nth") if self.budget == "supplementary" else None
+        return round_of(nth) if nth else None
 
     @property
     def opens_bracket(self) -> bool:
@@ -84,6 +90,20 @@ class LineInfo:
 
 
 NONE: list = []   # shared by the lines that have no label and no amount; never mutated
+
+
+ROUND_MARKS = "①②③④⑤⑥⑦⑧⑨"
+
+
+def round_of(nth: str) -> int:
+    """The number of a supplementary budget's round as written.
+
+    >>> round_of("2"), round_of("三"), round_of("②")
+    (2, 3, 2)
+    """
+    if nth in ROUND_MARKS:
+        return ROUND_MARKS.index(nth) + 1
+    return int(nth) if nth.isdecimal() and nth.isascii() else kanji_to_int(nth)
 
 
 def year_of(m, era: str | None = None) -> int | None:

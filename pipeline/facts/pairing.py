@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.facts.column_stacks import column_stack_figures
 from pipeline.facts.context import ReleaseContext, StageContext, context_of_label, prior_of
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, box_distance
@@ -41,7 +42,6 @@ from pipeline.facts.lines import (
 )
 from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
-from pipeline.facts.column_stacks import column_stack_figures
 from pipeline.facts.year_rows import year_row_figures
 from pipeline.rule_examples import in_context
 from pipeline.rules import RulePack

@@ -22,7 +22,7 @@ def observation(release: str, c: Claimed, programs: Programs) -> dict:
     # a mention's own parent (the same name may be a part of two budgets), else the program's
     parent = c.owner.parent or (programs.known[c.owner.program]["parent"] if c.owner.program else "")
     return {"release": release, "program": c.owner.program, "parent": parent, "budget": c.ctx.budget,
-            "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
+            "supplementary_round": c.ctx.round, "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
             **{f: bool(a.flags.get(f, False)) for f in FLAGS},
             "page": info.line.page, "line": info.line.number, "source": c.source,
             "rule": f"{c.ctx.rule}@{c.how}" + (OCR_SUFFIX if info.line.ocr else "")}
