@@ -652,3 +652,14 @@ def test_two_supplementary_budgets_of_one_year_are_two_facts(tmp_path):
     assert got == {("深海探査推進事業", 1, 2020, 100 * OKU), ("深海探査推進事業", 2, 2020, 500 * OKU),
                    ("海洋観測事業", 2, 2020, 50 * OKU), ("海洋観測事業", 3, 2020, 50 * OKU)}
     assert not f.conflicts
+
+
+def test_a_row_name_wrapped_in_a_narrow_cell(tmp_path):
+    """A table's row name wrapped at the width of its cell, seven characters a
+    line, some breaks inside a word (「…改革の更なる加」 「速化、教師の処」): the lines
+    of one width are one name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度概算要求", "(単位:千円)", "前年度予算額 令和9年度要求・要望額 比較増△減額",
+        "海洋の質の向上", "に向けた、観測", "における働き方", "改革の更なる加", "速化、調査船の", "な推進",
+        "1,575,034 1,597,476 22,442"]))
+    assert {a["program"] for a in f.amounts} == {"海洋の質の向上に向けた、観測における働き方改革の更なる加速化、調査船のな推進"}

@@ -298,6 +298,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     new: list[Figure] = []
     columns: list[Column] | None = None
     row: str | None = None
+    widths: list[int] = []   # the lengths of the lines the row's name was read from
     cell, done, last, skip_to = 0, False, None, -1
     for k, info in enumerate(lines):
         if k <= skip_to or k in taken:
@@ -315,13 +316,17 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if cells is None and not values:
             if row and cell == 0 and not done and k and not info.amounts and not info.labels \
                     and len(info.text) <= rules.settings["max_name_length"] \
-                    and continues_name(lines[k - 1].text, info.text, rules):
+                    and (continues_name(lines[k - 1].text, info.text, rules) or wraps_in_cell(widths, info.text)):
                 row += info.text   # a row name broken over several lines (「教育の質の向上」 「に向けた、学校」 …)
+                widths.append(len(info.text))
                 continue
             if is_name_like(info, rules) and not hit(rules, "structure", "subtitle", info.text):
                 name = name_of(info, rules)
                 if row and k and lines[k - 1].text[-1:] in rules.settings["title_continues"] and cell == 0:
                     name = row + name    # a row name broken over two lines
+                    widths.append(len(info.text))
+                else:
+                    widths = [len(info.text)]
                 row, cell, done = name, 0, False
             continue
         text = info.text
@@ -371,6 +376,16 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 new.append(f)
             prev_on_line = last = f
     return new
+
+
+def wraps_in_cell(widths: list[int], text: str) -> bool:
+    """Does a name go on in a narrow cell: the lines it was read from so far
+    are two or more of one width (the cell's), and this one is no wider?
+
+    >>> wraps_in_cell([7, 7, 7], "改革の更なる加"), wraps_in_cell([5], "深海探査費"), wraps_in_cell([7, 6], "遇改善")
+    (True, False, False)
+    """
+    return len(widths) >= 2 and min(widths) == max(widths) >= 6 and len(text) <= widths[0]
 
 
 def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, unit_info: LineInfo) -> Figure:
