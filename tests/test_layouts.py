@@ -663,3 +663,14 @@ def test_a_row_name_wrapped_in_a_narrow_cell(tmp_path):
         "海洋の質の向上", "に向けた、観測", "における働き方", "改革の更なる加", "速化、調査船の", "な推進",
         "1,575,034 1,597,476 22,442"]))
     assert {a["program"] for a in f.amounts} == {"海洋の質の向上に向けた、観測における働き方改革の更なる加速化、調査船のな推進"}
+
+
+def test_a_figure_named_by_what_it_is_spent_on(tmp_path):
+    """「新たに38億円を投入し、…Xに取り組む」 and 「50億円をかけ、Yを…支援する」: the clause
+    before the figure names nobody, the text after it says what it pays for."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度概算要求",
+        "新たに38億円を投入し、深海探査機や観測ブイなど、次世代の海洋観測を実現する研究に取り組む。"
+        "また、50億円をかけ、深海生物研究を気象庁との協働で一貫して支援する。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
+        ("次世代の海洋観測を実現する研究", 38 * OKU), ("深海生物研究", 50 * OKU)}

@@ -31,6 +31,7 @@ from pipeline.facts.names import (
     name_of,
     opens_figure,
     topic_name,
+    topic_words,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
@@ -302,14 +303,19 @@ class DetailWalk(Walk):
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
         """The owner running text names for a figure (names.topic_name): a
         part of the budget it named before when the clause says このうち; for
-        a figure of no named clause, its sentence's topic, or — a baseline
-        compared with (struct.baseline) — the owner of the figure before it."""
+        a figure of no named clause, its sentence's topic, what the text says it
+        is spent on (struct.purpose_after), or — a baseline compared with
+        (struct.baseline) — the owner of the figure before it."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
         if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic
             if self.topic and self.topic_sentence == sentence_start:
                 return Owner(self.topic, "", "program", None, told=True)
+            purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
+            name = topic_words(purpose.group("name"), self.rules) if purpose else None
+            if name:   # 「新たに38億円を投入し、…Xに取り組む」: what the figure is spent on
+                return Owner(name, "", "program", None, told=True)
             if self.claimed and struct(self.rules, "baseline", info.text[fig.amount.tail:]):
                 last = self.claimed[-1].owner   # 「Xの要求額は100億円。前年度当初予算90億円と比べ…」: X's baseline
                 if last.program and last.level == "program":
