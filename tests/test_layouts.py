@@ -674,3 +674,13 @@ def test_a_figure_named_by_what_it_is_spent_on(tmp_path):
         "また、50億円をかけ、深海生物研究を気象庁との協働で一貫して支援する。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
         ("次世代の海洋観測を実現する研究", 38 * OKU), ("深海生物研究", 50 * OKU)}
+
+
+def test_a_total_after_a_list_of_figures_is_the_subjects(tmp_path):
+    """「海洋庁は、Aに341億円、Bに259億円など、合計1兆1,830億円を計上した」: the total is
+    海洋庁's, not the last item's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度第3次補正予算案",
+        "海洋庁は、深海探査に341億円、観測網整備に259億円、海洋基金創設に5,000億円など、合計1兆1,830億円を計上した。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
+        ("深海探査", 341 * OKU), ("観測網整備", 259 * OKU), ("海洋基金創設", 5_000 * OKU), ("海洋庁", 11_830 * OKU)}

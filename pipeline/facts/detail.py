@@ -30,6 +30,7 @@ from pipeline.facts.names import (
     mention_name,
     name_of,
     opens_figure,
+    sentence_subject,
     topic_name,
     topic_words,
 )
@@ -307,6 +308,11 @@ class DetailWalk(Walk):
         is spent on (struct.purpose_after), or — a baseline compared with
         (struct.baseline) — the owner of the figure before it."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
+        if struct(self.rules, "list_total", info.text[start:fig.amount.start]):
+            subject = sentence_subject(info.text[info.text.rfind("。", 0, fig.amount.start) + 1:fig.amount.start],
+                                       self.rules)
+            if subject:   # 「文部科学省は、Aに341億円、…など、合計1兆1,830億円」: the subject's total
+                return Owner(subject, "", "program", None, told=True)
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
         if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic

@@ -302,6 +302,21 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     return name, "うち" in text[opened:offset + m.end()]
 
 
+def sentence_subject(text: str, rules: RulePack) -> str | None:
+    """The first topic marked with は in running text (「文部科学省は、…」), the
+    subject the whole sentence is about.
+
+    >>> from pipeline.rules import load_rules
+    >>> sentence_subject("文部科学省は、学校の感染症対策等支援に341億円、", load_rules())
+    '文部科学省'
+    """
+    for pattern, _, rid in rules.patterns("structure", "topic"):
+        for m in finditer(pattern, text, rid):
+            if m.group("particle") == "は" and (name := topic_words(m.group("name") or "", rules)):
+                return name
+    return None
+
+
 def topic_words(raw: str, rules: RulePack) -> str | None:
     """The name in a topic: after its last inner particle (struct.inner_particle),
     without a verb opening it (struct.adnominal) and the scope words
