@@ -684,3 +684,15 @@ def test_a_total_after_a_list_of_figures_is_the_subjects(tmp_path):
         "海洋庁は、深海探査に341億円、観測網整備に259億円、海洋基金創設に5,000億円など、合計1兆1,830億円を計上した。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
         ("深海探査", 341 * OKU), ("観測網整備", 259 * OKU), ("海洋基金創設", 5_000 * OKU), ("海洋庁", 11_830 * OKU)}
+
+
+def test_a_sentence_opening_with_its_total_and_a_topic_told_with_nitsuite(tmp_path):
+    """「…海洋研究関連予算をまとめた。総額は1248億円」: the total of the budget the
+    sentence before put together; 「本部は、海洋分野の研究開発予算の概算要求・要望について、
+    …総額2296億円」: the budget the sentence is about, not the body."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度概算要求",
+        "海洋戦略本部は、4月に設立する「海洋研究機構」(OMA)に投入する海洋研究関連予算をまとめた。総額は1248億円と、前年度比で2.7%の増額となった。",
+        "海洋戦略本部は、海洋分野の研究開発予算の概算要求・要望について、16.5%増の総額2296億円とすることを決めた。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋研究関連予算", 1_248 * OKU), ("海洋分野の研究開発予算", 2_296 * OKU)}

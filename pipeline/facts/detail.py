@@ -318,6 +318,13 @@ class DetailWalk(Walk):
         if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic
             if self.topic and self.topic_sentence == sentence_start:
                 return Owner(self.topic, "", "program", None, told=True)
+            opened = info.text.rfind("。", 0, fig.amount.start)
+            if opened > 0 and struct(self.rules, "total_topic", info.text[opened + 1:fig.amount.start]):
+                before = info.text[:opened + 1]
+                said = struct(self.rules, "summarized", before[before.rfind("。", 0, len(before) - 1) + 1:])
+                name = topic_words(said.group("name"), self.rules) if said else None
+                if name:   # 「…研究開発関連予算をまとめた。総額は1248億円」: that budget's total
+                    return Owner(name, "", "program", None, told=True)
             purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
             name = topic_words(purpose.group("name"), self.rules) if purpose else None
             if name:   # 「新たに38億円を投入し、…Xに取り組む」: what the figure is spent on
