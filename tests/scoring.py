@@ -16,6 +16,8 @@ from conftest import ROOT
 
 PAGES = ROOT / "tests" / "fixtures" / "realtext"
 GOLDEN = ROOT / "tests" / "golden" / "realtext"
+PROBES = ROOT / "tests" / "fixtures" / "probes"          # made-up pages of other layouts (tests/golden/probes/README.md)
+PROBE_GOLDEN = ROOT / "tests" / "golden" / "probes"
 FIELDS = ("budget", "stage", "fiscal_year")
 
 
@@ -30,8 +32,8 @@ def name_key(text: str) -> str:
     return clean_name(normalize(text or ""), load_rules()).replace(" ", "")
 
 
-def golden_rows(stem: str) -> list[dict]:
-    with open(GOLDEN / f"{stem}.csv", encoding="utf-8-sig", newline="") as f:
+def golden_rows(stem: str, folder: Path | None = None) -> list[dict]:
+    with open((folder or GOLDEN) / f"{stem}.csv", encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -59,9 +61,10 @@ class PageScore:
     details: list = field(default_factory=list)
 
 
-def score_page(stem: str, amounts: list[dict], kind: str = "", held_out: bool = False) -> PageScore:
+def score_page(stem: str, amounts: list[dict], kind: str = "", held_out: bool = False,
+               golden: Path | None = None) -> PageScore:
     """Match the pipeline's figures of a page with its golden rows."""
-    want = golden_rows(stem)
+    want = golden_rows(stem, golden)
     s = PageScore(stem, kind, held_out, expected=len(want), predicted=len(amounts))
     free = list(range(len(want)))
     rest = []
@@ -98,11 +101,11 @@ def score_page(stem: str, amounts: list[dict], kind: str = "", held_out: bool = 
     return s
 
 
-def run_page(entry: dict, tmp: Path) -> list[dict]:
+def run_page(entry: dict, tmp: Path, folder: Path | None = None) -> list[dict]:
     """The page through the pipeline on its own, as a user would run it."""
     from pipeline.extract import extract_pages
     from pipeline.facts import extract_facts
-    path = PAGES / entry["file"]
+    path = (folder or PAGES) / entry["file"]
     return extract_facts(extract_pages(path), path.stem).amounts
 
 
@@ -144,7 +147,8 @@ GROUPS = ("mext-slide", "prose", "all (tuned)", "held-out mext-slide", "held-out
 
 def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore]]:
     """Scores by group: MEXT slide pages, prose pages (news, columns), all —
-    the pages tuned to and the held-out pages apart — and every page."""
+    the pages tuned to and the held-out pages apart —, every page, and the
+    made-up probe pages of other layouts."""
     entries = index()
     groups = {k: Total() for k in GROUPS + (f"all {len(entries)} pages",)}
     pages = []
@@ -157,6 +161,12 @@ def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore
         groups[f"all {len(entries)} pages"].add(s)
         if s.kind in ("mext-slide", "prose"):
             groups[prefix + s.kind].add(s)
+    probes = sorted(PROBES.glob("*.txt"))
+    groups[f"made-up probes ({len(probes)})"] = Total()
+    for path in probes:
+        s = score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), PROBES), "probe", False,
+                       PROBE_GOLDEN)
+        groups[f"made-up probes ({len(probes)})"].add(s)
     return groups, pages
 
 
