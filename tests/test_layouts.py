@@ -696,3 +696,15 @@ def test_a_sentence_opening_with_its_total_and_a_topic_told_with_nitsuite(tmp_pa
         "海洋戦略本部は、海洋分野の研究開発予算の概算要求・要望について、16.5%増の総額2296億円とすることを決めた。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋研究関連予算", 1_248 * OKU), ("海洋分野の研究開発予算", 2_296 * OKU)}
+
+
+def test_a_total_after_a_clause_is_the_decided_budgets_and_page_furniture_no_name(tmp_path):
+    """「…の海洋予算が内定した。新規テーマとして「A」と「B」の2点が新たに加わって総額は
+    29億700万円」: the total of the budget decided (the count and the year scope no
+    name); a news page's 【カテゴリー】 line is furniture; the headline's rounded
+    29億円 is that figure again."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、13年度海洋予算内定", "深海探査の推進などで総額29億円に", "【カテゴリー】:行政/団体",
+        "海洋庁による平成13年度の海洋予算が内定した。新規テーマとして「深海探査の推進」と「観測網の整備」"
+        "の2点が新たに加わって総額は29億700万円となっている。"]))
+    assert [(a["program"], a["amount_yen"]) for a in f.amounts] == [("海洋予算", 2_907_000_000)]

@@ -303,37 +303,17 @@ class DetailWalk(Walk):
 
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
         """The owner running text names for a figure (names.topic_name): a
-        part of the budget it named before when the clause says このうち; for
-        a figure of no named clause, its sentence's topic, what the text says it
-        is spent on (struct.purpose_after), or — a baseline compared with
-        (struct.baseline) — the owner of the figure before it."""
+        part of the budget it named before when the clause says このうち; a
+        total the sentence says whose it is (total_named); for a figure of no
+        named clause, what unnamed() finds."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
-        if struct(self.rules, "list_total", info.text[start:fig.amount.start]):
-            subject = sentence_subject(info.text[info.text.rfind("。", 0, fig.amount.start) + 1:fig.amount.start],
-                                       self.rules)
-            if subject:   # 「文部科学省は、Aに341億円、…など、合計1兆1,830億円」: the subject's total
-                return Owner(subject, "", "program", None, told=True)
+        total = self.total_named(info, fig, start)
+        if total is not None:
+            return total
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
-        if topic is None:   # 「Xの予算は、前年度の380億円から410億円に増えた」: the sentence's topic
-            if self.topic and self.topic_sentence == sentence_start:
-                return Owner(self.topic, "", "program", None, told=True)
-            opened = info.text.rfind("。", 0, fig.amount.start)
-            if opened > 0 and struct(self.rules, "total_topic", info.text[opened + 1:fig.amount.start]):
-                before = info.text[:opened + 1]
-                said = struct(self.rules, "summarized", before[before.rfind("。", 0, len(before) - 1) + 1:])
-                name = topic_words(said.group("name"), self.rules) if said else None
-                if name:   # 「…研究開発関連予算をまとめた。総額は1248億円」: that budget's total
-                    return Owner(name, "", "program", None, told=True)
-            purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
-            name = topic_words(purpose.group("name"), self.rules) if purpose else None
-            if name:   # 「新たに38億円を投入し、…Xに取り組む」: what the figure is spent on
-                return Owner(name, "", "program", None, told=True)
-            if self.claimed and struct(self.rules, "baseline", info.text[fig.amount.tail:]):
-                last = self.claimed[-1].owner   # 「Xの要求額は100億円。前年度当初予算90億円と比べ…」: X's baseline
-                if last.program and last.level == "program":
-                    return Owner(last.program, "", "program", None, told=True)
-            return None
+        if topic is None:
+            return self.unnamed(info, fig, sentence_start)
         name, part = topic
         if struct(self.rules, "account", name) and self.topic and struct(self.rules, "body", self.topic):
             name = self.topic   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
@@ -344,6 +324,42 @@ class DetailWalk(Walk):
             return Owner(name, self.topic, "component", "", told=True)
         self.topic, self.topic_sentence = name, sentence_start
         return Owner(name, "", "program", None, told=True)
+
+    def total_named(self, info: LineInfo, fig: Figure, start: int) -> Owner | None:
+        """A total whose owner its sentence says: after a list of figures
+        (「文部科学省は、Aに341億円、…など、合計1兆1,830億円」: the subject's,
+        struct.list_total), or a total the sentence opens with or reaches
+        after a clause (「…予算をまとめた。総額は1248億円」: the budget the
+        sentence before put together or decided, struct.total_topic)."""
+        rules, text = self.rules, info.text
+        opened = text.rfind("。", 0, fig.amount.start)
+        if struct(rules, "list_total", text[start:fig.amount.start]):
+            subject = sentence_subject(text[opened + 1:fig.amount.start], rules)
+            return Owner(subject, "", "program", None, told=True) if subject else None
+        if opened > 0 and struct(rules, "total_topic", text[opened + 1:fig.amount.start]):
+            before = text[:opened + 1]
+            said = struct(rules, "summarized", before[before.rfind("。", 0, len(before) - 1) + 1:])
+            name = topic_words(said.group("name"), rules) if said else None
+            return Owner(name, "", "program", None, told=True) if name else None
+        return None
+
+    def unnamed(self, info: LineInfo, fig: Figure, sentence_start: tuple) -> Owner | None:
+        """The owner of a figure whose clause names nobody: its sentence's
+        topic (「Xの予算は、前年度の380億円から410億円に増えた」), what the text
+        says it is spent on (「新たに38億円を投入し、…Xに取り組む」,
+        struct.purpose_after), or — a baseline compared with (struct.baseline)
+        — the owner of the figure before it."""
+        if self.topic and self.topic_sentence == sentence_start:
+            return Owner(self.topic, "", "program", None, told=True)
+        purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
+        name = topic_words(purpose.group("name"), self.rules) if purpose else None
+        if name:
+            return Owner(name, "", "program", None, told=True)
+        if self.claimed and struct(self.rules, "baseline", info.text[fig.amount.tail:]):
+            last = self.claimed[-1].owner   # 「Xの要求額は100億円。前年度当初予算90億円と比べ…」: X's baseline
+            if last.program and last.level == "program":
+                return Owner(last.program, "", "program", None, told=True)
+        return None
 
     def bracketed_after(self, info: LineInfo, fig: Figure) -> str | None:
         """The owner of the figure a bracket opens right after, when this
