@@ -279,8 +279,7 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
             check_budget()
             try:
                 page = doc[pno]
-                # get_text("dict")'s blocks, without the page size it looks up (its cropbox) for the dict
-                blocks = page.get_textpage(flags=flags).extractDICT()["blocks"]
+                blocks = page.get_textpage(flags=flags).extractDICT()["blocks"]   # get_text("dict")'s, no cropbox look-up
             except Exception as e:  # a damaged page: report it, read the others
                 read.append((pno, None, [], f"page unreadable: {e}"))
                 continue
