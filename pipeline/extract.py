@@ -279,7 +279,7 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
             check_budget()
             try:
                 page = doc[pno]
-                blocks = page.get_text("dict", flags=flags)["blocks"]
+                blocks = page.get_textpage(flags=flags).extractDICT()["blocks"]   # get_text("dict")'s, no cropbox look-up
             except Exception as e:  # a damaged page: report it, read the others
                 read.append((pno, None, [], f"page unreadable: {e}"))
                 continue

@@ -132,7 +132,7 @@ def write_jsonl(path: Path, records) -> None:
     """One JSON object per line, UTF-8 (orjson: a large deck has tens of thousands of lines)."""
     import orjson
     with open(path, "wb") as f:
-        f.write(b"".join(orjson.dumps(r) + b"\n" for r in records))
+        f.write(b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]))
 
 
 # ------------------------------------------------------------------ record tables

@@ -253,6 +253,11 @@ def normalize(raw: str) -> str:
     """
     if unicodedata.is_normalized("NFKC", raw) and not _beyond_nfkc(raw):
         return _fix_whitespace(raw)[0]    # most lines: no character changes
+    return _mapped_normalized(raw)
+
+
+def _mapped_normalized(raw: str) -> str:
+    """normalize() of a line whose characters the table changes."""
     mapped = _one_to_one(raw)
     return _fix_whitespace(mapped)[0] if mapped is not None else normalize_with_map(raw)[0]
 
@@ -271,7 +276,7 @@ def normalize_lines(raws: list[str]) -> list[str]:
     if page.count("\x00") == len(raws) - 1 and unicodedata.is_normalized("NFKC", page) and not _beyond_nfkc(page):
         return [_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw for raw in raws]
     return [(_fix_whitespace(raw)[0] if " " in raw or "\t" in raw else raw)
-            if unicodedata.is_normalized("NFKC", raw) and not _beyond_nfkc(raw) else normalize(raw)
+            if unicodedata.is_normalized("NFKC", raw) and not _beyond_nfkc(raw) else _mapped_normalized(raw)
             for raw in raws]
 
 

@@ -34,9 +34,12 @@ def kanji_to_int(text: str) -> int:
 
 
 def _number(token: str) -> Decimal | int:
-    """A number token, exact: digits as a Decimal (never a float), kanji as an int."""
+    """A number token, exact: digits with a decimal point as a Decimal (never
+    a float), whole digits and kanji as an int (int arithmetic is several
+    times faster than Decimal's and just as exact)."""
     if token[0].isdigit():
-        return Decimal(token.replace(",", ""))
+        digits = token.replace(",", "")
+        return Decimal(digits) if "." in digits else int(digits)
     return kanji_to_int(token)
 
 
@@ -53,7 +56,7 @@ def parse_amount(text: str) -> int:
     body = text.strip()
     sign = -1 if body[:1] in "▲△-" else 1
     body = body.lstrip("▲△-").rstrip("円")
-    total = Decimal(0)
+    total: Decimal | int = 0
     pos = 0
     for m in _TOKEN.finditer(body):
         if m.start() != pos:
@@ -62,7 +65,9 @@ def parse_amount(text: str) -> int:
         pos = m.end()
     if pos != len(body) or not body:
         raise ParseError(f"not an amount: {text!r}", "parse.amount")
-    return sign * int(total.to_integral_value(rounding=ROUND_HALF_EVEN))
+    if isinstance(total, Decimal):
+        total = int(total.to_integral_value(rounding=ROUND_HALF_EVEN))
+    return sign * total
 
 
 ERAS = {"令和": 2018, "平成": 1988}

@@ -188,11 +188,11 @@ class RulePack(dict):
     def patterns(self, kind: str, role: str) -> list[tuple]:
         """(compiled pattern, required literals or None, id) of the rules of a
         role that have a pattern — what a hot loop needs, looked up once."""
-        key = (kind, role)
-        if key not in self._patterns:
-            self._patterns[key] = [(r["re_pattern"], r.get("requires") or None, r["id"])
-                                   for r in self.role(kind, role) if r.get("re_pattern") is not None]
-        return self._patterns[key]
+        found = self._patterns.get((kind, role))
+        if found is None:
+            found = self._patterns[kind, role] = [(r["re_pattern"], r.get("requires") or None, r["id"])
+                                                  for r in self.role(kind, role) if r.get("re_pattern") is not None]
+        return found
 
     def copy(self) -> "RulePack":
         """A copy whose rules can be replaced (tests plant rules in one)."""

@@ -126,7 +126,9 @@ class DetailWalk(Walk):
             self.programs.get(program)
         last_box = -99
         boxes = 0
-        index = {id(info): k for k, info in enumerate(self.lines)}
+        by_line = self.by_line
+        paired_elsewhere = any(f.label_info is not None for figs in by_line.values() for f in figs)
+        index = {id(info): k for k, info in enumerate(self.lines)} if paired_elsewhere else {}
         deferred: dict[int, list[Figure]] = {}
         gate, longest = note_literals(rules), rules.settings["max_name_length"]
         last_figure = max(self.by_line, default=-1)   # a component named after the last figure names nothing
@@ -161,7 +163,9 @@ class DetailWalk(Walk):
                     self.find_title(i, first=boxes == 0)
                     boxes += 1
                 last_box = i
-            for fig in deferred.pop(i, []) + self.by_line.get(i, []):
+            if i not in deferred and i not in by_line:
+                continue
+            for fig in deferred.pop(i, []) + by_line.get(i, []):
                 at = index.get(id(fig.label_info), i) if fig.label_info is not None else i
                 if at > i:   # a value printed before its label: owned once the label's box is known
                     deferred.setdefault(at, []).append(fig)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
-from pipeline.facts.lines import FILLER, NONE, LineInfo, analyze, hit, is_bare_amount, literals, struct
+from pipeline.facts.lines import FILLER, NONE, LineInfo, analyzed, hit, is_bare_amount, literals, struct
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
@@ -158,11 +158,11 @@ def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
             note_before = note
             note += text
             if lits is None or lits.search(text):
-                infos.append(analyze(line, rules, note_before))
+                infos.append(analyzed(line, rules, note_before))
                 continue
         else:
             note = ""
-        infos.append(analyze(line, rules) if lits is None or lits.search(text) else LineInfo(line, NONE, NONE, NONE))
+        infos.append(analyzed(line, rules) if lits is None or lits.search(text) else LineInfo(line, NONE, NONE, NONE))
     return infos
 
 

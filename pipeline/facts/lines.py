@@ -226,12 +226,18 @@ def literals(rules: RulePack):
 
 
 def analyze(line: Line, rules: RulePack, context: str = "") -> LineInfo:
-    text = line.text
+    """What the line holds: labels, budget candidates and excluded amounts
+    (none without a literal some amount or label rule requires)."""
     lits = literals(rules)
-    if lits is not None and not lits.search(text):
+    if lits is not None and not lits.search(line.text):
         return LineInfo(line, NONE, NONE, NONE)
-    keep, dropped = amounts_of(text, rules, context)
-    return LineInfo(line, labels_of(text, rules), keep, dropped)
+    return analyzed(line, rules, context)
+
+
+def analyzed(line: Line, rules: RulePack, context: str = "") -> LineInfo:
+    """analyze() without the literal gate, for a caller that has passed it."""
+    keep, dropped = amounts_of(line.text, rules, context)
+    return LineInfo(line, labels_of(line.text, rules), keep, dropped)
 
 
 def reanalyze(info: LineInfo, rules: RulePack, context: str) -> LineInfo:
@@ -257,11 +263,13 @@ def residue(info: LineInfo) -> str:
 
 def remembered(info: LineInfo, key: str, answer, rules: RulePack):
     """answer(info, rules), computed once per line and kept in its memo."""
-    if info.memo is None:
-        info.memo = {}
-    if key not in info.memo:
-        info.memo[key] = answer(info, rules)
-    return info.memo[key]
+    memo = info.memo
+    if memo is None:
+        memo = info.memo = {}
+    elif key in memo:
+        return memo[key]
+    value = memo[key] = answer(info, rules)
+    return value
 
 
 def is_pure_label(info: LineInfo) -> bool:
@@ -314,7 +322,19 @@ def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
 
 
 def struct(rules: RulePack, role: str, text: str, pos: int = 0):
-    return hit(rules, "structure", role, text, pos)
+    """hit() of a structure rule; its loop written out again, not called: this
+    is asked tens of thousands of times per large deck (names, titles, owners)."""
+    for pattern, needs, rid in rules.patterns("structure", role):
+        if needs is not None:
+            for n in needs:
+                if n in text:
+                    break
+            else:
+                continue
+        m = search(pattern, text, rid, pos)
+        if m:
+            return m
+    return None
 
 
 def without_leading_flags(head: str, rules: RulePack) -> str:

@@ -273,9 +273,12 @@ def on_their_lines(slide: Slide, release: ReleaseContext, rules: RulePack) -> tu
     figures: list[Figure] = []
     waiting: list[Figure] = []
     for k, info in enumerate(slide.lines):
+        placed = placed_amounts(info)
+        if not placed:
+            continue
         prev = None
         next_info = slide.lines[k + 1] if k + 1 < len(slide.lines) else None
-        for a in placed_amounts(info):
+        for a in placed:
             fig = Figure(k, info, a)
             lab = inline(fig)
             if lab is not None:
