@@ -708,3 +708,17 @@ def test_a_total_after_a_clause_is_the_decided_budgets_and_page_furniture_no_nam
         "海洋庁による平成13年度の海洋予算が内定した。新規テーマとして「深海探査の推進」と「観測網の整備」"
         "の2点が新たに加わって総額は29億700万円となっている。"]))
     assert [(a["program"], a["amount_yen"]) for a in f.amounts] == [("海洋予算", 2_907_000_000)]
+
+
+def test_an_amount_broken_by_a_wrap_and_rates_and_figures_listed_elsewhere(tmp_path):
+    """「…となる二百三十」 「億円を要求した」: one amount over a wrapped line; 「2.5円/kWh」 is a
+    rate; 「（外に総務省計上分 1,950億円）」 is another ministry's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度概算要求",
+        "深海の観測や探査を支援する深海探査整備費は、前年度比約1.2倍となる二百三十",
+        "億円を要求した。",
+        "○海洋料金負担軽減支援事業 3,190億円",
+        "（令和9年1月～3月使用分、低圧：1月・2月 2.5円/kWh、3月 1.3円/kWh）",
+        "○海洋戦略基金 1,500億円",
+        "（外に総務省計上分 1,950億円）"]))
+    assert {a["amount_yen"] for a in f.amounts} == {230 * OKU, 3_190 * OKU, 1_500 * OKU}

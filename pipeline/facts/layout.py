@@ -111,13 +111,15 @@ def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
 def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
     """Unpaged text with its sentences wrapped at a fixed width (a news page
     saved as text): a line of running text that stops mid-sentence goes on
-    on the next (struct.wraps); the two are read as one line."""
+    on the next (struct.wraps), or an amount is broken between its number
+    and its unit (struct.amount_breaks); the two are read as one line."""
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
         if prev is not None and prev.bbox is None and line.bbox is None and line.text \
-                and struct(rules, "wraps", prev.text) and not struct(rules, "bullet", line.text) \
-                and not struct(rules, "enumerator", line.text) and not line.text.startswith("※"):
+                and ((struct(rules, "wraps", prev.text) and not struct(rules, "bullet", line.text)
+                      and not struct(rules, "enumerator", line.text) and not line.text.startswith("※"))
+                     or struct(rules, "amount_breaks", prev.text[-4:] + "\n" + line.text[:4])):
             out[-1] = joined(prev, line)
         else:
             out.append(line)

@@ -322,19 +322,8 @@ def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
 
 
 def struct(rules: RulePack, role: str, text: str, pos: int = 0):
-    """hit() of a structure rule; its loop written out again, not called: this
-    is asked tens of thousands of times per large deck (names, titles, owners)."""
-    for pattern, needs, rid in rules.patterns("structure", role):
-        if needs is not None:
-            for n in needs:
-                if n in text:
-                    break
-            else:
-                continue
-        m = search(pattern, text, rid, pos)
-        if m:
-            return m
-    return None
+    """hit() of a structure rule."""
+    return hit(rules, "structure", role, text, pos)
 
 
 def without_leading_flags(head: str, rules: RulePack) -> str:
