@@ -47,7 +47,8 @@ ROLES = {
                   "inner_particle", "adnominal", "continues_line", "baseline",
                   "recipient", "allots", "figure_adverb", "boxed_name", "compared_label", "item_break",
                   "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
-                  "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks"},
+                  "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
+                  "lead_conjunction"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

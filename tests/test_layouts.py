@@ -722,3 +722,17 @@ def test_an_amount_broken_by_a_wrap_and_rates_and_figures_listed_elsewhere(tmp_p
         "○海洋戦略基金 1,500億円",
         "（外に総務省計上分 1,950億円）"]))
     assert {a["amount_yen"] for a in f.amounts} == {230 * OKU, 3_190 * OKU, 1_500 * OKU}
+
+
+def test_an_account_after_the_ministry_named_in_the_sentence_before(tmp_path):
+    """「海洋庁は28日、…概算要求を発表した。一般会計の総額は…5兆9180億円」: the
+    ministry's account; 「このうち…」 opening a name is no part of it; 「1機あたり」 is
+    a size per unit."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、27年度概算要求",
+        "海洋庁は28日、2027年度予算の概算要求を発表した。一般会計の総額は26年度当初予算比12%増の5兆9180億円となった。",
+        "観測機は1機あたり147億円で取得する。",
+        "このうち深海探査事業 120億円"]))
+    got = {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert ("海洋庁", 59_180 * OKU) in got and (14_700_000_000 not in {a for _, a in got})
+    assert any(p == "深海探査事業" for p, _ in got)

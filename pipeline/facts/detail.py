@@ -319,8 +319,13 @@ class DetailWalk(Walk):
         if topic is None:
             return self.unnamed(info, fig, sentence_start)
         name, part = topic
-        if struct(self.rules, "account", name) and self.topic and struct(self.rules, "body", self.topic):
-            name = self.topic   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
+        if struct(self.rules, "account", name):   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
+            opened = info.text.rfind("。", 0, fig.amount.start)
+            subject = sentence_subject(info.text[info.text.rfind("。", 0, max(opened, 0)) + 1:max(opened, 0)],
+                                       self.rules) if opened > 0 else None
+            body = self.topic if self.topic and struct(self.rules, "body", self.topic) else \
+                subject if subject and struct(self.rules, "body", subject) else None
+            name = body or name
         whole = self.bracketed_after(info, fig)
         if whole and whole != name:   # 「AMED予算が1266億円(文部科学省603億円、…)」: a share of AMED's
             return Owner(name, whole, "component", "", told=True)

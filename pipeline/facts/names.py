@@ -32,7 +32,7 @@ def clean_name(text: str, rules: RulePack) -> str:
     '再生医療の実現化プロジェクト'
     """
     name = LISTED_BULLET.sub(r"\1", text.strip())   # 「…推進や▽医療や…」: one item over two bullets
-    for role in ("bullet", "enumerator", "part_of"):
+    for role in ("bullet", "enumerator", "lead_conjunction", "part_of"):
         m = struct(rules, role, name)
         if m:
             name = name[m.end():]
