@@ -16,8 +16,9 @@ from conftest import ROOT
 
 PAGES = ROOT / "tests" / "fixtures" / "realtext"
 GOLDEN = ROOT / "tests" / "golden" / "realtext"
-PROBES = ROOT / "tests" / "fixtures" / "probes"          # made-up pages of other layouts (tests/golden/probes/README.md)
-PROBE_GOLDEN = ROOT / "tests" / "golden" / "probes"
+# made-up pages (pages and records by helpers who never saw the pipeline; README.md in each golden folder)
+PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / "tests" / "golden" / "probes"),
+              ("made-up news", ROOT / "tests" / "fixtures" / "probes-news", ROOT / "tests" / "golden" / "probes-news"))
 FIELDS = ("budget", "stage", "fiscal_year")
 
 
@@ -161,12 +162,12 @@ def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore
         groups[f"all {len(entries)} pages"].add(s)
         if s.kind in ("mext-slide", "prose"):
             groups[prefix + s.kind].add(s)
-    probes = sorted(PROBES.glob("*.txt"))
-    groups[f"made-up probes ({len(probes)})"] = Total()
-    for path in probes:
-        s = score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), PROBES), "probe", False,
-                       PROBE_GOLDEN)
-        groups[f"made-up probes ({len(probes)})"].add(s)
+    for name, folder, golden in PROBE_SETS:
+        probes = sorted(folder.glob("*.txt"))
+        total = groups[f"{name} ({len(probes)})"] = Total()
+        for path in probes:
+            total.add(score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), folder), "probe",
+                                 False, golden))
     return groups, pages
 
 
