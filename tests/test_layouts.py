@@ -736,3 +736,14 @@ def test_an_account_after_the_ministry_named_in_the_sentence_before(tmp_path):
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert ("海洋庁", 59_180 * OKU) in got and (14_700_000_000 not in {a for _, a in got})
     assert any(p == "深海探査事業" for p, _ in got)
+
+
+def test_a_ministrys_share_of_the_account_and_a_total_after_a_colon(tmp_path):
+    """「海洋庁分の一般会計総額は…」: 海洋庁's; 「デジタル化の整備:合計 1,024億円」: the
+    total row's name without its 合計; 「海洋庁の要求総額」 is 海洋庁's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案",
+        "政府は22日、2027年度予算案を閣議決定した。海洋庁分の一般会計総額は3兆8,191億円で、過去最大を更新した。",
+        "■深海探査の整備:合計 1,024億円",
+        "海洋観測庁の要求総額は4,964億円となる。"]))
+    assert {a["program"] for a in f.amounts} == {"海洋庁", "深海探査の整備", "海洋観測庁"}

@@ -345,12 +345,15 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     pieces = raw.split("の")
     for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
         pieces[0] = pattern.sub("", pieces[0])
-    bodies = [p for p in pieces if struct(rules, "body", p)]
+    bodies = [p for p in pieces if struct(rules, "body", p)] \
+        + [p[:-1] for p in pieces if p.endswith("分") and struct(rules, "body", p[:-1])]   # 「厚生労働省分の」
     while pieces and struct(rules, "scope", pieces[0]):
         pieces.pop(0)
     while pieces and struct(rules, "scope", pieces[-1]):
         pieces.pop()   # 「…予算の2023年度概算要求の総額」
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
+    if bodies and struct(rules, "account", name):
+        name = bodies[0]   # 「厚生労働省分の一般会計総額は」: the ministry's account
     if name.endswith("予算案") and len(name) > 5:
         name = name[:-1]   # 「インハウス研究予算案も…734億円」: the budget, its stage aside
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
