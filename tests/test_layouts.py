@@ -747,3 +747,15 @@ def test_a_ministrys_share_of_the_account_and_a_total_after_a_colon(tmp_path):
         "■深海探査の整備:合計 1,024億円",
         "海洋観測庁の要求総額は4,964億円となる。"]))
     assert {a["program"] for a in f.amounts} == {"海洋庁", "深海探査の整備", "海洋観測庁"}
+
+
+def test_a_total_after_the_ministrys_decision_and_its_baseline_past_a_bracket(tmp_path):
+    """「海洋庁は31日、…概算要求を決定した。総額は5兆2580億円（…の一部は事項要求）で、
+    …当初予算の5兆1251億円から2.6%増え」: both the ministry's (the topic inside the
+    bracket is not the baseline's owner)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁、過去最大5兆2580億円要求",
+        "海洋庁は31日、2027年度予算の概算要求を決定した。総額は5兆2580億円（観測船関係経費の一部は事項要求）で、"
+        "2026年度当初予算の5兆1251億円から2.6%増えた。"]))
+    assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋庁", "request", 2027, 52_580 * OKU), ("海洋庁", "enacted", 2026, 51_251 * OKU)}

@@ -346,9 +346,12 @@ class DetailWalk(Walk):
             subject = sentence_subject(text[opened + 1:fig.amount.start], rules)
             return Owner(subject, "", "program", None, told=True) if subject else None
         if opened > 0 and struct(rules, "total_topic", text[opened + 1:fig.amount.start]):
-            before = text[:opened + 1]
-            said = struct(rules, "summarized", before[before.rfind("。", 0, len(before) - 1) + 1:])
+            before = text[text.rfind("。", 0, opened) + 1:opened + 1]
+            said = struct(rules, "summarized", before)
             name = topic_words(said.group("name"), rules) if said else None
+            if not name:   # 「防衛省は31日、…概算要求を決定した。総額は…」: what the sentence before was about
+                topic = topic_name(before, 0, len(before) - 1, rules)
+                name = topic[0] if topic else None
             return Owner(name, "", "program", None, told=True) if name else None
         return None
 

@@ -279,7 +279,8 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     quoted = [m for m in found if m.group("quoted")]
     near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
     topics = [m for m in found if m.group("particle")
-              and not (m.group("particle") == "が" and struct(rules, "subordinate", clause[m.end():]))]
+              and not (m.group("particle") == "が" and struct(rules, "subordinate", clause[m.end():]))
+              and not in_closed_bracket(clause, m.start(), m.end())]   # (「(Xの一部は事項要求)で、…」)
     if after is not None and struct(rules, "allots", text[after:]):   # 「Xに…537億円を要求した」
         last_topic = max((m.end() for m in quoted + near + topics
                           if topic_words(m.group("quoted") or m.group("name") or "", rules)), default=-1)
@@ -315,6 +316,17 @@ def sentence_subject(text: str, rules: RulePack) -> str | None:
             if m.group("particle") == "は" and (name := topic_words(m.group("name") or "", rules)):
                 return name
     return None
+
+
+def in_closed_bracket(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] stand inside a bracket that closes before the
+    text ends?
+
+    >>> t = "総額は5兆円(米軍再編関係経費の一部は事項要求)で、前年度の"
+    >>> in_closed_bracket(t, t.index("米軍"), t.index("は事項")), in_closed_bracket(t, 0, 3)
+    (True, False)
+    """
+    return text.count("(", 0, start) > text.count(")", 0, start) and ")" in text[end:]
 
 
 def topic_words(raw: str, rules: RulePack) -> str | None:
