@@ -759,3 +759,18 @@ def test_a_total_after_the_ministrys_decision_and_its_baseline_past_a_bracket(tm
         "2026年度当初予算の5兆1251億円から2.6%増えた。"]))
     assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋庁", "request", 2027, 52_580 * OKU), ("海洋庁", "enacted", 2026, 51_251 * OKU)}
+
+
+def test_the_prior_years_figure_written_with_no_and_a_budgets_figure_in_another_budget(tmp_path):
+    """「…交付金等が前年度の16兆3,992億円から17兆7,863億円に増えた」: the first is the
+    prior year's enacted budget; 「「X」に385億円が計上された。…24年度補正予算でも115億円が
+    上積み」: the supplementary figure is X's too."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案",
+        "政府予算案では、海洋交付金等が前年度の16兆3,992億円から17兆7,863億円に増えた。",
+        "深海探査を支援する「海洋探査推進交付金」に385億円が計上されました。前年度比3億円減ですが、"
+        "昨年12月に成立した26年度補正予算でも115億円が上積みされています。"]))
+    got = {(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert ("海洋交付金等", "initial", "enacted", 2026, 163_992 * OKU) in got
+    assert ("海洋交付金等", "initial", "draft", 2027, 177_863 * OKU) in got
+    assert ("海洋探査推進交付金", "supplementary", "enacted", 2026, 115 * OKU) in got

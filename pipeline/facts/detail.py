@@ -317,7 +317,7 @@ class DetailWalk(Walk):
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
         if topic is None:
-            return self.unnamed(info, fig, sentence_start)
+            return self.unnamed(info, fig, sentence_start, start)
         name, part = topic
         if struct(self.rules, "account", name):   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
             opened = info.text.rfind("。", 0, fig.amount.start)
@@ -355,14 +355,19 @@ class DetailWalk(Walk):
             return Owner(name, "", "program", None, told=True) if name else None
         return None
 
-    def unnamed(self, info: LineInfo, fig: Figure, sentence_start: tuple) -> Owner | None:
+    def unnamed(self, info: LineInfo, fig: Figure, sentence_start: tuple, start: int) -> Owner | None:
         """The owner of a figure whose clause names nobody: its sentence's
         topic (「Xの予算は、前年度の380億円から410億円に増えた」), what the text
         says it is spent on (「新たに38億円を投入し、…Xに取り組む」,
-        struct.purpose_after), or — a baseline compared with (struct.baseline)
-        — the owner of the figure before it."""
+        struct.purpose_after), or — a baseline compared with (struct.baseline),
+        or another budget's figure of the same thing (「…補正予算でも115億円」,
+        struct.also_in) — the owner of the figure before it."""
         if self.topic and self.topic_sentence == sentence_start:
             return Owner(self.topic, "", "program", None, told=True)
+        if self.claimed and struct(self.rules, "also_in", info.text[start:fig.amount.start]):
+            last = self.claimed[-1].owner
+            if last.program:
+                return Owner(last.program, last.parent, last.level, last.category, told=True)
         purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
         name = topic_words(purpose.group("name"), self.rules) if purpose else None
         if name:
