@@ -774,3 +774,12 @@ def test_the_prior_years_figure_written_with_no_and_a_budgets_figure_in_another_
     assert ("海洋交付金等", "initial", "enacted", 2026, 163_992 * OKU) in got
     assert ("海洋交付金等", "initial", "draft", 2027, 177_863 * OKU) in got
     assert ("海洋探査推進交付金", "supplementary", "enacted", 2026, 115 * OKU) in got
+
+
+def test_a_budget_set_to_its_figure(tmp_path):
+    """「大学関連では、X交付金を前年度比3%増の1兆1,145億円とした」: X交付金's figure, not
+    the topic 大学関連's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度概算要求",
+        "大学関連では、海洋大学法人の運営費交付金を前年度比3%増の1兆1,145億円とした。"]))
+    assert [a["program"] for a in f.amounts] == ["海洋大学法人の運営費交付金"]
