@@ -783,3 +783,15 @@ def test_a_budget_set_to_its_figure(tmp_path):
         "2027年度概算要求",
         "大学関連では、海洋大学法人の運営費交付金を前年度比3%増の1兆1,145億円とした。"]))
     assert [a["program"] for a in f.amounts] == ["海洋大学法人の運営費交付金"]
+
+
+def test_a_budget_named_with_its_year_and_a_figure_named_after_it(tmp_path):
+    """「令和9年度海洋予算として、総額2兆6,389億円を要求」: 海洋予算's (its year
+    aside); 「総額のうち4,230億円は重点政策推進枠として要望」: the 枠's; 「1 基本的な考え方」
+    is a section label, no name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度海洋予算概算要求の概要", "1 基本的な考え方",
+        "観測網の維持を図るため、令和9年度海洋予算として、総額2兆6,389億円を要求します。"
+        "また、総額のうち4,230億円は重点政策推進枠として要望するものです。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋予算", 26_389 * OKU), ("重点政策推進枠", 4_230 * OKU)}

@@ -7,7 +7,7 @@ import functools
 
 import regex
 
-from pipeline.facts.lines import FILLER, NOTE_MARK, SHORT_NOTE, LineInfo, remembered, sentence, struct
+from pipeline.facts.lines import FILLER, NOTE_MARK, SHORT_NOTE, LineInfo, hit, remembered, sentence, struct
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
 
@@ -363,6 +363,10 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
         pieces[0] = pattern.sub("", pieces[0])
     bodies = [p for p in pieces if struct(rules, "body", p)] \
         + [p[:-1] for p in pieces if p.endswith("分") and struct(rules, "body", p[:-1])]   # 「厚生労働省分の」
+    year = hit(rules, "year", "year", pieces[0]) if pieces else None
+    if year and year.start() == 0 and year.end() < len(pieces[0]) \
+            and not struct(rules, "scope", pieces[0][year.end():]):
+        pieces[0] = pieces[0][year.end():]   # 「令和7年度農林水産予算として」: the budget, its year aside
     while pieces and struct(rules, "scope", pieces[0]):
         pieces.pop(0)
     while pieces and struct(rules, "scope", pieces[-1]):
