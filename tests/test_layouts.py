@@ -800,5 +800,6 @@ def test_a_budget_named_with_its_year_and_a_figure_named_after_it(tmp_path):
 def test_a_figure_spent_on_what_follows_in_spoken_style(tmp_path):
     """A minister's speech: 「およそ百億円をかけまして深海探査船の整備を進め」: the ship's."""
     f = facts_of_text(tmp_path, "\n".join([
-        "令和九年度海洋庁関係予算案", "また、およそ百億円をかけまして深海探査船の整備を進め、観測の機能強化を図ってまいります。"]))
+        "令和九年度海洋庁関係予算案",
+        "また、およそ百億円をかけまして深海探査船の整備を進め、観測の機能強化を図ってまいります。"]))
     assert [(a["program"], a["amount_yen"], a["approx"]) for a in f.amounts] == [("深海探査船の整備", 100 * OKU, True)]

@@ -7,7 +7,18 @@ import functools
 
 import regex
 
-from pipeline.facts.lines import FILLER, NOTE_MARK, SHORT_NOTE, LineInfo, hit, remembered, sentence, struct
+from pipeline.facts.lines import (
+    FILLER,
+    NOTE_MARK,
+    SHORT_NOTE,
+    LineInfo,
+    hit,
+    in_closed_bracket,
+    remembered,
+    sentence,
+    struct,
+    unmatched_open,
+)
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
 
@@ -103,23 +114,6 @@ def _header_name(info: LineInfo, rules: RulePack) -> str | None:
     if name and unmatched_open(name) is None:
         return name
     return _name_before_bracket(info, rules)   # 「NAME(office、R3補:200億円)」: the name before the bracket
-
-
-def unmatched_open(text: str) -> int | None:
-    """Where the first bracket that text leaves open opens.
-
-    >>> unmatched_open("ワクチン開発推進事業(厚労(AMED)、R2補:")
-    10
-    >>> unmatched_open("事業(拡充)") is None
-    True
-    """
-    stack = []
-    for k, ch in enumerate(text):
-        if ch == "(":
-            stack.append(k)
-        elif ch == ")" and stack:
-            stack.pop()
-    return stack[0] if stack else None
 
 
 def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
@@ -320,17 +314,6 @@ def sentence_subject(text: str, rules: RulePack) -> str | None:
             if m.group("particle") == "は" and (name := topic_words(m.group("name") or "", rules)):
                 return name
     return None
-
-
-def in_closed_bracket(text: str, start: int, end: int) -> bool:
-    """Does text[start:end] stand inside a bracket that closes before the
-    text ends?
-
-    >>> t = "総額は5兆円(米軍再編関係経費の一部は事項要求)で、前年度の"
-    >>> in_closed_bracket(t, t.index("米軍"), t.index("は事項")), in_closed_bracket(t, 0, 3)
-    (True, False)
-    """
-    return text.count("(", 0, start) > text.count(")", 0, start) and ")" in text[end:]
 
 
 def topic_words(raw: str, rules: RulePack) -> str | None:
