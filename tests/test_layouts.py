@@ -803,3 +803,14 @@ def test_a_figure_spent_on_what_follows_in_spoken_style(tmp_path):
         "令和九年度海洋庁関係予算案",
         "また、およそ百億円をかけまして深海探査船の整備を進め、観測の機能強化を図ってまいります。"]))
     assert [(a["program"], a["amount_yen"], a["approx"]) for a in f.amounts] == [("深海探査船の整備", 100 * OKU, True)]
+
+
+def test_a_total_with_about_and_its_prior_year_in_brackets(tmp_path):
+    """「…海洋関係予算の詳細が明らかになった。総額は約1,020億円で、前年度当初予算(約980億円)を
+    やや上回った」: both figures the 海洋関係予算's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算案",
+        "政府が閣議決定した令和9年度予算案のうち、海洋関係予算の詳細が明らかになった。"
+        "総額は約1,020億円で、前年度当初予算（約980億円）をやや上回った。"]))
+    assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋関係予算", "draft", 2027, 1_020 * OKU), ("海洋関係予算", "enacted", 2026, 980 * OKU)}

@@ -360,10 +360,16 @@ class DetailWalk(Walk):
         topic (「Xの予算は、前年度の380億円から410億円に増えた」), what the text
         says it is spent on (「新たに38億円を投入し、…Xに取り組む」,
         struct.purpose_after), or — a baseline compared with (struct.baseline),
-        or another budget's figure of the same thing (「…補正予算でも115億円」,
-        struct.also_in) — the owner of the figure before it."""
+        the prior year's figure in the same sentence, or another budget's
+        figure of the same thing (「…補正予算でも115億円」, struct.also_in) — the
+        owner of the figure before it."""
         if self.topic and self.topic_sentence == sentence_start:
             return Owner(self.topic, "", "program", None, told=True)
+        last_fig = self.claimed[-1].figure if self.claimed else None
+        if fig.label is not None and fig.label.opens_bracket and last_fig is not None and last_fig.info is info \
+                and "。" not in info.text[last_fig.amount.tail:fig.amount.start] and self.claimed[-1].owner.program:
+            last = self.claimed[-1].owner   # 「Xは約1,020億円で、前年度当初予算(約980億円)を…」: X's prior year
+            return Owner(last.program, last.parent, last.level, last.category, told=True)
         if self.claimed and struct(self.rules, "also_in", info.text[start:fig.amount.start]):
             last = self.claimed[-1].owner
             if last.program:
