@@ -48,7 +48,8 @@ ROLES = {
                   "recipient", "allots", "figure_adverb", "boxed_name", "compared_label", "item_break",
                   "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
                   "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
-                  "lead_conjunction", "also_in", "set_to", "set_object"},
+                  "lead_conjunction", "also_in", "set_to", "set_object",
+                  "launched"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

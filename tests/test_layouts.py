@@ -492,7 +492,7 @@ def test_figures_listed_in_a_bracket_after_their_name_and_two_columns_on_one_lin
 
 
 def test_running_text_items_over_two_bullets_a_reason_clause_and_a_rounded_restatement(tmp_path):
-    """News prose: 「▽Aや」 「▽Bなどとして140億円」 is one item; in 「Xは、…Yが増えた
+    """News prose: 「▽Aや」 「▽Bに170億円」 is one item; in 「Xは、…Yが増えた
     ことなどから、…N億円を要求」 the figure is X's (Y is the reason clause's);
     「一般会計の総額でおよそ…」 is the ministry's account; 「3兆7000億円余り」 and
     「およそ3兆7300億円」 are one figure, the exact one kept; 「より…多い」 is a change."""
@@ -503,10 +503,10 @@ def test_running_text_items_over_two_bullets_a_reason_clause_and_a_rounded_resta
         "海洋庁がまとめた概算要求によりますと、一般会計の総額でおよそ3兆7300億円を計上しています。",
         "そのほかの事業としては",
         "▽深海探査の推進や",
-        "▽観測データの基盤整備などデジタル化の推進に、あわせておよそ170億円を計上しています。",
+        "▽観測データの基盤整備に、あわせておよそ170億円を計上しています。",
     ]))
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
-    assert got == {("海洋庁", 37_300 * OKU), ("深海探査の推進や観測データの基盤整備などデジタル化の推進", 170 * OKU)}
+    assert got == {("海洋庁", 37_300 * OKU), ("深海探査の推進や観測データの基盤整備", 170 * OKU)}
     assert {a["stage"] for a in f.amounts} == {"request"} and {a["fiscal_year"] for a in f.amounts} == {2027}
 
 
@@ -814,3 +814,15 @@ def test_a_total_with_about_and_its_prior_year_in_brackets(tmp_path):
         "総額は約1,020億円で、前年度当初予算（約980億円）をやや上回った。"]))
     assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋関係予算", "draft", 2027, 1_020 * OKU), ("海洋関係予算", "enacted", 2026, 980 * OKU)}
+
+
+def test_a_program_launched_before_its_figure_a_cut_and_examples_before_a_name(tmp_path):
+    """「Xを新規事業として立ち上げ、1,000億円程度を盛り込んだ」: X's; 「約700億円の削減」 is a
+    change; 「AやBなど先端分野の国内投資促進に」: the name after the examples."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2026年度補正予算案",
+        "中小企業向けでは、観測機器の補助事業を新規事業として立ち上げ、1,000億円程度を盛り込んだ。",
+        "前回の改定の影響額は、国費ベースで約700億円の削減だった。",
+        "深海探査機や観測ブイなど先端分野の国内投資促進に1兆9,867億円を計上した。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
+        ("観測機器の補助事業", 1_000 * OKU), ("先端分野の国内投資促進", 19_867 * OKU)}

@@ -266,10 +266,10 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
             return name, False
     offset = start + text[start:end].rfind("。") + 1   # the clause: from the figure before, within the sentence
     clause = text[offset:end]
-    if after is not None and struct(rules, "set_to", text[after:]):   # 「Xを…1兆1,145億円とした」
-        m = struct(rules, "set_object", clause)
-        if m and (name := topic_words(m.group("name"), rules)):
-            return name, False
+    m = struct(rules, "set_object", clause) if after is not None and struct(rules, "set_to", text[after:]) \
+        else struct(rules, "launched", clause)   # 「Xを…1兆1,145億円とした」, 「Xを新規事業として立ち上げ、N」
+    if m and (name := topic_words(m.group("name"), rules)):
+        return name, False
     adverb = struct(rules, "figure_adverb", clause)   # 「…事業として新たに 1億円」
     if adverb:
         clause = clause[:adverb.start()]
