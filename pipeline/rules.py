@@ -49,7 +49,7 @@ ROLES = {
                   "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
                   "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
                   "lead_conjunction", "also_in", "set_to", "set_object",
-                  "launched"},
+                  "launched", "listed_bullet", "stage_suffix"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

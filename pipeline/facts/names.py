@@ -25,9 +25,6 @@ from pipeline.rules import RulePack
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
 
 
-LISTED_BULLET = regex.compile(r"(や|及び|および)、?[●○◆◇■□◎・▽▼]\s*")
-
-
 def clean_name(text: str, rules: RulePack) -> str:
     """A program or component name without bullets, enumerators, うち, quotes,
     and without a subtitle between range marks.
@@ -42,7 +39,10 @@ def clean_name(text: str, rules: RulePack) -> str:
     >>> clean_name("23.再生医療の実現化プロジェクト(拡充) 【達成目標10-1-2】", load_rules())
     '再生医療の実現化プロジェクト'
     """
-    name = LISTED_BULLET.sub(r"\1", text.strip())   # 「…推進や▽医療や…」: one item over two bullets
+    name = text.strip()
+    for pattern, needs, _ in rules.patterns("structure", "listed_bullet"):   # 「…推進や▽医療や…」: one item
+        if needs is None or any(n in name for n in needs):
+            name = pattern.sub(r"\g<joint>", name)
     for role in ("bullet", "enumerator", "lead_conjunction", "part_of"):
         m = struct(rules, role, name)
         if m:
@@ -357,8 +357,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
     if bodies and struct(rules, "account", name):
         name = bodies[0]   # 「厚生労働省分の一般会計総額は」: the ministry's account
-    if name.endswith("予算案") and len(name) > 5:
-        name = name[:-1]   # 「インハウス研究予算案も…734億円」: the budget, its stage aside
+    for pattern, _, _ in rules.patterns("structure", "stage_suffix"):   # 「インハウス研究予算案も…734億円」
+        name = pattern.sub("", name) if len(name) > 5 else name
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
             or (struct(rules, "scope", name) and name not in bodies) \
             or name.replace(",", "").replace(".", "").isdigit() \
