@@ -19,6 +19,9 @@ GOLDEN = ROOT / "tests" / "golden" / "realtext"
 # made-up pages (pages and records by helpers who never saw the pipeline; README.md in each golden folder)
 PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / "tests" / "golden" / "probes"),
               ("made-up news", ROOT / "tests" / "fixtures" / "probes-news", ROOT / "tests" / "golden" / "probes-news"))
+# the bundled release's PDF as text by other converters, scored against the bundled release's golden
+CONVERTED = ROOT / "tests" / "fixtures" / "converters"
+BUNDLED_GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20" / "amounts.csv"
 FIELDS = ("budget", "stage", "fiscal_year")
 
 
@@ -34,7 +37,8 @@ def name_key(text: str) -> str:
 
 
 def golden_rows(stem: str, folder: Path | None = None) -> list[dict]:
-    with open((folder or GOLDEN) / f"{stem}.csv", encoding="utf-8-sig", newline="") as f:
+    path = folder if folder is not None and folder.suffix == ".csv" else (folder or GOLDEN) / f"{stem}.csv"
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -149,7 +153,8 @@ GROUPS = ("mext-slide", "prose", "all (tuned)", "held-out mext-slide", "held-out
 def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore]]:
     """Scores by group: MEXT slide pages, prose pages (news, columns), all —
     the pages tuned to and the held-out pages apart —, every page, and the
-    made-up probe pages of other layouts."""
+    made-up probe pages of other layouts, and the bundled release as other
+    converters write it (against the bundled release's golden)."""
     entries = index()
     groups = {k: Total() for k in GROUPS + (f"all {len(entries)} pages",)}
     pages = []
@@ -168,6 +173,11 @@ def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore
         for path in probes:
             total.add(score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), folder), "probe",
                                  False, golden))
+    converted = sorted(CONVERTED.glob("*.txt"))
+    total = groups[f"bundled via converters ({len(converted)})"] = Total()
+    for path in converted:
+        total.add(score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), CONVERTED), "converted",
+                             False, BUNDLED_GOLDEN))
     return groups, pages
 
 

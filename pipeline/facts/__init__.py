@@ -24,6 +24,8 @@ the distances the strategies allow (its settings).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from dataclasses import dataclass
 
 from pipeline.extract import Page
@@ -111,6 +113,12 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
     amounts, restated = restatements(amounts)
     program_rows = programs_of(programs, amounts)
     told = {tuple(o[k] for k in KEY) for c, o in zip(kept, observations) if c.owner.told}
+    # an owner only inferred from the lines above (the program above a 【label amount】 line), at every
+    # mention: its figures may add up, but nothing confirms whose they are
+    inferred = defaultdict(list)
+    for c, o in zip(kept, observations):
+        inferred[tuple(o[k] for k in KEY)].append(c.owner.nearby)
+    told |= {key for key, nearby in inferred.items() if all(nearby)}
     assign_checks(amounts, program_rows, conflicts, listed_with_totals(claimed_by_slide), told)
     warnings = []
     if context.year is None and context.supplementary_year is None and amounts:

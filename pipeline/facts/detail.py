@@ -200,6 +200,7 @@ class DetailWalk(Walk):
         first box — the first name on the slide, or the name right after it."""
         rules, lines = self.rules, self.lines
         candidates: list[str] = []
+        title_at: int | None = None   # the line of the name line found before the box
         lab = trailing_label(lines[i])
         if lab is not None:
             head, part = split_part(clean_name(lines[i].text[:lines[i].labels[0].start], rules), rules)
@@ -217,6 +218,7 @@ class DetailWalk(Walk):
                     continue
                 if is_name_like(info, rules) and just_above(info, lines[i], rules):
                     candidates.insert(0, self.rest_after_box(title_lines(lines, j, rules), j))
+                    title_at = j
                 break
         if not candidates and first and self.program is None:
             before = [j for j in range(i) if is_name_like(lines[j], rules) and not skippable(lines[j], rules)
@@ -250,6 +252,12 @@ class DetailWalk(Walk):
         if not known and any(info.line.ocr for info in lines[max(0, i - rules.settings["title_lookback"]):i + 1]):
             # a name read by OCR near the box: the known program it misspells
             known = [m for c in candidates if (m := self.programs.closest(c, rules.settings["ocr_name_edits"]))]
+        if not known and not self.slide.paged and title_at is not None:
+            # text: a listed program on a line of its own as near the box as the name found (the title
+            # came after the box label: 「POによるメンタリング」 / 「令和7年度補正予算額」 / 「NAME」 / 「370億円」)
+            reach = abs(i - title_at)
+            known = [lines[j].text for j in range(max(0, i - reach), min(len(lines), i + reach + 1))
+                     if self.programs.known.get(lines[j].text, {}).get("level") == "program"][:1]
         self.program = known[0] if known else candidates[0]
         self.programs.get(self.program)
         self.component = None
@@ -285,7 +293,8 @@ class DetailWalk(Walk):
         if mention and mention != name:
             return Owner(mention, "", "program", "", listed=False)          # a mention of another program
         cell = not name and i in self.stacked and opens_figure(info.text, rules)   # 「[補正予算額 43億円]」 in a row
-        if not name and i in self.stacked and (fig.how not in ("box", "inline") or cell):
+        by_order = not name and i in self.stacked and (fig.how not in ("box", "inline") or cell)
+        if by_order:
             name = self.stacked[i]   # a stack of names, then stacks of values in the same order
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
@@ -294,15 +303,15 @@ class DetailWalk(Walk):
         if name and (cell or not (lab and label_starts_line(info))):
             if not program:
                 self.item = name
-                return Owner(name, "", "program", None)
+                return Owner(name, "", "program", None, nearby=by_order)
             self.component = name
-            return Owner(name, program, "component", "")
+            return Owner(name, program, "component", "", nearby=by_order)
         box = fig.how in ("box", "order") or (lab is not None and label_starts_line(info)
                                               and not opens_figure(info.text, rules))
-        if self.component and not box:
-            return Owner(self.component, program, "component", "")
+        if self.component and not box:   # the component named above
+            return Owner(self.component, program, "component", "", nearby=True)
         if not program and self.item and not box:
-            return Owner(self.item, "", "program", None)
+            return Owner(self.item, "", "program", None, nearby=True)
         return Owner(program, "", "program", None)
 
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:

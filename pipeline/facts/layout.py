@@ -4,6 +4,7 @@ joined again, a flag printed on the line after its value, the lines a ※ note
 wraps onto, and the geometry of label and value boxes."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
@@ -14,7 +15,8 @@ from pipeline.rules import RulePack
 
 @dataclass
 class Slide:
-    """One slide: a PDF page, or in unpaged text the lines up to a （担当：…） footer."""
+    """One slide: a PDF page, or in unpaged text the lines up to a （担当：…）
+    footer or a page number."""
     number: int
     lines: list[LineInfo]
     height: float | None = None      # PDF pages only, in points
@@ -182,7 +184,8 @@ def carry_trailing_flags(infos: list[LineInfo], rules: RulePack) -> None:
 
 
 def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
-    """A PDF page is a slide; unpaged text is cut after each （担当：…） footer."""
+    """A PDF page is a slide; unpaged text is cut after each （担当：…） footer
+    and after each page number (page_ends)."""
     out: list[Slide] = []
     for page in pages:
         lines = merge_listed_items(merge_wrapped_prose(split_joined_items(page.lines, rules), rules), rules)
@@ -193,13 +196,56 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
                 out.append(Slide(len(out), infos, page.height))
             continue
         current: list[LineInfo] = []
-        for info in infos:
+        ends = page_ends(infos, rules)
+        for k, info in enumerate(infos):
+            if k in ends and not current and out:   # the number under a （担当：…） footer: that page's foot
+                out[-1].lines.append(info)
+                continue
             current.append(info)
-            if struct(rules, "office", info.text):
+            if k in ends or struct(rules, "office", info.text):
                 out.append(Slide(len(out), current))
                 current = []
         if current:
             out.append(Slide(len(out), current))
+    return out
+
+
+def page_ends(infos: list[LineInfo], rules: RulePack) -> set[int]:
+    """Unpaged text: the indices of the lines that are page numbers — the
+    longest run of number-only lines (struct.page_number) that count on by
+    one, each at least ``page_run_gap`` lines after the one before, when it
+    has ``page_run_min`` lines or more. A lone 「10」 in a table is no page end.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.rules import load_rules
+    >>> texts = ["表題", "1", *["本文"] * 8, "2", "3", *["本文"] * 8, "3"]
+    >>> infos = [LineInfo(Line(None, k, t, t, None, None), (), (), ()) for k, t in enumerate(texts)]
+    >>> sorted(page_ends(infos, load_rules()))
+    [1, 10, 20]
+    """
+    numbers = []
+    for k, info in enumerate(infos):
+        m = struct(rules, "page_number", info.text) if len(info.text) <= 12 else None
+        if m:
+            numbers.append((k, int(m.group("n"))))
+    gap = rules.settings["page_run_gap"]
+    # the longest run ending at each number line: one pass, by value the runs so far (line, length, best so far)
+    by_value: dict[int, list[tuple[int, int, int]]] = {}
+    length, before = [0] * len(numbers), [-1] * len(numbers)
+    for j, (k, n) in enumerate(numbers):
+        runs = by_value.get(n - 1, [])
+        cut = bisect_right(runs, (k - gap, len(numbers), len(numbers)))
+        if cut:   # the longest run on value n - 1 that ends gap lines or more before this one
+            before[j] = runs[cut - 1][2]
+        length[j] = 1 + (length[before[j]] if before[j] >= 0 else 0)
+        best = j if not by_value.get(n) or length[j] > length[by_value[n][-1][2]] else by_value[n][-1][2]
+        by_value.setdefault(n, []).append((k, j, best))
+    if not numbers or max(length) < rules.settings["page_run_min"]:
+        return set()
+    j, out = length.index(max(length)), set()
+    while j >= 0:
+        out.add(numbers[j][0])
+        j = before[j]
     return out
 
 

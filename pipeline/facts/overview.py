@@ -100,4 +100,5 @@ class OverviewWalk(Walk):
             return Owner(mention, "", "program", "", listed=False)
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
-        return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category))
+        return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category),
+                     nearby=True)

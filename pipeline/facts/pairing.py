@@ -211,6 +211,15 @@ def in_box(f: Figure, rules: RulePack) -> bool:
                                  and not opens_figure(f.info.text, rules))
 
 
+def titled_box(f: Figure, program: str) -> bool:
+    """A budget box on its program's title line: 「NAME 令和8年度予算額(案) 41億円」
+    (a converter put the title and the box on one line), the line's first
+    label right after the program's own name."""
+    return f.how == "inline" and f.ctx is not None and bool(program) and f.label is not None \
+        and bool(f.info.labels) and f.label is f.info.labels[0] and program in f.info.text[:f.label.start] \
+        and f.info.amounts[0].start > f.label.start   # (not 「NAME 67億円(65億円)【補正予算額 2億円】」)
+
+
 def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: RulePack) -> None:
     """Step 4b, after owners: a figure nothing paired takes the stage of its
     program's budget box on the slide (its parent's, for a component), else
@@ -224,9 +233,11 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
     first = None
     first_line = -1
     for f in figures:
-        if in_box(f, rules) and not (f.label is not None and f.label.opens_bracket):   # (a box's own stage, not 前年度's)
-            assert f.ctx is not None   # in_box holds only for a figure with a context
-            program, _ = owner_of(f)
+        if f.label is not None and f.label.opens_bracket:
+            continue   # (a box's own stage, not 前年度's)
+        program, _ = owner_of(f)
+        if in_box(f, rules) or titled_box(f, program):
+            assert f.ctx is not None   # both hold only for a figure with a context
             boxes.setdefault(program, f.ctx)
             if first is None:
                 first, first_line = f.ctx, f.index
