@@ -826,3 +826,57 @@ def test_a_program_launched_before_its_figure_a_cut_and_examples_before_a_name(t
         "深海探査機や観測ブイなど先端分野の国内投資促進に1兆9,867億円を計上した。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {
         ("観測機器の補助事業", 1_000 * OKU), ("先端分野の国内投資促進", 19_867 * OKU)}
+
+
+def test_two_items_a_converter_joined_after_a_figure_are_two(tmp_path):
+    """Two columns read row by row: 「I. A 14億円(14億円) II. B 21億円(22億円)」 —
+    each item keeps its own figures; the box on the title's line, not the
+    補正 box below it, is the stage of the items' unlabelled figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋データ基盤プログラム 令和8年度予算額(案) 41億円(新規)",
+        "令和7年度補正予算額 43億円",
+        "事業内容",
+        "I. 観測データ統合 14億円(14億円) II. 深海試料バンク 21億円(22億円)",
+        "●解析システムの構築・運用 III. 極域観測拠点 6億円(5億円)",
+    ]))
+    assert rows(f) >= {("観測データ統合", "initial", "draft", 2026, 14 * OKU),
+                       ("観測データ統合", "initial", "enacted", 2025, 14 * OKU),
+                       ("深海試料バンク", "initial", "draft", 2026, 21 * OKU),
+                       ("深海試料バンク", "initial", "enacted", 2025, 22 * OKU),
+                       ("極域観測拠点", "initial", "draft", 2026, 6 * OKU),
+                       ("極域観測拠点", "initial", "enacted", 2025, 5 * OKU)}
+
+
+def test_page_numbers_cut_unpaged_text_into_slides(tmp_path):
+    """Text without form feeds or （担当：…） footers: the page numbers counting
+    on by one end the slides, so the second slide's box is its own title's."""
+    filler = [f"背景となる説明の文章その{k}を記す。" for k in range(8)]
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋観測プログラム", "令和8年度予算額(案) 30億円", "(前年度予算額 28億円)", *filler, "1",
+        "深海探査プログラム", "令和8年度予算額(案) 12億円", "(前年度予算額 10億円)", *filler, "2",
+        "極域研究プログラム", "令和8年度予算額(案) 7億円", *filler, "3",
+    ]))
+    assert rows(f) == {("海洋観測プログラム", "initial", "draft", 2026, 30 * OKU),
+                       ("海洋観測プログラム", "initial", "enacted", 2025, 28 * OKU),
+                       ("深海探査プログラム", "initial", "draft", 2026, 12 * OKU),
+                       ("深海探査プログラム", "initial", "enacted", 2025, 10 * OKU),
+                       ("極域研究プログラム", "initial", "draft", 2026, 7 * OKU)}
+
+
+def test_a_component_named_only_above_its_figure_is_not_witnessed_by_a_sum(tmp_path):
+    """「NAME」 then 「【補正予算額 N億円】」 a line later: the figures add up to the
+    total, but whose each is was only inferred from the line above, so they
+    stay single (a converter that reorders columns moves such lines)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度予算額(案) 100億円",
+        "令和7年度補正予算額 50億円",
+        "● 海洋観測事業 60億円(58億円)",
+        "【令和7年度補正予算額 30億円】",
+        "● 深海探査事業 40億円(40億円)",
+        "【令和7年度補正予算額 20億円】",
+        "● 極域研究事業 10億円の内数(10億円の内数)",
+    ]))
+    checks = {(a["program"], a["budget"], a["stage"]): a["check"] for a in f.amounts}
+    assert checks[("海洋観測事業", "supplementary", "enacted")] == "single"
+    assert checks[("深海探査事業", "supplementary", "enacted")] == "single"
+    assert checks[("海洋観測事業", "initial", "draft")] == "witnessed"   # on its name's line: 60 + 40 = 100

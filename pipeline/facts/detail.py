@@ -220,6 +220,8 @@ class DetailWalk(Walk):
                     candidates.insert(0, self.rest_after_box(title_lines(lines, j, rules), j))
                     title_at = j
                 break
+        if not candidates and first and self.program is None and self.item:
+            candidates.append(self.item)   # 「NAME 令和8年度予算額(案) 41億円」 above: that program's next box
         if not candidates and first and self.program is None:
             before = [j for j in range(i) if is_name_like(lines[j], rules) and not skippable(lines[j], rules)
                       and not struct(rules, "subtitle", lines[j].text)]
