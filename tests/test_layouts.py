@@ -880,3 +880,22 @@ def test_a_component_named_only_above_its_figure_is_not_witnessed_by_a_sum(tmp_p
     assert checks[("海洋観測事業", "supplementary", "enacted")] == "single"
     assert checks[("深海探査事業", "supplementary", "enacted")] == "single"
     assert checks[("海洋観測事業", "initial", "draft")] == "witnessed"   # on its name's line: 60 + 40 = 100
+
+
+def test_another_columns_text_after_an_item_or_a_bracket_on_its_line(tmp_path):
+    """pdfplumber-style rows of two columns: 「● A 37億円(36億円) アジアに…」 keeps
+    A's figures; 「(前年度予算額 850億円) 176億円」 — the 176 opens the right
+    column's value box and takes the waiting 補正 label above."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "852億円",
+        "令和8年度予算額(案)",
+        "令和7年度補正予算額",
+        "(前年度予算額 850億円) 176億円",
+        "● 海洋観測事業 37億円(36億円) アジア・アフリカに設置している拠点の継続",
+        "● 深海探査事業 92億円(92億円) 基礎研究・国際展開等",
+        "● 極域研究事業 11億円(11億円)",
+    ]))
+    assert rows(f) >= {("総額", "supplementary", "enacted", 2025, 176 * OKU),
+                       ("海洋観測事業", "initial", "draft", 2026, 37 * OKU),
+                       ("海洋観測事業", "initial", "enacted", 2025, 36 * OKU),
+                       ("深海探査事業", "initial", "draft", 2026, 92 * OKU)}

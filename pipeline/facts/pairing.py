@@ -121,9 +121,31 @@ def sentence_label(fig: Figure) -> Label | None:
 
 
 def starts_value(fig: Figure) -> bool:
-    """A figure that opens its line (nothing but filler before it): a value
-    box, the figure of a value stack — what a label elsewhere can pair with."""
-    return not FILLER.sub("", fig.info.text[:fig.amount.start])
+    """A figure that opens its line (nothing but filler before it, or only a
+    closed bracket: 「(前年度予算額 850億円) 176億円」, two columns on one line):
+    a value box, the figure of a value stack — what a label elsewhere can
+    pair with."""
+    head = fig.info.text[:fig.amount.start]
+    return not FILLER.sub("", head) or closed_groups(head.replace(" ", ""))
+
+
+def closed_groups(text: str) -> bool:
+    """Is the text one or more whole bracketed groups (and nothing else)?
+
+    >>> closed_groups("(前年度予算額850億円)"), closed_groups("(前年度予算額850億円")
+    (True, False)
+    """
+    depth = 0
+    for c in text:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif depth == 0:
+            return False
+    return depth == 0
 
 
 def closes_bracket(fig: Figure) -> bool:
