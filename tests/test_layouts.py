@@ -899,3 +899,20 @@ def test_another_columns_text_after_an_item_or_a_bracket_on_its_line(tmp_path):
                        ("海洋観測事業", "initial", "draft", 2026, 37 * OKU),
                        ("海洋観測事業", "initial", "enacted", 2025, 36 * OKU),
                        ("深海探査事業", "initial", "draft", 2026, 92 * OKU)}
+
+
+def test_rows_of_two_columns_are_read_column_by_column(tmp_path):
+    """「● A 41億円(新規) ● B」 over 「【補正 43億円】 【補正 70億円】」: each 【…】 is
+    its own column's program's; a label ending a line after its figures
+    takes the value on the line below (the right column's box)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度予算額(案) 852億円 令和7年度補正予算額",
+        "(前年度予算額 850億円) 176億円",
+        "● 海洋観測事業 41億円(新規) ● 深海探査事業",
+        "【令和7年度補正予算額 43億円】 【令和7年度補正予算額 70億円】",
+        "● 極域研究事業 18億円(16億円)",
+        "● 気候予測事業 20億円(22億円)",
+    ]))
+    assert rows(f) >= {("総額", "supplementary", "enacted", 2025, 176 * OKU),
+                       ("海洋観測事業", "supplementary", "enacted", 2025, 43 * OKU),
+                       ("深海探査事業", "supplementary", "enacted", 2025, 70 * OKU)}

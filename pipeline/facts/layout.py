@@ -92,21 +92,40 @@ def merge_split_labels(lines: list[Line], rules: RulePack) -> list[Line]:
 
 
 def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
-    """The page's lines with each line holding two bulleted items
-    (struct.item_break: two columns joined) cut into two, before the second
-    bullet; both keep the line's number and box."""
+    """The page's lines with each line holding two items (struct.item_break:
+    two columns joined) cut before the second; both keep the line's number
+    and box. Consecutive lines cut into as many items are rows of the same
+    columns: they are read column by column (「● A 41億円 ● B」 over
+    「【補正 43億円】 【補正 70億円】」: A, its 【…】, B, its 【…】)."""
     out: list[Line] = []
+    columns: list[list[Line]] = []   # the rows so far of consecutive lines cut into len(columns) items
     for line in lines:
-        while (m := struct(rules, "item_break", line.text)) is not None:
-            at = m.start("at")
-            raw_at = line.index_map[at] if line.index_map else None
-            if raw_at is None:
-                break   # (no raw position to cut the source at)
-            out.append(Line(line.page, line.number, line.text[:at].rstrip(), line.raw_text[:raw_at].rstrip(),
-                            line.bbox, line.font_size, ocr=line.ocr, confidence=line.confidence))
-            line = Line(line.page, line.number, line.text[at:], line.raw_text[raw_at:], line.bbox, line.font_size,
-                        ocr=line.ocr, confidence=line.confidence)
-        out.append(line)
+        items = split_items(line, rules)
+        if len(items) > 1 and len(items) == len(columns):
+            for column, item in zip(columns, items):
+                column.append(item)
+            continue
+        out.extend(item for column in columns for item in column)
+        columns = [[item] for item in items] if len(items) > 1 else []
+        if not columns:
+            out.append(line)
+    out.extend(item for column in columns for item in column)
+    return out
+
+
+def split_items(line: Line, rules: RulePack) -> list[Line]:
+    """A line cut before each second item struct.item_break finds on it."""
+    out: list[Line] = []
+    while (m := struct(rules, "item_break", line.text)) is not None:
+        at = m.start("at")
+        raw_at = line.index_map[at] if line.index_map else None
+        if raw_at is None:
+            break   # (no raw position to cut the source at)
+        out.append(Line(line.page, line.number, line.text[:at].rstrip(), line.raw_text[:raw_at].rstrip(),
+                        line.bbox, line.font_size, ocr=line.ocr, confidence=line.confidence))
+        line = Line(line.page, line.number, line.text[at:], line.raw_text[raw_at:], line.bbox, line.font_size,
+                    ocr=line.ocr, confidence=line.confidence)
+    out.append(line)
     return out
 
 

@@ -155,8 +155,18 @@ def closes_bracket(fig: Figure) -> bool:
 
 
 def open_labels(slide: Slide, rules: RulePack) -> list[OpenLabel]:
+    """The labels whose value is on another line: a line of labels only, a
+    governing sentence, a title line ending in its box label, and a label
+    ending a line after its figures (「令和8年度予算額(案) 852億円 令和7年度補正予算額」:
+    the right column's box, its value on a line below)."""
     out = []
     for k, info in enumerate(slide.lines):
+        if info.labels and info.amounts and not slide.paged:
+            last = info.labels[-1]
+            if last.start >= info.amounts[-1].tail and not FILLER.sub("", info.text[last.end:]) \
+                    and not opens_figure(info.text[last.start:], rules):
+                out.append(OpenLabel(k, info, last))
+            continue
         if not info.labels or info.amounts or hit(rules, "structure", "bracket_note", info.text):
             continue   # (「※()内は前年度当初予算額」 says what brackets are; it is no label)
         if any(a.excluded_by in WITHHELD and a.start > info.labels[0].start for a in info.excluded):
