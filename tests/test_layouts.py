@@ -916,3 +916,17 @@ def test_rows_of_two_columns_are_read_column_by_column(tmp_path):
     assert rows(f) >= {("総額", "supplementary", "enacted", 2025, 176 * OKU),
                        ("海洋観測事業", "supplementary", "enacted", 2025, 43 * OKU),
                        ("深海探査事業", "supplementary", "enacted", 2025, 70 * OKU)}
+
+
+def test_a_bullet_or_a_period_box_inside_another_columns_line(tmp_path):
+    """pdftotext -layout: 「…将来的な実  ● A 11億円（11億円）」 and 「B:54億円   事業実施期間
+    令和3年度～」 — the bullet's item and the named figure are read on their own."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度予算額(案) 100億円",
+        "● 海洋観測事業 60億円(58億円)",
+        "  異分野連携の推進等により、将来的な実  ● 深海探査事業 11億円（11億円）",
+        "極域研究プログラム:29億円                 事業実施期間         令和3年度～",
+    ]))
+    assert rows(f) >= {("深海探査事業", "initial", "draft", 2026, 11 * OKU),
+                       ("深海探査事業", "initial", "enacted", 2025, 11 * OKU)}
+    assert any(a["program"] == "極域研究プログラム" and a["amount_yen"] == 29 * OKU for a in f.amounts)
