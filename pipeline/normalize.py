@@ -111,13 +111,14 @@ def is_japanese(c: str) -> bool:
 
 
 _WHITE = re.compile(r"[ \t]+")   # (re: plain characters; faster than regex)
+CELL_GAP = 3   # a run of this many spaces or more inside a line separates two boxes or cells, as a tab does
 _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
 
 def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
     """(start, end, kept) of each whitespace run that changes: ``kept`` is the
     index of the one character that stays (a space or a tab), None when the
-    whole run goes."""
+    whole run goes, ``-1 - start`` when a tab takes the run's place."""
     edits: list[tuple[int, int, int | None]] = []
     n = len(text)
     for m in _WHITE.finditer(text):
@@ -126,6 +127,8 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
             edits.append((s, e, None))
         elif "\t" in text[s:e]:
             edits.append((s, e, text.index("\t", s)))
+        elif e - s >= CELL_GAP:
+            edits.append((s, e, -1 - s))   # a wide gap between two boxes (pdftotext -layout): a cell boundary
         elif is_japanese(text[s - 1]) or is_japanese(text[e]):
             edits.append((s, e, None))
         elif e - s > 1:
@@ -145,12 +148,12 @@ def _apply(text: str, idx: list[int] | None, edits: Sequence[tuple[int, int, int
     for s, e, k in edits:
         parts.append(text[last:s])
         if k is not None:
-            parts.append(text[k])
+            parts.append(text[k] if k >= 0 else "\t")
         if kept is not None:
             assert idx is not None  # kept is a list only when idx is
             kept.extend(idx[last:s])
             if k is not None:
-                kept.append(idx[k])
+                kept.append(idx[k if k >= 0 else -1 - k])
         last = e
     parts.append(text[last:])
     if kept is not None:

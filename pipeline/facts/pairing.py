@@ -126,7 +126,7 @@ def starts_value(fig: Figure) -> bool:
     a value box, the figure of a value stack — what a label elsewhere can
     pair with."""
     head = fig.info.text[:fig.amount.start]
-    return not FILLER.sub("", head) or closed_groups(head.replace(" ", ""))
+    return not FILLER.sub("", head) or closed_groups("".join(head.split()))
 
 
 def closed_groups(text: str) -> bool:
