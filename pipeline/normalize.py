@@ -313,15 +313,20 @@ _MD_BULLET = regex.compile(r"^\s*(?:[-+]\s+|#{1,6}\s+|>\s*)")
 _MD_TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
+_MD_EMPHASIS = regex.compile(r"(?<![*\w])\*(?=[^\s*])[^*\n]+?(?<=[^\s*])\*(?![*\w])")
+
+
 def strip_markdown(raw: str) -> Pairs | None:
     """Drop Markdown artefacts from one line of converted text.
 
     Returns the kept (char, raw_index) pairs, or None for a line that is only
-    markup (a table rule). ``**``/``__`` go, a leading ``- `` or ``# `` goes,
+    markup (a table rule). ``**``/``__`` and the ``*`` of ``*italic*`` go, a leading ``- `` or ``# `` goes,
     table pipes become tabs (cells).
 
     >>> "".join(c for c, _ in strip_markdown("- **BINDS 37億円**"))
     'BINDS 37億円'
+    >>> "".join(c for c, _ in strip_markdown("*科学技術・学術政策局* (*は補正)"))
+    '科学技術・学術政策局 (*は補正)'
     >>> "".join(c for c, _ in strip_markdown("| 予算額 | 37億円 |"))
     ' 予算額 \\t 37億円 '
     """
@@ -335,6 +340,8 @@ def strip_markdown(raw: str) -> Pairs | None:
     drop: set[int] = set()
     for em in regex.finditer(r"\*\*|__", text):
         drop.update(range(em.start(), em.end()))
+    for em in _MD_EMPHASIS.finditer(text):   # *italic* around words (not 2*3, not a ※-like * note mark)
+        drop.update((em.start(), em.end() - 1))
     pairs = [p for k, p in enumerate(pairs) if k not in drop]
     if "|" in "".join(c for c, _ in pairs):
         stripped = "".join(c for c, _ in pairs).strip()

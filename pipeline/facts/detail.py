@@ -22,6 +22,7 @@ from pipeline.facts.lines import (
     without_leading_flags,
 )
 from pipeline.facts.names import (
+    breaks_off,
     clean_name,
     header_name,
     is_enumerated,
@@ -243,6 +244,9 @@ class DetailWalk(Walk):
                         # (a numbered section after the box, 「I 地域医療構想…」, is no title: the
                         # title's office is the box's, 「令和7年度 医政局 概算要求の概要」)
                         body = body_in_title(lines[:i], rules) if is_enumerated(info, rules) else None
+                        if j + 1 < len(lines) and is_name_like(lines[j + 1], rules) \
+                                and breaks_off(info.text, lines[j + 1].text, rules):
+                            j += 1   # a title over two lines: title_lines joins it from its second line
                         candidates.append(body or title_lines(lines, j, rules))
                         break
                     seen += 1
