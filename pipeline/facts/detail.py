@@ -305,7 +305,8 @@ class DetailWalk(Walk):
         if not (name and not (lab and label_starts_line(info))) and is_bare_amount(info) \
                 and fig.how not in ("box", "order", "inline"):
             # NAME in the cell beside its figures, or on the line above them
-            name = name_of(self.lines[self.beside[i]], rules) if i in self.beside else self.name_above(i)
+            name = name_of(self.lines[self.beside[i]], rules) if i in self.beside \
+                else self.name_below(i) or self.name_above(i)
         if name and (cell or not (lab and label_starts_line(info))):
             if not program:
                 self.item = name
@@ -411,6 +412,18 @@ class DetailWalk(Walk):
         if not before or FILLER.sub("", text[before[-1].figure.amount.tail:opened]):
             return None
         return before[-1].owner.program or None
+
+    def name_below(self, i: int) -> str | None:
+        """The enumerated heading right below a line of figures whose own
+        heading is not right above it: 「10億2,300万円(新規)」 over 「(3) NAME」
+        (a figure printed before its component's title)."""
+        rules, lines = self.rules, self.lines
+        if i + 1 >= len(lines) or lines[i + 1].amounts or not is_enumerated(lines[i + 1], rules) \
+                or not is_name_like(lines[i + 1], rules):
+            return None
+        if i and is_enumerated(lines[i - 1], rules) and not lines[i - 1].amounts:
+            return None   # its heading stands above it
+        return name_of(lines[i + 1], rules)
 
     def name_above(self, i: int) -> str | None:
         """The name line just above a line of figures (past a year line or a

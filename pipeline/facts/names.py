@@ -372,7 +372,7 @@ KATAKANA = regex.compile(r"[\p{Katakana}ー]")
 
 def breaks_off(text: str, following: str, rules: RulePack) -> bool:
     """Does a name line go on on the next line: it ends in a character of
-    ``title_continues`` (a particle, 及, a verb's る before its noun), or a
+    ``title_continues`` (a particle, a verb's る or た before its noun), or a
     katakana word is cut between the two (「…研究データエコ」 「システム構築事業」).
 
     >>> from pipeline.rules import load_rules
