@@ -930,3 +930,28 @@ def test_a_bullet_or_a_period_box_inside_another_columns_line(tmp_path):
     assert rows(f) >= {("深海探査事業", "initial", "draft", 2026, 11 * OKU),
                        ("深海探査事業", "initial", "enacted", 2025, 11 * OKU)}
     assert any(a["program"] == "極域研究プログラム" and a["amount_yen"] == 29 * OKU for a in f.amounts)
+
+
+def test_a_detail_slide_titled_a_little_longer_is_the_overview_program(tmp_path):
+    """The overview lists 「A」, the detail slide is titled 「Aの推進」 with the
+    same box: one program, one fact per figure (not two programs whose
+    figures witness each other)."""
+    f = facts_of_text(tmp_path, "\f".join([
+        "\n".join(["研究開発局 令和8年度予算額(案) 500億円", "● 宇宙分野の研究開発 300億円(290億円)",
+                   "● 核融合エネルギーの早期実現に向けた研究開発 150億円(140億円)", "● 海洋分野の研究開発 50億円(50億円)"]),
+        "\n".join(["核融合エネルギーの早期実現に向けた研究開発の推進", "令和8年度予算額(案)", "150億円", "(前年度予算額 140億円)",
+                   "背景・課題", "・発電実証を目指す。"]),
+    ]))
+    fusion = {a["program"] for a in f.amounts if a["amount_yen"] in (150 * OKU, 140 * OKU)}
+    assert fusion == {"核融合エネルギーの早期実現に向けた研究開発"}
+
+
+def test_a_component_figure_printed_above_its_heading(tmp_path):
+    """「10億円(新規)」 over 「(3) NAME」: the figure is the heading's, not the
+    bullet's above it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和7年度予算額(案) 91億円", "地域連携推進事業", "事業内容",
+        "(2) 単位互換の高度化", "21億円(21億円)", "・オンラインを活用した単位互換の仕組みを全国に展開",
+        "10億円(新規)", "(3) 共創人材育成フェローシップ", "・地域企業と大学が協働して支援",
+    ]))
+    assert ("共創人材育成フェローシップ", "initial", "draft", 2025, 10 * OKU) in rows(f)

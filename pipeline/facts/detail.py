@@ -258,6 +258,8 @@ class DetailWalk(Walk):
         if not known and any(info.line.ocr for info in lines[max(0, i - rules.settings["title_lookback"]):i + 1]):
             # a name read by OCR near the box: the known program it misspells
             known = [m for c in candidates if (m := self.programs.closest(c, rules.settings["ocr_name_edits"]))]
+        if not known:   # the overview's name for the program a slide's title words a little longer or shorter
+            known = [m for c in candidates if (m := self.programs.containing(c, rules.settings["title_overlap"]))][:1]
         if not known and not self.slide.paged and title_at is not None:
             # text: a listed program on a line of its own as near the box as the name found (the title
             # came after the box label: 「POによるメンタリング」 / 「令和7年度補正予算額」 / 「NAME」 / 「370億円」)

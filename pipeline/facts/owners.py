@@ -61,6 +61,20 @@ class Programs:
                                 "office": "", "predecessor": ""}
         return self.known[name]
 
+    def containing(self, name: str, ratio: float) -> str | None:
+        """The one known program whose name holds this one or is held by it,
+        the shorter at least ``ratio`` of the longer: a detail slide titled
+        「…研究開発の推進」 for the overview's 「…研究開発」. None when none or
+        several are.
+
+        >>> p = Programs("r"); _ = p.get("核融合エネルギーの早期実現に向けた研究開発"); _ = p.get("研究開発")
+        >>> p.containing("核融合エネルギーの早期実現に向けた研究開発の推進", 0.75), p.containing("研究開発の推進", 0.75)
+        ('核融合エネルギーの早期実現に向けた研究開発', None)
+        """
+        found = [known for known, p in self.known.items() if p["level"] == "program" and known != name
+                 and (known in name or name in known) and min(len(known), len(name)) >= ratio * max(len(known), len(name))]
+        return found[0] if len(found) == 1 else None
+
     def closest(self, name: str, edits_per_char: float) -> str | None:
         """The known program a name read by OCR misspells: the one within
         ``edits_per_char`` × its length character edits (at least one), the

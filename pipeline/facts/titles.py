@@ -125,6 +125,9 @@ def title_by_font(slide: Slide, programs: Programs, rules: RulePack) -> str | No
     for candidate in [name, name_of(slide.lines[parts[0]], rules)] + subs:
         if candidate in programs.known:
             return candidate
+    held = programs.containing(name, rules.settings["title_overlap"])   # 「…研究開発の推進」 for 「…研究開発」
+    if held is not None:
+        return held
     if any(slide.lines[k].line.ocr for k in parts):   # a title read by OCR: the known program it misspells
         return programs.closest(name, rules.settings["ocr_name_edits"]) or name
     return name
