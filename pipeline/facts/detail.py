@@ -423,8 +423,10 @@ class DetailWalk(Walk):
         if i + 1 >= len(lines) or lines[i + 1].amounts or not is_enumerated(lines[i + 1], rules) \
                 or not is_name_like(lines[i + 1], rules):
             return None
-        if i and is_enumerated(lines[i - 1], rules) and not lines[i - 1].amounts:
-            return None   # its heading stands above it
+        above = lines[i - 1] if i else None
+        if above is not None and not above.amounts and (is_enumerated(above, rules) or (
+                is_name_like(above, rules) and not struct(rules, "point", above.text))):
+            return None   # its heading stands above it (a description point above is no heading)
         return name_of(lines[i + 1], rules)
 
     def name_above(self, i: int) -> str | None:
