@@ -955,3 +955,17 @@ def test_a_component_figure_printed_above_its_heading(tmp_path):
         "10億円(新規)", "(3) 共創人材育成フェローシップ", "・地域企業と大学が協働して支援",
     ]))
     assert ("共創人材育成フェローシップ", "initial", "draft", 2025, 10 * OKU) in rows(f)
+
+
+def test_a_reference_figure_does_not_set_a_supplementary_releases_stage(tmp_path):
+    """A 補正予算(案) list that gives the year's initial budget 「(参考)」: the
+    list's figures are the supplementary draft, the reference keeps its own."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "# 令和元年度 国土交通省関係補正予算（案）の概要",
+        "- 鉄道施設の浸水対策・耐震対策　91億5500万円",
+        "- 地域公共交通の事業継続支援　148億円",
+        "（参考）令和元年度当初予算 国費 6兆8,609億円",
+    ]))
+    assert {("鉄道施設の浸水対策・耐震対策", "supplementary", "draft", 2019, 9_155_000_000),
+            ("地域公共交通の事業継続支援", "supplementary", "draft", 2019, 148 * OKU)} <= rows(f)
+    assert any(r[1:] == ("initial", "enacted", 2019, 68_609 * OKU) for r in rows(f))

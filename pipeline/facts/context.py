@@ -42,7 +42,8 @@ class ReleaseContext:
     def default(self) -> StageContext:
         """The context of a figure nothing else qualifies: the release's own
         initial budget, or, in a supplementary release, its supplementary one."""
-        if self.year is None and self.supplementary_year is not None:
+        if self.supplementary_year is not None and (self.year is None or self.stage == "enacted"):
+            # (a 補正予算(案) release that names an enacted initial budget only to compare)
             return StageContext("supplementary", self.supplementary_stage, self.supplementary_year,
                                 self.supplementary_rule)
         return StageContext("initial", self.stage, self.year, self.stage_rule)
@@ -130,9 +131,10 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     era = None
     before_figures = True
     for info in infos:
+        reference = bool(info.labels) and struct(rules, "reference", info.text) is not None
         for lab in info.labels:
-            if lab.opens_bracket or lab.year_only:
-                continue   # (neither says the release's own stage)
+            if lab.opens_bracket or lab.year_only or reference:
+                continue   # (neither says the release's own stage, nor does a figure given for reference)
             y = label_year(lab, info, rules, None)
             if lab.budget == "supplementary":
                 if y is not None and supp is None and (before_figures or not own_label(lab, info)):

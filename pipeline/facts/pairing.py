@@ -268,6 +268,8 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
         if f.label is not None and f.label.opens_bracket:
             continue   # (a box's own stage, not 前年度's)
         program, _ = owner_of(f)
+        if hit(rules, "structure", "reference", f.info.text):
+            continue   # 「(参考)令和元年度当初予算 6兆8,609億円」: a figure for comparison sets no box
         if in_box(f, rules) or titled_box(f, program):
             assert f.ctx is not None   # both hold only for a figure with a context
             boxes.setdefault(program, f.ctx)
