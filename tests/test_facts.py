@@ -496,6 +496,6 @@ def test_filler_matches_what_regex_matched():
     import regex
 
     from pipeline.facts.lines import FILLER
-    before = regex.compile(r"[\s:()\[\]【】「」『』・,、]")
+    before = regex.compile(r"[\s:()\[\]【】〈〉《》〔〕「」『』・,、]")
     differ = [hex(cp) for cp in range(0x110000) if bool(FILLER.match(chr(cp))) != bool(before.match(chr(cp)))]
     assert differ == []

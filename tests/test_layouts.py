@@ -969,3 +969,25 @@ def test_a_reference_figure_does_not_set_a_supplementary_releases_stage(tmp_path
     assert {("鉄道施設の浸水対策・耐震対策", "supplementary", "draft", 2019, 9_155_000_000),
             ("地域公共交通の事業継続支援", "supplementary", "draft", 2019, 148 * OKU)} <= rows(f)
     assert any(r[1:] == ("initial", "enacted", 2019, 68_609 * OKU) for r in rows(f))
+
+
+def test_a_bracket_legend_says_what_each_bracket_holds(tmp_path):
+    """「※【 】内は前年度当初予算額、〈 〉内は前年度補正予算額」: 「385億円【425億円】〈200億円〉」
+    is the draft, the prior year's initial and its supplementary budget; a
+    「■NAME」 line over a line of figures names them; 約 inside a bracket."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和７年度 環境省重点施策",
+        "※ 予算額は、特に記載のない限り予算（案）額。",
+        "※【 】内は前年度当初予算額、〈 〉内は前年度補正予算額。",
+        "■地域脱炭素推進交付金", "385億円【425億円】〈200億円〉", "・脱炭素先行地域を選定",
+        "■プラスチック資源循環促進事業", "約36億円【約34億円】",
+        "■国立公園満喫プロジェクト等推進事業", "102億円【98億円】〈35億円〉",
+    ]))
+    assert rows(f) == {("地域脱炭素推進交付金", "initial", "draft", 2025, 385 * OKU),
+                       ("地域脱炭素推進交付金", "initial", "enacted", 2024, 425 * OKU),
+                       ("地域脱炭素推進交付金", "supplementary", "enacted", 2024, 200 * OKU),
+                       ("プラスチック資源循環促進事業", "initial", "draft", 2025, 36 * OKU),
+                       ("プラスチック資源循環促進事業", "initial", "enacted", 2024, 34 * OKU),
+                       ("国立公園満喫プロジェクト等推進事業", "initial", "draft", 2025, 102 * OKU),
+                       ("国立公園満喫プロジェクト等推進事業", "initial", "enacted", 2024, 98 * OKU),
+                       ("国立公園満喫プロジェクト等推進事業", "supplementary", "enacted", 2024, 35 * OKU)}

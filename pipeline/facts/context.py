@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.lines import FILLER, Label, LineInfo, sentence, struct, year_of
+from pipeline.facts.lines import FILLER, Label, LineInfo, labels_of, sentence, struct, year_of
 from pipeline.guard import finditer
 from pipeline.parse import WESTERN
 from pipeline.rules import RulePack
@@ -38,6 +38,7 @@ class ReleaseContext:
     supplementary_stage: str | None
     supplementary_rule: str
     era: str | None                   # for years written without an era (7年度)
+    brackets: tuple = ()              # (open bracket, stage rule) a legend gives: 「※【 】内は前年度当初予算額」
 
     def default(self) -> StageContext:
         """The context of a figure nothing else qualifies: the release's own
@@ -147,8 +148,8 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
             if y is not None and (year is None or (stage == "enacted" and lab.stage != "enacted")):
                 year, stage, rule = y, lab.stage, lab.rule["id"]   # (an enacted label is mostly a comparison)
                 western = writes_western(lab, info, rules)
-            elif first_stage is None:
-                first_stage = (lab.stage, lab.rule["id"])
+            elif first_stage is None or (first_stage[0] == "enacted" and lab.stage in ("request", "draft")):
+                first_stage = (lab.stage, lab.rule["id"])   # (「予算額は…予算(案)額」: the draft it is about)
         if year is not None and stage != "enacted" and supp is not None:
             break
         if before_figures:   # the latest year the title and headers write before any figure, on its line too
@@ -166,7 +167,24 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
         year = first_year
         stage, rule = first_stage or (None, "")
     era = WESTERN if western else era_of(year) or era
-    return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era)
+    return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era, bracket_legend(infos, rules))
+
+
+def bracket_legend(infos: list[LineInfo], rules: RulePack) -> tuple:
+    """(open bracket, stage rule) for each bracket a legend note explains
+    (struct.bracket_legend): 「※【 】内は前年度当初予算額、〈 〉内は前年度補正予算額」
+    makes 「385億円【425億円】〈200億円〉」 the prior year's initial and
+    supplementary budgets. The first legend for a bracket counts."""
+    out: dict[str, dict] = {}
+    for info in infos:
+        if "内" not in info.text:
+            continue
+        for rule in rules.role("structure", "bracket_legend"):
+            for m in finditer(rule["re_pattern"], info.text, rule["id"]):
+                labels = labels_of(m.group("meaning"), rules)
+                if labels and m.group("open") not in out:
+                    out[m.group("open")] = labels[0].rule
+    return tuple(out.items())
 
 
 def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules: RulePack,

@@ -23,6 +23,7 @@ class Figure:
     follows: "Figure | None" = None       # the figure an arrow leads from to this one (same owner)
     row: str | None = None                # a table row's name (tables)
     unit_info: LineInfo | None = None     # a table number: the header line that gave its unit
+    bracket_rule: dict | None = None      # a bracketed figure: the stage rule the release's legend gives its bracket
 
     def raw(self, start: int, end: int) -> str:
         return source_of(self.info.line.raw_text, self.info.line.index_map, start, end)

@@ -20,7 +20,7 @@ from pipeline.rules import RulePack
 # \x1c-\x1f). The code's own character classes below are compiled with re, which runs them in
 # half the time regex does; tests/test_facts.py checks that FILLER matches what regex's did.
 WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-FILLER = re.compile("[" + WHITE_SPACE + r":()\[\]【】「」『』・,、]")
+FILLER = re.compile("[" + WHITE_SPACE + r":()\[\]【】〈〉《》〔〕「」『』・,、]")
 SHORT_NOTE = regex.compile(r"\((?:[^()円]{0,10})\)")   # (5年間) after a figure
 NOTE_MARK = "※"
 
@@ -70,6 +70,7 @@ class Amount:
     flags: dict
     excluded_by: str | None
     unit_from: str = ""   # a plain table number: the header that gave its unit
+    lead: int | None = None   # where a flag written before it starts (約 of 「約36億円」)
 
     @property
     def new(self) -> bool:
@@ -155,8 +156,9 @@ def flags_after(text: str, tail: int, start: int, rules: RulePack, candidates: l
                 moved = True
     for rule in candidates:
         before = rule.get("re_before")
-        if before is not None and search(before, text[:start], rule["id"]) is not None:
+        if before is not None and (bm := search(before, text[:start], rule["id"])) is not None:
             flags[rule["flag"]] = True
+            flags["_lead"] = min(flags.get("_lead", start), bm.start())
     return flags, tail
 
 
@@ -200,7 +202,8 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
         yen = parse_amount(m.group(0))
         if excluded is None and abs(yen) > rules.settings["implausible_yen"]:
             excluded = IMPLAUSIBLE   # no budget is that large: a misread or a joke, reported by the facts stage
-        a = prev = Amount(m.start(), m.end(), tail, yen, flags, excluded)
+        lead = flags.pop("_lead", None)
+        a = prev = Amount(m.start(), m.end(), tail, yen, flags, excluded, lead=lead)
         (dropped if excluded else keep).append(a)
     for rule in rules.role("amount", "unreadable"):
         if may_match(rule, text):
@@ -254,7 +257,7 @@ def residue(info: LineInfo) -> str:
     text = info.text
     if info.amounts and NOTE_MARK in text[info.amounts[-1].tail:]:   # 30百万円(15百万円)※()内は…
         text = text[:text.index(NOTE_MARK, info.amounts[-1].tail)]
-    spans = [(a.start, a.tail) for a in info.amounts + info.excluded]
+    spans = [(a.start if a.lead is None else a.lead, a.tail) for a in info.amounts + info.excluded]
     spans += [(lab.start, lab.end) for lab in info.labels]
     for s, e in sorted(spans, reverse=True):
         text = text[:s] + text[e:]

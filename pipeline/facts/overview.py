@@ -25,7 +25,8 @@ def could_be_overview(slide: Slide, rules: RulePack) -> bool:
 
 def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
     """Index -> program name of a slide's header lines: 'NAME <figures>' (not
-    an enumerated component), or a name line followed by its 【label amount】 line."""
+    an enumerated component), or a name line followed by its 【label amount】
+    line, or a bulleted name line by a line of figures only."""
     lines = slide.lines
     heads: dict[int, str] = {j: name_of(lines[j], rules) for j in beside(slide, rules).values()
                              if not struct(rules, "enumerator", lines[j].text)}
@@ -35,9 +36,10 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
         if name and not struct(rules, "enumerator", info.text):
             heads[i] = name
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
-                and not struct(rules, "part_of", info.text) and label_starts_line(nxt) \
-                and opens_figure(nxt.text, rules):
-            heads[i] = name_of(info, rules)
+                and not struct(rules, "part_of", info.text) and not struct(rules, "enumerator", info.text) \
+                and ((label_starts_line(nxt) and opens_figure(nxt.text, rules))
+                     or (is_bare_amount(nxt) and struct(rules, "bullet", info.text) and not struct(rules, "point", info.text))):
+            heads[i] = name_of(info, rules)   # 「■NAME」 over 「385億円【425億円】」 or over its 【label amount】
     return heads
 
 

@@ -77,6 +77,17 @@ def inline(fig: Figure) -> Label | None:
     return next((lb for lb in reversed(fig.info.labels) if k <= lb.end <= start), None)
 
 
+def legend_rule(fig: Figure, prev: Figure | None, release: ReleaseContext) -> dict | None:
+    """The stage rule of the bracket the figure opens right after the previous
+    figure of its line (or after its bracket), when the release's legend
+    explains that bracket (context.bracket_legend): 「385億円【425億円】〈200億円〉」."""
+    if prev is None or not release.brackets:
+        return None
+    start = fig.amount.start if fig.amount.lead is None else fig.amount.lead   # (【約34億円】: its 約 inside)
+    between = "".join(fig.info.text[prev.amount.tail:start].split()).lstrip(")】〉》〕]")
+    return next((rule for opening, rule in release.brackets if between == opening), None)
+
+
 def bracketed(fig: Figure, prev: Figure | None, rules: RulePack) -> bool:
     """Is the amount bracketed right after the previous figure of its line
     (37億円(36億円))? Rules of kind stage, role bracket, say what comes before."""
@@ -285,7 +296,7 @@ def settle(figures: list[Figure], owner_of, release: ReleaseContext, rules: Rule
     for fig in figures:
         if fig.how == "bracket":
             base = fig.after.ctx if fig.after and fig.after.ctx else (first or release.default())
-            fig.ctx = prior_of(base, bracket_rule)
+            fig.ctx = prior_of(base, fig.bracket_rule or bracket_rule)
     for fig in figures:   # 10億円 ⇒ 12億円: the first is the year before the second
         if fig.how == "arrow-from":
             to = next((g for g in figures if g.follows is fig), None)
@@ -330,6 +341,9 @@ def on_their_lines(slide: Slide, release: ReleaseContext, rules: RulePack) -> tu
                 fig.label, fig.how = lab, "inline"
                 fig.ctx = context_of_label(lab, info, release, rules,
                                            prev.ctx.fiscal_year if prev and prev.ctx else None)
+            elif (legend := legend_rule(fig, prev, release)) is not None:
+                fig.how, fig.bracket_rule = "bracket", legend   # after the figure the bracket group follows
+                fig.after = prev.after if prev is not None and prev.how == "bracket" and prev.after else prev
             elif bracketed(fig, prev, rules):
                 fig.how, fig.after = "bracket", prev
             elif prev is None and wholly_bracketed(fig, rules):
