@@ -991,3 +991,26 @@ def test_a_bracket_legend_says_what_each_bracket_holds(tmp_path):
                        ("国立公園満喫プロジェクト等推進事業", "initial", "draft", 2025, 102 * OKU),
                        ("国立公園満喫プロジェクト等推進事業", "initial", "enacted", 2024, 98 * OKU),
                        ("国立公園満喫プロジェクト等推進事業", "supplementary", "enacted", 2024, 35 * OKU)}
+
+
+def test_a_review_sheet_with_a_wrapped_header_a_request_row_and_a_measures_table(tmp_path):
+    """行政事業レビューシート as pdftotext -layout writes it: the header's 「繰越し」
+    wraps onto a line of its own, the 「令和3年度要求」 row is a request, the
+    program is the sheet's 事業名, and the 成果指標 table (a 単位 column) and
+    the 事業番号 give no figure."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和2年度行政事業レビューシート                                   国土交通省",
+        "事業番号  0345",
+        "事業名            地域公共交通確保維持改善事業",
+        "予算額・執行額（※単位は百万円）",
+        "  年度           当初予算    補正予算    前年度から    予備費等       計       執行額",
+        "                                        繰越し",
+        "  令和元年度      22,000       3,420         395          -        25,815     24,102",
+        "  令和3年度要求   25,100          -            -           -        25,100",
+        "成果目標及び成果実績（アウトカム）",
+        "  成果指標                   単位      平成29年度   平成30年度   令和元年度",
+        "  維持された地域間幹線系統数   系統       1,834        1,851        1,866",
+    ]))
+    assert rows(f) == {("地域公共交通確保維持改善事業", "initial", "enacted", 2019, 22_000 * 10**6),
+                       ("地域公共交通確保維持改善事業", "supplementary", "enacted", 2019, 3_420 * 10**6),
+                       ("地域公共交通確保維持改善事業", "initial", "request", 2021, 25_100 * 10**6)}

@@ -15,6 +15,8 @@ columns (平成20年度予算 / 平成21年度予算 / 対増△減), the rows h
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -300,13 +302,18 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     columns: list[Column] | None = None
     row: str | None = None
     widths: list[int] = []   # the lengths of the lines the row's name was read from
-    cell, done, last, skip_to = 0, False, None, -1
+    cell, done, last, skip_to, own_units = 0, False, None, -1, False
     for k, info in enumerate(lines):
         if k <= skip_to or k in taken:
             continue
         if k in blocks:
             skip_to, columns = blocks[k]
             cell, done = 0, False
+            # a 単位 column (「成果指標 単位 平成29年度 …」): each row names its own unit, no money unless 円
+            own_units = any(struct(rules, "unit_column", c) for j in range(k, skip_to + 1)
+                            for c in regex_cells(lines[j].text))
+            continue
+        if own_units and "円" not in info.text:
             continue
         cells = number_tokens(info, rules) if units else None
         named_row = header_name(info, rules) if columns and cells is None and info.amounts else None
@@ -379,6 +386,11 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 new.append(f)
             prev_on_line = last = f
     return new
+
+
+def regex_cells(text: str) -> list[str]:
+    """A header line's cells, split at tabs, pipes and spaces."""
+    return [c for c in re.split(r"[\t| ]+", text) if c]
 
 
 def wraps_in_cell(widths: list[int], text: str) -> bool:

@@ -24,7 +24,7 @@ from pipeline.facts.context import ReleaseContext, StageContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import Amount, LineInfo, labels_of, struct, year_of
-from pipeline.facts.names import is_name_like, name_of
+from pipeline.facts.names import clean_name, is_name_like, name_of
 from pipeline.facts.tables import nearest, unit_lines
 from pipeline.facts.titles import skippable
 from pipeline.rules import RulePack
@@ -84,10 +84,10 @@ def year_row(info: LineInfo, rules: RulePack, release: ReleaseContext) -> tuple[
 def year_row_follows(lines: list[LineInfo], k: int, rules: RulePack, release: ReleaseContext) -> bool:
     """Does a row that opens with a year follow the header at line k (past a
     Markdown rule line)?"""
-    for info in lines[k + 1:k + 3]:
-        if info.text.strip() and not set(info.text) <= set("|-: "):
+    for info in lines[k + 1:k + 4]:
+        if info.text.strip() and not set(info.text) <= set("|-: ") and any(c.isdigit() for c in info.text):
             return year_row(info, rules, release) is not None
-    return False
+    return False   # (a header cell wrapped onto a line of its own, 「繰越し」, has no digit)
 
 
 def without_title_words(name: str, rules: RulePack) -> str:
@@ -95,6 +95,17 @@ def without_title_words(name: str, rules: RulePack) -> str:
     for rule in rules.role("structure", "title_words"):
         name = rule["re_pattern"].sub("", name)
     return name
+
+
+def sheet_program(lines: list[LineInfo], rules: RulePack) -> str:
+    """The program a sheet is about: its 事業名 field (struct.program_field),
+    else the first name line above the table."""
+    for info in lines:
+        m = struct(rules, "program_field", info.text)
+        if m:
+            return clean_name(m.group("name").split("\t")[0], rules)
+    return next((without_title_words(name_of(t, rules), rules) for t in lines
+                 if is_name_like(t, rules) and not skippable(t, rules)), "")
 
 
 def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> tuple[list[Figure], set[int]]:
@@ -108,28 +119,32 @@ def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> 
     figures: list[Figure] = []
     taken: set[int] = set()
     stages: list[StageContext | None] | None = None
-    program = ""
+    program, header_at = "", -1
     for k, info in enumerate(lines):
         head = header_stages(info, rules)
         if head is not None and not year_row_follows(lines, k, rules, release):
             head = None   # 「区分 8年度予算額 9年度予算額(案)」 over rows of names: another table's header
         if head is not None:
-            stages = head
-            program = next((without_title_words(name_of(t, rules), rules) for t in lines[:k]
-                            if is_name_like(t, rules) and not skippable(t, rules)), "")
+            stages, header_at = head, k
+            program = sheet_program(lines[:k], rules)
             taken.add(k)
             slide.table_headers.add(k)
             continue
         if stages is None:
             continue
-        if info.text.strip() and set(info.text) <= set("|-: "):
-            taken.add(k)   # 「---|---|」: a Markdown table's rule line
+        if info.text.strip() and (set(info.text) <= set("|-: ") or (
+                k == header_at + 1 and not any(c.isdigit() for c in info.text))):
+            taken.add(k)   # 「---|---|」: a Markdown table's rule line, or a header cell wrapped (「繰越し」)
+            header_at = k
             continue
         found = year_row(info, rules, release)
         if found is None:
             stages = None   # the table has ended
             continue
         year, row = found
+        row_label = [lab for lab in labels_of(info.text, rules) if lab.start == 0]
+        if row and row_label and row_label[0].end >= row[0][1] - 1:
+            row = row[1:]   # 「令和3年度要求 25,100」: the row's own stage, in its columns' budgets
         taken.add(k)
         unit = units[nearest(k, units)]
         for (start, end, cell), stage in zip(row, stages):
@@ -139,7 +154,8 @@ def year_row_figures(slide: Slide, release: ReleaseContext, rules: RulePack) -> 
             if yen == 0:
                 continue   # 0 in a cell: nothing budgeted
             f = Figure(k, info, Amount(start, end, end, yen, {}, None), unit_info=lines[nearest(k, units)])
-            f.ctx = StageContext(stage.budget, stage.stage, year, stage.rule)
+            f.ctx = StageContext(stage.budget, row_label[0].stage, year, row_label[0].rule["id"]) if row_label \
+                else StageContext(stage.budget, stage.stage, year, stage.rule)
             f.how, f.row = "table", program
             figures.append(f)
     return figures, taken
