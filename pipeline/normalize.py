@@ -115,6 +115,14 @@ CELL_GAP = 3   # a run of this many spaces or more inside a line separates two b
 _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
 
+def _spaced_letters(text: str, s: int, e: int) -> bool:
+    """Is the gap text[s:e] inside a word set with its letters spaced out
+    (「合　　　計」, 「財　　務　　省」): one Japanese character on each side?"""
+    left = s == 1 or (s >= 2 and text[s - 2] in " \t")
+    right = e == len(text) - 1 or (e + 1 < len(text) and text[e + 1] in " \t")
+    return left and right and is_japanese(text[s - 1]) and is_japanese(text[e])
+
+
 def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
     """(start, end, kept) of each whitespace run that changes: ``kept`` is the
     index of the one character that stays (a space or a tab), None when the
@@ -127,7 +135,7 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
             edits.append((s, e, None))
         elif "\t" in text[s:e]:
             edits.append((s, e, text.index("\t", s)))
-        elif e - s >= CELL_GAP:
+        elif e - s >= CELL_GAP and not _spaced_letters(text, s, e):
             edits.append((s, e, -1 - s))   # a wide gap between two boxes (pdftotext -layout): a cell boundary
         elif is_japanese(text[s - 1]) or is_japanese(text[e]):
             edits.append((s, e, None))

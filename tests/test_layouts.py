@@ -1014,3 +1014,25 @@ def test_a_review_sheet_with_a_wrapped_header_a_request_row_and_a_measures_table
     assert rows(f) == {("地域公共交通確保維持改善事業", "initial", "enacted", 2019, 22_000 * 10**6),
                        ("地域公共交通確保維持改善事業", "supplementary", "enacted", 2019, 3_420 * 10**6),
                        ("地域公共交通確保維持改善事業", "initial", "request", 2021, 25_100 * 10**6)}
+
+
+def test_a_summary_table_with_a_ratio_column_and_spaced_out_names(tmp_path):
+    """財務省 総括表 as layout text: a 伸率 column of percentages after the
+    delta column, 「合　　　計」 and 「予　 備　 費」 set with spaced letters, and
+    the page's 「- 1 -」."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "                          平成30年度予算のポイント",
+        "                                                              （単位：億円）",
+        "                              29年度予算        30年度予算         増△減額       伸率",
+        "                               （当初）          （政府案）",
+        "  文教及び科学振興費              53,567            53,646                79        0.1%",
+        "  経済協力費                       5,110             5,089               △21      △0.4%",
+        "  予　 備　 費                     3,500             3,500                 0        0.0%",
+        "  合　　　計                      62,177            62,235                58        0.1%",
+        "                                   - 1 -",
+    ]))
+    assert rows(f) == {(n, "initial", s, y, v * OKU) for n, s, y, v in [
+        ("文教及び科学振興費", "enacted", 2017, 53_567), ("文教及び科学振興費", "draft", 2018, 53_646),
+        ("経済協力費", "enacted", 2017, 5_110), ("経済協力費", "draft", 2018, 5_089),
+        ("予備費", "enacted", 2017, 3_500), ("予備費", "draft", 2018, 3_500),
+        ("合計", "enacted", 2017, 62_177), ("合計", "draft", 2018, 62_235)]}

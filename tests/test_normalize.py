@@ -147,6 +147,7 @@ def test_spaces_around_range_mark_do_not_change_the_result():
     case("2,479  2,379", "2,479 2,379", id="two-numbers-one-space"),
     case("2,479   2,379", "2,479\t2,379", id="a-wide-gap-is-a-cell-boundary"),
     case("令和7年度補正予算額    176億円", "令和7年度補正予算額\t176億円", id="a-wide-gap-between-japanese-too"),
+    case("合　　　計   974,547", "合計\t974,547", id="letters-spaced-out-are-one-word"),
     case("10 20 30", "10 20 30", id="multi-digit-numbers-keep-space"),
     case("1 2", "1 2", id="two-single-digits-keep-space"),
     case("AI for Science", "AI for Science", id="latin-words-keep-spaces"),

@@ -120,6 +120,9 @@ def unit_for(k: int, units: dict[int, int]) -> int | None:
 DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
 
 
+RATIO_CELL = re.compile(r"(?<![\w.])[△▲+-]?\d+(?:\.\d+)?%")
+
+
 def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]] | None:
     """(start, end, text) of the cells of a table row line — plain numbers,
     and dashes for empty cells (「- - 8 33 50 84」); None when the line is not
@@ -129,6 +132,8 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     rule = (rules.role("amount", "table_number") or (None,))[0]   # None when the pack has no table-number rule
     if rule is None or info.amounts or info.labels or sentence(text):
         return None
+    if not text.strip()[-1:].isdigit() and struct(rules, "page_number", text):
+        return None   # 「- 1 -」: the page's foot (「- - - - 10」 is a row of empty cells and a 10)
     enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
                     if not enumerator or m.start() >= enumerator.end()]
@@ -141,6 +146,7 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
         rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
     for start, end, _ in reversed(cells):
         rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
+    rest = RATIO_CELL.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
     if FILLER.sub("", rest):
         return None   # words among the numbers: running text, not a row
     if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"] or len(clean_name(head, rules)) < 2):
