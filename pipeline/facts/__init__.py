@@ -25,7 +25,6 @@ the distances the strategies allow (its settings).
 from __future__ import annotations
 
 from collections import defaultdict
-
 from dataclasses import dataclass
 
 from pipeline.extract import Page

@@ -16,7 +16,6 @@ columns (平成20年度予算 / 平成21年度予算 / 対増△減), the rows h
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -317,7 +316,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
             cell, done = 0, False
             # a 単位 column (「成果指標 単位 平成29年度 …」): each row names its own unit, no money unless 円
             own_units = any(struct(rules, "unit_column", c) for j in range(k, skip_to + 1)
-                            for c in regex_cells(lines[j].text))
+                            for c in re.split(r"[\t| ]+", lines[j].text))
             continue
         if own_units and "円" not in info.text:
             continue
@@ -392,11 +391,6 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 new.append(f)
             prev_on_line = last = f
     return new
-
-
-def regex_cells(text: str) -> list[str]:
-    """A header line's cells, split at tabs, pipes and spaces."""
-    return [c for c in re.split(r"[\t| ]+", text) if c]
 
 
 def wraps_in_cell(widths: list[int], text: str) -> bool:
