@@ -1036,3 +1036,21 @@ def test_a_summary_table_with_a_ratio_column_and_spaced_out_names(tmp_path):
         ("経済協力費", "enacted", 2017, 5_110), ("経済協力費", "draft", 2018, 5_089),
         ("予備費", "enacted", 2017, 3_500), ("予備費", "draft", 2018, 3_500),
         ("合計", "enacted", 2017, 62_177), ("合計", "draft", 2018, 62_235)]}
+
+
+def test_a_second_table_without_a_unit_and_a_reference_chart_give_no_figure(tmp_path):
+    """「(単位:億円)」 heads the budget table; the 成果指標 table below it has no
+    unit of its own (its numbers are counts), and 「【参考】…の推移 (億円)」 labels
+    a chart: neither gives a budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "平成31年度概算要求 海洋・極域研究",
+        "（単位：億円）",
+        "事項\t平成30年度予算額\t平成31年度要求額",
+        "北極域研究の推進\t36\t39",
+        "成果指標\t平成29年度\t平成33年度",
+        "北極海の観測データ取得点数\t1,200\t3,000",
+        "【参考】海洋関係予算の推移 （億円）",
+        "１，０６２ １，０７７ １，０８９",
+    ]))
+    assert rows(f) == {("北極域研究の推進", "initial", "enacted", 2018, 36 * OKU),
+                       ("北極域研究の推進", "initial", "request", 2019, 39 * OKU)}

@@ -19,7 +19,8 @@ from pipeline.facts.context import ReleaseContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
 from pipeline.facts.names import is_name_like, name_of
-from pipeline.facts.tables import cell_figure, header_blocks, nearest, number_tokens, unit_lines
+from pipeline.facts.tables import cell_figure, header_blocks, number_tokens
+from pipeline.facts.units import nearest, unit_lines
 from pipeline.rules import RulePack
 
 

@@ -26,45 +26,14 @@ from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
 from pipeline.facts.names import clean_name, continues_name, header_name, is_name_like, name_of
-from pipeline.guard import finditer, may_match
-from pipeline.parse import UNITS
+from pipeline.facts.units import nearest, unit_for, unit_lines
+from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
 
 @dataclass(slots=True)
 class Column:
     ctx: StageContext | None     # None: a difference column
-
-
-def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
-    """Line index -> yen per unit, for each table unit header of the slide
-    (単位:百万円, or a row of column units 千円 千円 千円, also one per line)."""
-    out = {}
-    lines = slide.lines
-    unit_rules = rules.role("structure", "unit")
-    for k, info in enumerate(lines):
-        if info.amounts or len(info.text) > 40 or not any(may_match(r, info.text) for r in unit_rules):
-            continue   # a unit header is a short line with no amount
-        m = hit(rules, "structure", "unit", info.text)
-        yen = unit_yen(m.group("unit")) if m else \
-            unit_yen(info.text) if k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text \
-            else None
-        if yen is not None:
-            out[k] = yen
-    return out
-
-
-UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
-
-
-def unit_yen(word: str) -> int | None:
-    """Yen per unit of a table's unit word (None for a word that is none).
-
-    >>> unit_yen("百万円"), unit_yen("100万円"), unit_yen("円")
-    (1000000, 1000000, 1)
-    """
-    word = word[:-1].replace("100万", "百万")
-    return UNITS.get(word) if word else 1
 
 
 HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差|前年")   # a header line holds one of these
@@ -106,14 +75,6 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
             if years >= 2:
                 return True
     return False
-
-
-def unit_for(k: int, units: dict[int, int]) -> int | None:
-    above = [i for i in units if i <= k]
-    if above:
-        return units[max(above)]
-    below = [i for i in units if i > k]
-    return units[min(below)] if below else None
 
 
 DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
@@ -308,11 +269,15 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     row: str | None = None
     widths: list[int] = []   # the lengths of the lines the row's name was read from
     cell, done, last, skip_to, own_units = 0, False, None, -1, False
+    last_block, unitless = -1, False
     for k, info in enumerate(lines):
         if k <= skip_to or k in taken:
             continue
         if k in blocks:
-            skip_to, columns = blocks[k]
+            # a second table with no unit header of its own since the first (成果指標 after 予算額): no money
+            unitless = last_block >= 0 and not any(last_block < u <= k for u in units)
+            last_block = skip_to = blocks[k][0]
+            columns = blocks[k][1]
             cell, done = 0, False
             # a 単位 column (「成果指標 単位 平成29年度 …」): each row names its own unit, no money unless 円
             own_units = any(struct(rules, "unit_column", c) for j in range(k, skip_to + 1)
@@ -353,7 +318,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         closes_line = last is not None and text.rstrip().endswith(")") and lines[last.index].text.rstrip().endswith("(")
         line_figs: Sequence[Figure | None]
         if cells is not None:
-            unit = unit_for(k, units)
+            unit = None if unitless else unit_for(k, units)
             line_figs = []
             for start, end, token in cells:
                 if token == "-" or unit is None:
@@ -412,8 +377,3 @@ def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, u
     yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
     a = Amount(start, end, end, yen, {}, "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
     return Figure(k, info, a, unit_info=unit_info)
-
-
-def nearest(k: int, units: dict[int, int]) -> int:
-    above = [i for i in units if i <= k]
-    return max(above) if above else min(units)

@@ -25,8 +25,8 @@ from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import Amount, LineInfo, labels_of, struct, year_of
 from pipeline.facts.names import clean_name, is_name_like, name_of
-from pipeline.facts.tables import nearest, unit_lines
 from pipeline.facts.titles import skippable
+from pipeline.facts.units import nearest, unit_lines
 from pipeline.rules import RulePack
 
 CELL = regex.compile(r"[^|\s]+")

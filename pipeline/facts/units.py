@@ -1,0 +1,54 @@
+"""A table's units: the header that names them (単位:百万円, a row of unit
+cells 千円 千円 千円) and the one that holds for a line."""
+from __future__ import annotations
+
+from pipeline.facts.layout import Slide
+from pipeline.facts.lines import hit
+from pipeline.guard import may_match
+from pipeline.parse import UNITS
+from pipeline.rules import RulePack
+
+
+def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
+    """Line index -> yen per unit, for each table unit header of the slide
+    (単位:百万円, or a row of column units 千円 千円 千円, also one per line)."""
+    out = {}
+    lines = slide.lines
+    unit_rules = rules.role("structure", "unit")
+    for k, info in enumerate(lines):
+        if info.amounts or len(info.text) > 40 or not any(may_match(r, info.text) for r in unit_rules) \
+                or hit(rules, "structure", "reference", info.text):
+            continue   # a unit header is a short line with no amount (「【参考】…の推移 (億円)」: a chart's)
+        m = hit(rules, "structure", "unit", info.text)
+        yen = unit_yen(m.group("unit")) if m else \
+            unit_yen(info.text) if k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text \
+            else None
+        if yen is not None:
+            out[k] = yen
+    return out
+
+
+UNIT_WORDS = {"兆円", "億円", "百万円", "千万円", "万円", "千円"}
+
+
+def unit_yen(word: str) -> int | None:
+    """Yen per unit of a table's unit word (None for a word that is none).
+
+    >>> unit_yen("百万円"), unit_yen("100万円"), unit_yen("円")
+    (1000000, 1000000, 1)
+    """
+    word = word[:-1].replace("100万", "百万")
+    return UNITS.get(word) if word else 1
+
+
+def unit_for(k: int, units: dict[int, int]) -> int | None:
+    above = [i for i in units if i <= k]
+    if above:
+        return units[max(above)]
+    below = [i for i in units if i > k]
+    return units[min(below)] if below else None
+
+
+def nearest(k: int, units: dict[int, int]) -> int:
+    above = [i for i in units if i <= k]
+    return max(above) if above else min(units)
