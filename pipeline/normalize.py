@@ -117,10 +117,10 @@ _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
 def _spaced_letters(text: str, s: int, e: int) -> bool:
     """Is the gap text[s:e] inside a word set with its letters spaced out
-    (「合　　　計」, 「財　　務　　省」): one Japanese character on each side?"""
-    left = s == 1 or (s >= 2 and text[s - 2] in " \t")
+    (「合　　　計」, 「財　　務　　省」, 「…前年度予算額比   較」): Japanese on
+    both sides, a single character after it?"""
     right = e == len(text) - 1 or (e + 1 < len(text) and text[e + 1] in " \t")
-    return left and right and is_japanese(text[s - 1]) and is_japanese(text[e])
+    return right and text[e].isalpha() and is_japanese(text[s - 1]) and is_japanese(text[e])
 
 
 def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:

@@ -148,6 +148,8 @@ def test_spaces_around_range_mark_do_not_change_the_result():
     case("2,479   2,379", "2,479\t2,379", id="a-wide-gap-is-a-cell-boundary"),
     case("令和7年度補正予算額    176億円", "令和7年度補正予算額\t176億円", id="a-wide-gap-between-japanese-too"),
     case("合　　　計   974,547", "合計\t974,547", id="letters-spaced-out-are-one-word"),
+    case("前年度予算額比   較", "前年度予算額比較", id="a-spaced-word-glued-to-the-cell-before"),
+    case("推進事業    ○ 宇宙戦略基金", "推進事業\t○宇宙戦略基金", id="a-bullet-after-a-gap-starts-a-cell"),
     case("10 20 30", "10 20 30", id="multi-digit-numbers-keep-space"),
     case("1 2", "1 2", id="two-single-digits-keep-space"),
     case("AI for Science", "AI for Science", id="latin-words-keep-spaces"),
