@@ -80,9 +80,6 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
 DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
 
 
-RATIO_CELL = re.compile(r"(?<![\w.])[△▲+-]?\d+(?:\.\d+)?%")
-
-
 def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]] | None:
     """(start, end, text) of the cells of a table row line — plain numbers,
     and dashes for empty cells (「- - 8 33 50 84」); None when the line is not
@@ -106,7 +103,8 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
         rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
     for start, end, _ in reversed(cells):
         rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
-    rest = RATIO_CELL.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
+    for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
+        rest = ratio.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
     if FILLER.sub("", rest):
         return None   # words among the numbers: running text, not a row
     if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"] or len(clean_name(head, rules)) < 2):
