@@ -1054,3 +1054,13 @@ def test_a_second_table_without_a_unit_and_a_reference_chart_give_no_figure(tmp_
     ]))
     assert rows(f) == {("北極域研究の推進", "initial", "enacted", 2018, 36 * OKU),
                        ("北極域研究の推進", "initial", "request", 2019, 39 * OKU)}
+
+
+def test_an_enacted_release_that_names_last_years_supplementary_stays_initial(tmp_path):
+    """A 予算額 (enacted) release that also gives 「令和6年度補正予算額」: a figure
+    with no label of its own is the release's enacted initial budget, not the
+    supplementary one (only a 補正予算(案) release is about its supplementary)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和7年度予算額の概要", "令和7年度予算額 100億円", "令和6年度補正予算額 43億円",
+        "● 海洋観測事業 30億円", "● 深海探査事業 20億円", "● 極域研究事業 50億円"]))
+    assert ("海洋観測事業", "initial", "enacted", 2025, 30 * OKU) in rows(f)

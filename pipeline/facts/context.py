@@ -43,8 +43,10 @@ class ReleaseContext:
     def default(self) -> StageContext:
         """The context of a figure nothing else qualifies: the release's own
         initial budget, or, in a supplementary release, its supplementary one."""
-        if self.supplementary_year is not None and (self.year is None or self.stage == "enacted"):
-            # (a 補正予算(案) release that names an enacted initial budget only to compare)
+        if self.supplementary_year is not None and (self.year is None or (
+                self.supplementary_stage == "draft" and self.stage in (None, "enacted")
+                and self.year <= self.supplementary_year)):
+            # (a 補正予算(案) release that names its year's enacted initial budget only to compare)
             return StageContext("supplementary", self.supplementary_stage, self.supplementary_year,
                                 self.supplementary_rule)
         return StageContext("initial", self.stage, self.year, self.stage_rule)
