@@ -1064,3 +1064,18 @@ def test_an_enacted_release_that_names_last_years_supplementary_stays_initial(tm
         "令和7年度予算額の概要", "令和7年度予算額 100億円", "令和6年度補正予算額 43億円",
         "● 海洋観測事業 30億円", "● 深海探査事業 20億円", "● 極域研究事業 50億円"]))
     assert ("海洋観測事業", "initial", "enacted", 2025, 30 * OKU) in rows(f)
+
+
+def test_an_add_on_after_the_prior_year_bracket_is_the_request_figures(tmp_path):
+    """「○ NAME 751億円（751億円）＋事項要求」: the line is NAME's, and the 事項要求
+    add-on is the request figure's, not the prior year's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和７年度 厚生労働省 概算要求の概要",
+        "○　地域医療介護総合確保基金（医療分）　　　　７５１億円（７５１億円）＋事項要求",
+        "・説明",
+        "○　介護生産性向上総合支援事業　　　　　　　１６３億円（１０１億円）＋事項要求",
+    ]))
+    flags = {(a["program"], a["stage"]): a["plus_unquantified"] for a in f.amounts}
+    fund, care = "地域医療介護総合確保基金(医療分)", "介護生産性向上総合支援事業"
+    assert flags == {(fund, "request"): True, (fund, "enacted"): False,
+                     (care, "request"): True, (care, "enacted"): False}

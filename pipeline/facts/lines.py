@@ -203,6 +203,12 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
         if excluded is None and abs(yen) > rules.settings["implausible_yen"]:
             excluded = IMPLAUSIBLE   # no budget is that large: a misread or a joke, reported by the facts stage
         lead = flags.pop("_lead", None)
+        if prev is not None and text[prev.tail:m.start()].strip() == "(" and text[tail:tail + 1] == ")":
+            # 「751億円(751億円)+事項要求」: a flag after the bracket is the figure's before it
+            later, after = flags_after(text, tail + 1, m.start(), rules, flag_rules)
+            if after > tail + 1:
+                prev.flags.update({f: True for f, on in later.items() if on and f != "_lead"})
+                tail = after
         a = prev = Amount(m.start(), m.end(), tail, yen, flags, excluded, lead=lead)
         (dropped if excluded else keep).append(a)
     for rule in rules.role("amount", "unreadable"):
