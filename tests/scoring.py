@@ -21,7 +21,9 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
               ("made-up news", ROOT / "tests" / "fixtures" / "probes-news", ROOT / "tests" / "golden" / "probes-news"),
               ("made-up decks", ROOT / "tests" / "fixtures" / "probes-decks", ROOT / "tests" / "golden" / "probes-decks"),
               ("made-up ministries", ROOT / "tests" / "fixtures" / "probes-ministries",
-               ROOT / "tests" / "golden" / "probes-ministries"))
+               ROOT / "tests" / "golden" / "probes-ministries"),
+              ("made-up captures", ROOT / "tests" / "fixtures" / "probes-captured",
+               ROOT / "tests" / "golden" / "probes-captured"))
 # the bundled release's PDF as text by other converters, scored against the bundled release's golden
 CONVERTED = ROOT / "tests" / "fixtures" / "converters"
 BUNDLED_GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20" / "amounts.csv"
