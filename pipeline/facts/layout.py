@@ -8,6 +8,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
+from pipeline.facts.flat_tables import split_flat_tables
 from pipeline.facts.lines import FILLER, NONE, LineInfo, analyzed, hit, is_bare_amount, literals, struct
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
@@ -207,7 +208,8 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     and after each page number (page_ends)."""
     out: list[Slide] = []
     for page in pages:
-        lines = merge_listed_items(merge_wrapped_prose(split_joined_items(page.lines, rules), rules), rules)
+        lines = split_joined_items(split_flat_tables(page.lines, rules), rules)
+        lines = merge_listed_items(merge_wrapped_prose(lines, rules), rules)
         infos = analyze_page(merge_split_labels(lines, rules), rules)
         carry_trailing_flags(infos, rules)
         if page.height is not None:

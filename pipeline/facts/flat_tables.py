@@ -1,0 +1,146 @@
+"""Layout strategy for a table whose line breaks were lost (a web page's
+table copied as text, a capture that joined every cell with a space): its
+rows run together on one line — 「社会保障関係費 301,250 305,880 4,630 1.5
+文教及び科学振興費 48,315 48,602 287 0.6 …」, the header and its caption
+often before the first row. The line is cut into a header line and a line a
+row, which the table strategy (tables.py) then reads as any other table.
+
+A run of cells is whitespace-separated tokens that are each a plain number
+(amount.table_number, the whole token), an empty cell (amount.placeholder),
+a ratio (struct.ratio_cell) or a word standing for a number
+(struct.cell_word: 皆増). A row is a name and its cells; the line is a
+table's rows when at least ``flat_rows_min`` rows have the same number of
+cells (two or more). A row broken over two lines (its last cells start the
+next line) is read whole.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.extract import Line, make_line
+from pipeline.facts.lines import hit, struct
+from pipeline.normalize import normalize, normalize_with_map
+from pipeline.rules import RulePack
+
+TOKEN = re.compile(r"\S+")
+
+
+def is_cell(token: str, rules: RulePack) -> bool:
+    """A table cell that is no word: a plain number, a dash, a ratio, 皆増.
+
+    >>> from pipeline.rules import load_rules
+    >>> [is_cell(t, load_rules()) for t in ("301,250", "△780", "1.5", "―", "皆増", "予備費", "2024")]
+    [True, True, True, True, True, False, False]
+    """
+    m = hit(rules, "amount", "table_number", token)
+    if m is not None and m.start() == 0 and m.end() == len(token):
+        return True
+    for kind, role in (("amount", "placeholder"), ("structure", "ratio_cell"), ("structure", "cell_word")):
+        m = hit(rules, kind, role, token)
+        if m is not None and m.start() == 0 and m.end() == len(token):
+            return True
+    return False
+
+
+Span = tuple[int, int]
+
+
+def flat_rows(raw: str, rules: RulePack) -> tuple[int | None, int, list[list[Span]], bool] | None:
+    """(where a caption ends — the token naming the unit, 「(単位:千円)」 —, where the header ends, the rows — each the span of its name then
+    those of its cells —, whether the last row lacks cells) of a line
+    holding a table's rows one after the other, or None. Spans are offsets
+    in the raw text: its tokens are the raw text's (normalizing drops the
+    spaces between Japanese words and numbers). The header ends after its
+    last token holding a year or a difference word.
+
+    >>> from pipeline.rules import load_rules
+    >>> raw = "区分 2年度 3年度 増減 A費 10 12 2 B 費 20 19 △1 C費 5 ― 皆減"
+    >>> caption, head, rows, short = flat_rows(raw, load_rules())
+    >>> raw[:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
+    ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
+    """
+    if len(raw) < 20 or "。" in raw:
+        return None
+    tokens = [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(raw)]
+    if len(tokens) < 3 * rules.settings["flat_rows_min"]:
+        return None
+    groups: list[tuple[int, int, int]] = []   # (first name token, first cell token, end)
+    k = 0
+    while k < len(tokens):
+        name = k
+        while k < len(tokens) and not is_cell(tokens[k][2], rules):
+            k += 1
+        cells = k
+        while k < len(tokens) and is_cell(tokens[k][2], rules):
+            k += 1
+        groups.append((name, cells, k))
+    widths = Counter(end - cells for first, cells, end in groups if cells > first)
+    if not widths:
+        return None
+    width, count = widths.most_common(1)[0]
+    if width < 2 or count < rules.settings["flat_rows_min"]:
+        return None
+    limit = rules.settings["max_name_length"]
+    if any(sum(len(t[2]) for t in tokens[first:cells]) > limit for first, cells, _ in groups[1:]):
+        return None   # a long run of words between the numbers: running text, not a row name
+    first, cells, _ = groups[0]
+    for j in range(first, cells - 1):   # the header: up to its last year or difference word
+        token = tokens[j][2]
+        if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None:
+            first = j + 1
+    head = tokens[first][0] if first < len(tokens) else len(raw)
+    caption = next((t[1] for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
+    rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
+            + [(t[0], t[1]) for t in tokens[c:e]]
+            for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
+    return caption, head, rows, groups[-1][2] - groups[-1][1] < width
+
+
+def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
+    """The page's lines with each line of run-together table rows cut into
+    its header and one line a row (flat_rows), its cells apart by tabs; a
+    row broken over two such lines (its last cells on the next line) is
+    joined first. Every piece keeps its line's number and box."""
+    out: list[Line] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        raw = line.raw_text
+        found = flat_rows(raw, rules)
+        while (found is None or found[3]) and k + 1 < len(lines):   # its last row goes on on the line below
+            following = lines[k + 1].raw_text
+            first = TOKEN.search(following)
+            if first is None or not is_cell(normalize(first.group()), rules):
+                break
+            longer = raw.rstrip() + " " + following.lstrip()
+            again = flat_rows(longer, rules)
+            if again is None:
+                break
+            raw, found, k = longer, again, k + 1
+        if found is None:
+            out.append(line)
+            k += 1
+            continue
+        caption, head, rows, _ = found
+        for s, e in ((0, caption or 0), (caption or 0, head)):   # the caption, the column header
+            piece = make_line(line.page, line.number, raw[s:e].strip(), line.bbox, line.font_size,
+                              markdown=line.bbox is None) if e > s else None
+            out += [piece] if piece is not None else []
+        out += [row_line(line, raw, row) for row in rows]
+        k += 1
+    return out
+
+
+def row_line(line: Line, raw: str, row: list[Span]) -> Line:
+    """One row of a run-together table: its name and its cells, normalized
+    one by one and apart by tabs (cell boundaries), each character mapped
+    to its raw one."""
+    text, index = "", []
+    for k, (s, e) in enumerate(row):
+        piece, mapped = normalize_with_map(raw[s:e])
+        if k and text:
+            text, index = text + "\t", index + [s - 1]
+        text, index = text + piece, index + [s + i for i in mapped]
+    return Line(line.page, line.number, text, raw, line.bbox, line.font_size, index,
+                ocr=line.ocr, confidence=line.confidence)
