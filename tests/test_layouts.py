@@ -1079,3 +1079,57 @@ def test_an_add_on_after_the_prior_year_bracket_is_the_request_figures(tmp_path)
     fund, care = "地域医療介護総合確保基金(医療分)", "介護生産性向上総合支援事業"
     assert flags == {(fund, "request"): True, (fund, "enacted"): False,
                      (care, "request"): True, (care, "enacted"): False}
+
+
+def test_a_table_whose_rows_run_together_on_one_line(tmp_path):
+    """A web page's table copied as text: caption, unit, header and every row
+    on one line, cells apart by single spaces (the newest year first, a 「―」
+    empty cell, 皆増 in the rate column); one row broken onto the next line.
+    Each row is read as a table row: no delta, no rate, no caption figure."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度当初予算案の概要",
+        "款別歳出予算(単位:千円) 款 9年度当初予算案 8年度当初予算 比較増減 増減率(%) "
+        "議会費 612,340 598,100 14,240 2.4 新規事業費 30,000 ― 30,000 皆増 民生費 41,230,500",
+        "39,870,210 1,360,290 3.4 衛生費 9,876,000 10,245,800 △369,800 △3.6 計 51,748,840 50,714,110 1,034,730 2.0",
+    ]))
+    thousand = 1000
+    assert rows(f) == {
+        ("議会費", "initial", "draft", 2027, 612340 * thousand), ("議会費", "initial", "enacted", 2026, 598100 * thousand),
+        ("新規事業費", "initial", "draft", 2027, 30000 * thousand),
+        ("民生費", "initial", "draft", 2027, 41230500 * thousand),
+        ("民生費", "initial", "enacted", 2026, 39870210 * thousand),
+        ("衛生費", "initial", "draft", 2027, 9876000 * thousand),
+        ("衛生費", "initial", "enacted", 2026, 10245800 * thousand),
+        ("計", "initial", "draft", 2027, 51748840 * thousand), ("計", "initial", "enacted", 2026, 50714110 * thousand)}
+
+
+def test_prose_with_many_numbers_is_no_run_together_table(tmp_path):
+    """A line of words and plain numbers that is no table (counts in a
+    sentence-like list) is left as it is: no figure from its numbers."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算額(案) 100億円",
+        "採択件数 120 150 30 応募件数 800 950 150 採択率 15 16 1 の推移を示す資料 3 4 5",
+    ]))
+    assert [a["amount_yen"] for a in f.amounts] == [100 * OKU]
+
+
+def test_a_caption_label_is_no_column_and_a_cell_keeps_its_add_on(tmp_path):
+    """「主要事項別 要求・要望額一覧(単位:百万円)」 names what the table is, not a
+    column: the header's three years take the labels written in their cells.
+    「305,800+事項要求」 is a request cell with the add-on flag."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 概算要求のポイント",
+        "主要事項別 要求・要望額一覧(単位:百万円)",
+        "事項\t令和7年度予算額\t令和8年度予算額\t令和9年度要求・要望額\t対前年度増△減額",
+        "私立大学等経常費補助\t297,500\t297,500\t305,800+事項要求\t8,300",
+        "計\t2,010,990\t2,013,470\t2,140,780\t127,310",
+    ]))
+    million = 10**6
+    assert rows(f) == {
+        ("私立大学等経常費補助", "initial", "enacted", 2025, 297500 * million),
+        ("私立大学等経常費補助", "initial", "enacted", 2026, 297500 * million),
+        ("私立大学等経常費補助", "initial", "request", 2027, 305800 * million),
+        ("計", "initial", "enacted", 2025, 2010990 * million), ("計", "initial", "enacted", 2026, 2013470 * million),
+        ("計", "initial", "request", 2027, 2140780 * million)}
+    assert {a["fiscal_year"]: a["plus_unquantified"] for a in f.amounts if a["program"] != "計"} == \
+        {2025: False, 2026: False, 2027: True}

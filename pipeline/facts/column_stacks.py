@@ -54,7 +54,7 @@ def column_stack_figures(slide: Slide, release: ReleaseContext, rules: RulePack)
             cell = (number_tokens(lines[v], rules) or [])[0]
             if cell[2] == "-":
                 continue
-            f = cell_figure(v, lines[v], cell, units[nearest(v, units)], lines[nearest(v, units)])
+            f = cell_figure(v, lines[v], cell, units[nearest(v, units)], lines[nearest(v, units)], rules)
             f.row, f.ctx, f.how = name_of(lines[row], rules), column.ctx, "table"
             if f.amount.yen == 0:
                 f.amount.excluded_by = "table.empty_cell"

@@ -24,7 +24,7 @@ import regex
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
-from pipeline.facts.lines import FILLER, Amount, LineInfo, hit, is_bare_amount, sentence, struct, year_of
+from pipeline.facts.lines import FILLER, Amount, LineInfo, flags_after, hit, is_bare_amount, sentence, struct, year_of
 from pipeline.facts.names import clean_name, continues_name, header_name, is_name_like, name_of
 from pipeline.facts.units import nearest, unit_for, unit_lines
 from pipeline.guard import finditer
@@ -101,14 +101,18 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     remark = text[cells[-1][1]:]
     if len(cells) >= 2 and len(remark.strip()) <= rules.settings["table_remark_chars"] and not any(c.isdigit() for c in remark):
         rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
-    for start, end, _ in reversed(cells):
+    for start, end, token in reversed(cells):
+        if token != "-":   # a flag written in the cell (「305,800+事項要求」) is the cell's
+            end = flags_after(text, end, start, rules)[1]
         rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
     for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
         rest = ratio.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
     if FILLER.sub("", rest):
         return None   # words among the numbers: running text, not a row
-    if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"] or len(clean_name(head, rules)) < 2):
-        return None
+    name = clean_name(head, rules)
+    if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"]
+                                 or (len(name) < 2 and not struct(rules, "total", name))):
+        return None   # (a one-character name is an enumerator or a stray mark, except the total 計)
     return cells
 
 
@@ -119,6 +123,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
     deltas = 0   # difference columns (増▲減額, 伸率: each its own column)
+    placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
     j = k
     while j < len(lines) and j - k < 6:
@@ -129,8 +134,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             break   # (a period 令和4年度~令和8年度 is no pair of columns)
         beside_previous = j > k and info.line.bbox and lines[j - 1].line.bbox \
             and same_row(info.line.bbox, lines[j - 1].line.bbox)
-        written = [year_of(m, release.era) for rule in rules.role("year", "year")
-                   for m in finditer(rule["re_pattern"], text, rule["id"])]
+        written_at = sorted((m.start(), year_of(m, release.era)) for rule in rules.role("year", "year")
+                            for m in finditer(rule["re_pattern"], text, rule["id"]))
+        written = [y for _, y in written_at]
         if any(label_year(lab, info, rules, release.era) is not None for lab in info.labels) and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
                     has_unit or hit(rules, "structure", "delta_column", text))):
@@ -155,10 +161,16 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         if text.startswith("前年度") and not info.labels and not prior:
             years.append((None, "prior"))
             found = True
+        by_cell = 2 <= len(written_at) >= len(info.labels) and not this_year
         for lab in info.labels:
             if lab.opens_bracket and label_year(lab, info, rules, release.era) is None and not prior:
                 years.insert(0, (None, "prior"))
-            stages.append((lab.budget, lab.stage, lab.rule["id"]))
+            cell = [n for n, (at, _) in enumerate(written_at) if at <= lab.start] \
+                if by_cell and not lab.opens_bracket else []
+            if cell:   # years and labels on one line: a label is the cell of the year before it
+                placed[len(years) - len(written_at) + cell[-1]] = (lab.budget, lab.stage, lab.rule["id"])
+            else:
+                stages.append((lab.budget, lab.stage, lab.rule["id"]))
             found = True
         written_deltas = sum(1 for rule in rules.role("structure", "delta_column")
                              for _ in finditer(rule["re_pattern"], text, rule["id"]))
@@ -177,7 +189,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     for n, (year, how) in enumerate(years):
         if how == "prior":
             year = release.year - 1 if release.year is not None else None
-        given = padded[n]
+        given = placed.get(n) or padded[n]
         if given is not None:
             budget, stage, rid = given
         elif year is not None and release.year is not None and year < release.year:
@@ -322,7 +334,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 if token == "-" or unit is None:
                     line_figs.append(None)
                     continue
-                line_figs.append(cell_figure(k, info, (start, end, token), unit, lines[nearest(k, units)]))
+                line_figs.append(cell_figure(k, info, (start, end, token), unit, lines[nearest(k, units)], rules))
         else:
             line_figs = values
         year_columns = sum(1 for c in columns or [] if c.ctx is not None)
@@ -366,12 +378,16 @@ def wraps_in_cell(widths: list[int], text: str) -> bool:
     return len(widths) >= 2 and min(widths) == max(widths) >= 6 and len(text) <= widths[0]
 
 
-def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, unit_info: LineInfo) -> Figure:
+def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, unit_info: LineInfo,
+                rules: RulePack) -> Figure:
     """The figure of one table cell (start, end, token) of line k, in the
-    unit its header names; a signed cell is a change (△5 a decrease, +5 an
-    increase), never a budget."""
+    unit its header names, with the flags written in its cell (+事項要求); a
+    signed cell is a change (△5 a decrease, +5 an increase), never a budget."""
     start, end, token = cell
     sign = -1 if token[:1] in "△▲" else 1
     yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
-    a = Amount(start, end, end, yen, {}, "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
+    flags, tail = flags_after(info.text, end, start, rules)
+    flags.pop("_lead", None)
+    a = Amount(start, end, tail, yen, flags,
+               "not.decrease" if sign < 0 else "table.increase" if token[:1] == "+" else None)
     return Figure(k, info, a, unit_info=unit_info)
