@@ -1133,3 +1133,40 @@ def test_a_caption_label_is_no_column_and_a_cell_keeps_its_add_on(tmp_path):
         ("計", "initial", "request", 2027, 2140780 * million)}
     assert {a["fiscal_year"]: a["plus_unquantified"] for a in f.amounts if a["program"] != "計"} == \
         {2025: False, 2026: False, 2027: True}
+
+
+def test_a_pipe_table_whose_unit_is_in_a_note_under_it(tmp_path):
+    """A Markdown table after a title and breadcrumb that name two years (no
+    table of their own): 「※単位:百万円。…」 under the rows is the table's
+    unit, so its cells are figures; 比較増減 is a delta."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "[ホーム](/) > [2027年度予算](/budget/2027/) > 当初予算案のポイント",
+        "# 2027年度 当初予算案のポイント",
+        "| 事業名 | 2026年度当初予算額 | 2027年度予算案額 | 比較増減 |",
+        "|---|---|---|---|",
+        "| 水素社会実装推進事業 | 18,760 | 21,430 | 2,670 |",
+        "| 合計 | 70,975 | 119,975 | 49,000 |",
+        "",
+        "※単位:百万円。計数は四捨五入のため、合計と一致しない場合がある。",
+    ]))
+    million = 10**6
+    assert rows(f) == {("水素社会実装推進事業", "initial", "enacted", 2026, 18760 * million),
+                       ("水素社会実装推進事業", "initial", "draft", 2027, 21430 * million),
+                       ("合計", "initial", "enacted", 2026, 70975 * million),
+                       ("合計", "initial", "draft", 2027, 119975 * million)}
+
+
+def test_a_cell_a_line_table_with_a_year_in_both_eras_and_a_total_row(tmp_path):
+    """An HTML table pasted one cell a line: 「令和元年度 / 予算額 / (平成31年度)」
+    is one column (the year in the other era), and the row 「計」 is a name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和2年度 概算要求の概要", "(単位:百万円)",
+        "区分", "平成30年度", "予算額", "令和元年度", "予算額", "(平成31年度)", "令和2年度", "要求額", "対前年度", "増△減額",
+        "地方創生推進交付金", "100,000", "100,000", "120,000", "20,000",
+        "計", "102,250", "102,250", "123,000", "20,750",
+    ]))
+    million = 10**6
+    assert rows(f) == {(name, "initial", stage, year, v * million)
+                       for name, values in (("地方創生推進交付金", (100000, 100000, 120000)),
+                                            ("計", (102250, 102250, 123000)))
+                       for (stage, year), v in zip((("enacted", 2018), ("enacted", 2019), ("request", 2020)), values)}

@@ -99,7 +99,8 @@ def _is_name_like(info: LineInfo, rules: RulePack) -> bool:
         cells = finditer(rule["re_pattern"], text, rule["id"])
         if cells and cells[-1].end() == len(text) and (len(cells) >= 2 or "," in cells[-1].group(0)):
             return False   # a table row: its name, then its cells (「科学技術振興費14,000 14,150」)
-    return len(name) >= 2 and not name.replace(",", "").replace(".", "").isdigit()
+    return (len(name) >= 2 or struct(rules, "total", name) is not None) \
+        and not name.replace(",", "").replace(".", "").isdigit()   # (計, the one name of one character)
 
 
 def header_name(info: LineInfo, rules: RulePack) -> str | None:

@@ -136,16 +136,20 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             and same_row(info.line.bbox, lines[j - 1].line.bbox)
         written_at = sorted((m.start(), year_of(m, release.era)) for rule in rules.role("year", "year")
                             for m in finditer(rule["re_pattern"], text, rule["id"]))
+        # 「令和元年度 (平成31年度)」: the year again in the other era, in brackets, is the same column
+        written_at = [(at, y) for n, (at, y) in enumerate(written_at)
+                      if not (text[:at].rstrip().endswith("(") and y is not None
+                              and y == (written_at[n - 1][1] if n else years[-1][0] if years else None))]
         written = [y for _, y in written_at]
         if any(label_year(lab, info, rules, release.era) is not None for lab in info.labels) and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
                     has_unit or hit(rules, "structure", "delta_column", text))):
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
             # (「事項 前年度予算額 令和9年度予算案 対前年度増▲減額」 over a table is one)
-        if j == k and len(written) == 1 and not info.labels and j + 1 < len(lines) \
-                and sum(1 for rule in rules.role("year", "year")
-                        for _ in finditer(rule["re_pattern"], lines[j + 1].text, rule["id"])) >= 2:
-            return None   # 「令和9年度 海洋関係予算の概要」 over 「区分 令和8年度予算 令和9年度予算案 増▲減」: a title
+        if j == k and len(written) == 1 and any(
+                sum(1 for rule in rules.role("year", "year")
+                    for _ in finditer(rule["re_pattern"], below.text, rule["id"])) >= 2 for below in lines[j + 1:j + 3]):
+            return None   # 「令和9年度 海洋関係予算の概要」 (or a breadcrumb, then it) over 「区分 令和8年度予算 令和9年度予算案 増▲減」
         found = bool(written)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
@@ -284,8 +288,10 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if k <= skip_to or k in taken:
             continue
         if k in blocks:
-            # a second table with no unit header of its own since the first (成果指標 after 予算額): no money
-            unitless = last_block >= 0 and not any(last_block < u <= k for u in units)
+            # a second table with no unit header of its own (above it since the first, or under its rows
+            # before the next: 成果指標 after 予算額): no money
+            following = min((b for b in blocks if b > k), default=len(lines))
+            unitless = last_block >= 0 and not any(last_block < u < following for u in units)
             last_block = skip_to = blocks[k][0]
             columns = blocks[k][1]
             cell, done = 0, False
