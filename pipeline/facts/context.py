@@ -133,6 +133,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     first_stage = first_year = baseline = None
     era = None
     before_figures = True
+    supp_titled = False   # a supplementary label before any figure and any initial one: what the release is about
     for info in infos:
         reference = bool(info.labels) and struct(rules, "reference", info.text) is not None
         for lab in info.labels:
@@ -142,8 +143,11 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
             if lab.budget == "supplementary":
                 if y is not None and supp is None and (before_figures or not own_label(lab, info)):
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
+                    supp_titled = before_figures and year is None
                     era = era or era_of(y)
                 continue
+            if supp_titled and not before_figures:
+                continue   # a title naming only a 補正予算(案): 「令和5年度概算要求でも1,200億円」 below is a mention
             if y is not None and lab.stage == "enacted" and is_baseline(lab, info, rules):
                 baseline = baseline or y   # 「2020年度の当初予算…と比べ」: the release is about 2021
                 continue
