@@ -1170,3 +1170,21 @@ def test_a_cell_a_line_table_with_a_year_in_both_eras_and_a_total_row(tmp_path):
                        for name, values in (("地方創生推進交付金", (100000, 100000, 120000)),
                                             ("計", (102250, 102250, 123000)))
                        for (stage, year), v in zip((("enacted", 2018), ("enacted", 2019), ("request", 2020)), values)}
+
+
+def test_a_sentence_under_a_list_names_the_listed_program_it_is_about(tmp_path):
+    """A news page listing a 補正予算案's programs, then 「なお、Xについては、
+    令和9年度概算要求でも1,200億円…」: that figure is X's request (X was
+    listed), not the last listed program's, and the release stays about its
+    補正予算案 (the later 概算要求 label is a mention)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "【速報】令和8年度第2次補正予算案、主な事業まとめ",
+        "・中小企業生産性革命推進事業:2,000億円",
+        "・事業再構築補助金:5,800億円",
+        "・半導体の安定供給確保に向けた基金の積み増し:4,500億円",
+        "なお、中小企業生産性革命推進事業については、令和9年度概算要求でも1,200億円+事項要求が要求されています。",
+    ]))
+    assert rows(f) == {("中小企業生産性革命推進事業", "supplementary", "draft", 2026, 2000 * OKU),
+                       ("事業再構築補助金", "supplementary", "draft", 2026, 5800 * OKU),
+                       ("半導体の安定供給確保に向けた基金の積み増し", "supplementary", "draft", 2026, 4500 * OKU),
+                       ("中小企業生産性革命推進事業", "initial", "request", 2027, 1200 * OKU)}

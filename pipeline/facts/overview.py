@@ -8,8 +8,9 @@ above them."""
 from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
-from pipeline.facts.lines import is_bare_amount, label_starts_line, struct
-from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure
+from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
+from pipeline.facts.names import (header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure,
+                                  topic_name)
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
 from pipeline.rules import RulePack
 
@@ -100,6 +101,12 @@ class OverviewWalk(Walk):
         mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
         if mention:
             return Owner(mention, "", "program", "", listed=False)
+        if sentence(info.text):   # 「なお、Xについては、…1,200億円」 under a list: the listed program it names
+            start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
+            topic = topic_name(info.text, start, fig.amount.start, rules, fig.amount.tail)
+            if topic is not None and not topic[1] and topic[0] in self.programs.known:
+                prog = self.programs.known[topic[0]]
+                return Owner(topic[0], prog.get("parent", ""), prog.get("level", "program"), "", told=True)
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
         return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category),
