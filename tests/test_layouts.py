@@ -1188,3 +1188,25 @@ def test_a_sentence_under_a_list_names_the_listed_program_it_is_about(tmp_path):
                        ("事業再構築補助金", "supplementary", "draft", 2026, 5800 * OKU),
                        ("半導体の安定供給確保に向けた基金の積み増し", "supplementary", "draft", 2026, 4500 * OKU),
                        ("中小企業生産性革命推進事業", "initial", "request", 2027, 1200 * OKU)}
+
+
+def test_the_prior_year_bracket_below_a_box_value_stays_in_its_box(tmp_path):
+    """A slide as a document site extracts it: title, 「令和9年度予算額(案)」,
+    description, the value, an output line, then 「(前年度予算額 10億円)」.
+    The bracket is the box's prior year, not a new box of the output line
+    above it; a list of 「NAME / value / (前年度 X)」 still gives each name its
+    own box."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "次世代計算基盤に係る調査研究事業", "令和9年度予算額(案)", "背景・課題",
+        "○スーパーコンピュータの運用開始を踏まえ、次世代の計算基盤の在り方について検討が必要。",
+        "○調査研究チーム数:3チーム", "12億円", "アウトプット(活動目標) 調査研究報告書の取りまとめ",
+        "(前年度予算額 10億円)", "文部科学省", "- 3 -"]), "deck")
+    assert rows(f) == {("次世代計算基盤に係る調査研究事業", "initial", "draft", 2027, 12 * OKU),
+                       ("次世代計算基盤に係る調査研究事業", "initial", "enacted", 2026, 10 * OKU)}
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度農林水産予算概算決定の概要", "公共事業費", "6,989億円", "(前年度 6,989億円)",
+        "非公共事業費", "1兆5,717億円", "(前年度 1兆5,697億円)"]), "list")
+    assert rows(f) == {("公共事業費", "initial", "draft", 2027, 6989 * OKU),
+                       ("公共事業費", "initial", "enacted", 2026, 6989 * OKU),
+                       ("非公共事業費", "initial", "draft", 2027, 15717 * OKU),
+                       ("非公共事業費", "initial", "enacted", 2026, 15697 * OKU)}

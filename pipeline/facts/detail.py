@@ -83,6 +83,10 @@ class DetailWalk(Walk):
                 or (trailing_label(info) is not None and not label_starts_line(info)))
             if starts_box and is_pure_label(info) and self.restated_below(i):
                 starts_box = False   # 「令和7年度概算要求」 over 「X 令和7年度要求・要望額」: the page's heading
+            if starts_box and boxes and info.labels[0].opens_bracket and any(
+                    f.label_info is self.lines[last_box] for k in range(last_box + 1, i) for f in by_line.get(k, [])):
+                starts_box = False   # 「(前年度予算額 10億円)」 lines below the value its box's label took: that box
+                last_box = i
             if starts_box:
                 named = any(is_name_like(self.lines[j], rules) and not skippable(self.lines[j], rules)
                             and j not in self.continued for j in range(max(last_box + 1, 0), i))
