@@ -1210,3 +1210,24 @@ def test_the_prior_year_bracket_below_a_box_value_stays_in_its_box(tmp_path):
                        ("公共事業費", "initial", "enacted", 2026, 6989 * OKU),
                        ("非公共事業費", "initial", "draft", 2027, 15717 * OKU),
                        ("非公共事業費", "initial", "enacted", 2026, 15697 * OKU)}
+
+
+def test_a_sentence_in_a_list_is_its_topics_or_the_headings_above_it(tmp_path):
+    """Under a list of programs, a sentence with a figure is the program its
+    clause names (「…補正予算では、国土強靱化の推進に一兆二千八百億円」), or
+    the figure-less heading right above it (「■熱中症対策の推進」); another
+    office's figure 「…とは外に、内閣府の…に約1,300億円」 and a scale 「約70兆円規模とされる」
+    are no figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2027年度予算案の概要",
+        "・流域治水対策事業:2,150億円",
+        "・道路メンテナンス事業:3,420億円",
+        "・インフラ分野のDX推進:25億円",
+        "■熱中症対策の推進",
+        "熱中症特別警戒情報の運用、指定暑熱避難施設の確保等に8億円程度を計上。",
+        "このほか、2026年度補正予算では、国土強靱化の推進に一兆二千八百億円を計上済みだ。国内の建設投資は約70兆円規模とされる。",
+        "なお、沖縄の公共事業は国交省関係の総額とは外に、内閣府の沖縄振興予算に約1,300億円が計上されている。",
+    ]))
+    got = {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert got == {("流域治水対策事業", 2150 * OKU), ("道路メンテナンス事業", 3420 * OKU), ("インフラ分野のDX推進", 25 * OKU),
+                   ("熱中症対策の推進", 8 * OKU), ("国土強靱化の推進", 12800 * OKU)}
