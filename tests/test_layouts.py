@@ -1231,3 +1231,20 @@ def test_a_sentence_in_a_list_is_its_topics_or_the_headings_above_it(tmp_path):
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert got == {("流域治水対策事業", 2150 * OKU), ("道路メンテナンス事業", 3420 * OKU), ("インフラ分野のDX推進", 25 * OKU),
                    ("熱中症対策の推進", 8 * OKU), ("国土強靱化の推進", 12800 * OKU)}
+
+
+def test_a_table_ends_at_the_next_section_heading(tmp_path):
+    """A 千円 table (令和8年度当初 / 令和9年度当初), then 「3 主な新規事業」 and
+    bullets with amounts of their own: the bullets are no rows of the table
+    (their figures are the release's, not the first column's); a debt
+    balance is no budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度当初予算の概要", "令和9年3月22日、県議会において可決・成立しました。",
+        "2 主な事業", "(金額の単位:千円)", "事業名\t令和8年度当初\t令和9年度当初\t増減",
+        "こども医療費助成事業\t3,456,780\t3,612,400\t155,620",
+        "3 主な新規事業", "・脱炭素経営支援事業(新規) 245,000千円",
+        "県債残高(令和9年度末見込み) 1兆1,230億円程度"]))
+    thousand = 1000
+    assert rows(f) == {("こども医療費助成事業", "initial", "enacted", 2026, 3456780 * thousand),
+                       ("こども医療費助成事業", "initial", "enacted", 2027, 3612400 * thousand),
+                       ("脱炭素経営支援事業", "initial", "enacted", 2027, 245000 * thousand)}

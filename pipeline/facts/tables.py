@@ -25,7 +25,7 @@ from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
 from pipeline.facts.lines import FILLER, Amount, LineInfo, flags_after, hit, is_bare_amount, sentence, struct, year_of
-from pipeline.facts.names import clean_name, continues_name, header_name, is_name_like, name_of
+from pipeline.facts.names import clean_name, continues_name, header_name, is_enumerated, is_name_like, name_of
 from pipeline.facts.units import nearest, unit_for, unit_lines
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
@@ -300,6 +300,10 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                             for c in re.split(r"[\t| ]+", lines[j].text))
             continue
         if own_units and "円" not in info.text:
+            continue
+        if columns and last is not None and not info.amounts and is_enumerated(info, rules) \
+                and is_name_like(info, rules) and not any(number_tokens(below, rules) for below in lines[k + 1:k + 3]):
+            columns, row = None, None   # 「3 主な新規事業」 after the rows, no cells under it: a new section
             continue
         cells = number_tokens(info, rules) if units else None
         named_row = header_name(info, rules) if columns and cells is None and info.amounts else None
