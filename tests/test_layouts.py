@@ -1248,3 +1248,20 @@ def test_a_table_ends_at_the_next_section_heading(tmp_path):
     assert rows(f) == {("こども医療費助成事業", "initial", "enacted", 2026, 3456780 * thousand),
                        ("こども医療費助成事業", "initial", "enacted", 2027, 3612400 * thousand),
                        ("脱炭素経営支援事業", "initial", "enacted", 2027, 245000 * thousand)}
+
+
+def test_a_page_of_points_under_its_title(tmp_path):
+    """「子ども手当の概要」 over ○ points: the ○ line with the budget label is
+    the program's box (its title is the heading, not the ○ point above it,
+    and 「の概要」 is no part of the name); a per-child monthly amount is no
+    budget; 「(参考)…補正予算額(NAME) 2,495億円」 names NAME."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "厚生労働省:平成22年度 子ども手当について",
+        "子ども手当の概要",
+        "○支給額 中学校修了までの子ども一人につき月額1万3千円",
+        "○支給対象 約1,735万人",
+        "○22年度予算額 1兆4,320億円(国費)",
+        "(参考)21年度第1次補正予算額(子育て応援特別手当) 2,495億円",
+    ]))
+    assert {(a["program"], a["budget"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("子ども手当", "initial", 2010, 14320 * OKU), ("子育て応援特別手当", "supplementary", 2009, 2495 * OKU)}

@@ -34,9 +34,17 @@ from pipeline.facts.names import (
     sentence_subject,
     topic_name,
     topic_words,
+    without_closing_title_words,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
+
+
+def sibling_item(info: LineInfo, box: LineInfo, rules: RulePack) -> bool:
+    """Does the line open with the bullet the box's line opens with (an item
+    of the same list, not the box's title)?"""
+    mark = struct(rules, "bullet", box.text)
+    return mark is not None and info.text[:1] == box.text[:1]
 
 
 class DetailWalk(Walk):
@@ -78,7 +86,7 @@ class DetailWalk(Walk):
             # line ending in a label; not a deck title such as 「令和9年度概算要求主要事項」
             starts_box = bool(info.labels) and i not in self.slide.table_headers \
                 and not (struct(rules, "bracket_note", text) and not info.amounts) and (   # (「※( )内は…」: a note)
-                (label_starts_line(info) and not opens_figure(text, rules) and not strict_sentence(text)
+                (label_starts_line(info, rules) and not opens_figure(text, rules) and not strict_sentence(text)
                  and (bool(info.amounts) or is_pure_label(info) or bool(struct(rules, "governing", text))))
                 or (trailing_label(info) is not None and not label_starts_line(info)))
             if starts_box and is_pure_label(info) and self.restated_below(i):
@@ -144,6 +152,8 @@ class DetailWalk(Walk):
                 info = lines[j]
                 if j in self.skip or j in self.continued or skippable(info, rules):
                     continue
+                if sibling_item(info, lines[i], rules):
+                    continue   # 「○支給対象 約1,735万人」 over 「○22年度予算額 …」: an item of the same list
                 if struct(rules, "subtitle", info.text):
                     candidates.append(info.text[1:-1].strip())
                     continue
@@ -196,7 +206,7 @@ class DetailWalk(Walk):
             reach = abs(i - title_at)
             known = [lines[j].text for j in range(max(0, i - reach), min(len(lines), i + reach + 1))
                      if self.programs.known.get(lines[j].text, {}).get("level") == "program"][:1]
-        self.program = known[0] if known else candidates[0]
+        self.program = known[0] if known else without_closing_title_words(candidates[0], rules)
         self.programs.get(self.program)
         self.component = None
 

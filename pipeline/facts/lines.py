@@ -291,8 +291,15 @@ def is_bare_amount(info: LineInfo) -> bool:
     return bool(info.amounts) and not info.labels and not residue(info)
 
 
-def label_starts_line(info: LineInfo) -> bool:
-    return bool(info.labels) and not FILLER.sub("", info.text[:info.labels[0].start])
+def label_starts_line(info: LineInfo, rules: RulePack | None = None) -> bool:
+    """Does the line open with its first label (with ``rules``, after a
+    bullet too: 「○22年度予算額 1兆4,320億円」)?"""
+    if not info.labels:
+        return False
+    head = FILLER.sub("", info.text[:info.labels[0].start])
+    if head and rules is not None and (bullet := struct(rules, "bullet", head)) is not None:
+        head = head[bullet.end():]
+    return not head
 
 
 def trailing_label(info: LineInfo) -> Label | None:

@@ -156,6 +156,8 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     if boxed:
         head = boxed.group("name")   # 「【科学技術振興費】 1兆4,100億円」: the name in its brackets
     name = clean_name(head, rules)
+    if not name or struct(rules, "reference", name):
+        return bracket_after_label(info, rules)   # 「(参考)21年度補正予算額(子育て応援特別手当) 2,495億円」
     if len(name) < 2 or len(name) > rules.settings["max_name_length"]:
         return None
     if sentence(name) or name.startswith(PARTICLES) or struct(rules, "part_of", lead_stripped(head, rules)):
@@ -175,6 +177,19 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     if "※" in tail:
         tail = tail[:tail.index("※")]
     return name if not FILLER.sub("", tail).strip("⇒→+") else None   # (+: the sign of a change, 「+9億円」)
+
+
+BRACKETED = regex.compile(r"\(([^()]{2,40})\)")
+
+
+def bracket_after_label(info: LineInfo, rules: RulePack) -> str | None:
+    """NAME of 「LABEL (NAME) amount」: the bracket between a line's first
+    label and its first amount names the program."""
+    if not info.labels or not info.amounts or info.labels[0].end > info.amounts[0].start:
+        return None
+    m = BRACKETED.fullmatch(info.text[info.labels[0].end:info.amounts[0].start].strip())
+    name = clean_name(m.group(1), rules) if m else ""
+    return name if len(name) >= 2 and not sentence(name) else None
 
 
 def mention_name(info: LineInfo, label, rules: RulePack) -> str | None:
@@ -402,4 +417,21 @@ def continues_name(before: str, text: str, rules: RulePack) -> bool:
         return False
     return breaks_off(before, text, rules) or text.startswith(PARTICLES) \
         or struct(rules, "continues_line", text) is not None
+
+
+def without_closing_title_words(name: str, rules: RulePack) -> str:
+    """A page title as its program's name: the words a title closes with
+    (struct.title_words) go, when a name of two characters or more is left.
+
+    >>> from pipeline.rules import load_rules
+    >>> without_closing_title_words("子ども手当の概要", load_rules()), without_closing_title_words("概要調査事業", load_rules())
+    ('子ども手当', '概要調査事業')
+    """
+    for pattern, _, rid in rules.patterns("structure", "title_words"):
+        last = None
+        for m in finditer(pattern, name, rid):
+            last = m
+        if last is not None and last.end() == len(name) and len(name[:last.start()].strip()) >= 2:
+            name = name[:last.start()].rstrip()
+    return name
 
