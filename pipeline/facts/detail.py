@@ -31,13 +31,12 @@ from pipeline.facts.names import (
     mention_name,
     name_of,
     opens_figure,
-    sentence_subject,
-    topic_name,
-    topic_words,
     without_closing_title_words,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
+from pipeline.facts.topics import sentence_subject, topic_name, topic_words
+from pipeline.rules import RulePack
 
 
 def sibling_item(info: LineInfo, box: LineInfo, rules: RulePack) -> bool:
@@ -264,7 +263,7 @@ class DetailWalk(Walk):
         return Owner(program, "", "program", None)
 
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
-        """The owner running text names for a figure (names.topic_name): a
+        """The owner running text names for a figure (topics.topic_name): a
         part of the budget it named before when the clause says このうち; a
         total the sentence says whose it is (total_named); for a figure of no
         named clause, what unnamed() finds."""

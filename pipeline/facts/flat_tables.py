@@ -47,8 +47,9 @@ Span = tuple[int, int]
 
 
 def flat_rows(raw: str, rules: RulePack) -> tuple[int | None, int, list[list[Span]], bool] | None:
-    """(where a caption ends — the token naming the unit, 「(単位:千円)」 —, where the header ends, the rows — each the span of its name then
-    those of its cells —, whether the last row lacks cells) of a line
+    """(where a caption ends — the token naming the unit, 「(単位:千円)」 —,
+    where the header ends, the rows — each the span of its name then those
+    of its cells —, whether the last row lacks cells) of a line
     holding a table's rows one after the other, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
@@ -136,7 +137,7 @@ def row_line(line: Line, raw: str, row: list[Span]) -> Line:
     """One row of a run-together table: its name and its cells, normalized
     one by one and apart by tabs (cell boundaries), each character mapped
     to its raw one."""
-    text, index = "", []
+    text, index = "", list[int]()
     for k, (s, e) in enumerate(row):
         piece, mapped = normalize_with_map(raw[s:e])
         if k and text:

@@ -12,14 +12,12 @@ from pipeline.facts.lines import (
     NOTE_MARK,
     SHORT_NOTE,
     LineInfo,
-    hit,
-    in_closed_bracket,
     remembered,
     sentence,
     struct,
     unmatched_open,
 )
-from pipeline.guard import finditer, search
+from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
@@ -240,147 +238,6 @@ def bigram_score(name: str, text_bigrams: set[str]) -> float:
 @functools.lru_cache(maxsize=4096)
 def _name_bigrams(name: str) -> frozenset[str]:
     return frozenset(bigrams(name))
-
-
-def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | None = None) -> tuple[str, bool] | None:
-    """Whose figure running text says text[end:] is, reading text[start:end]
-    (the clause before the figure, from the figure before it): a quoted name
-    with its particle (「「X」に、…59億円」), else the name just before the
-    figure (「…Xで 1,092億円」, 「Xとして 93億円」), else the last topic of the
-    clause (「…Xは、5兆3,912億円」); and whether the clause names it as a part
-    (このうち / うち) of the budget named before. A name right after the
-    figure (text[after:], 「147億円の「X」プロジェクト」: struct.topic_after) comes
-    first. Scope words (years, offices, stage words: struct.scope) are not
-    names.
-
-    >>> from pipeline.rules import load_rules
-    >>> t = "一般会計の2年度の文教及び科学振興費(「臨時・特別の措置」除き)は、5兆3,912億円"
-    >>> topic_name(t, 0, t.index("5兆"), load_rules())
-    ('文教及び科学振興費', False)
-    >>> t = "。このうち、文教関係費は4兆346億円"
-    >>> topic_name(t, 0, t.index("4兆"), load_rules())
-    ('文教関係費', True)
-    >>> t = "文科省は2020年度予算案で健康・医療分野に860億円"
-    >>> topic_name(t, 0, t.index("860"), load_rules())
-    ('健康・医療分野', False)
-    >>> t = "臨床研究の分野では、体制を構築する「橋渡しプログラム」に、前年度よりも9億円多い59億円"
-    >>> topic_name(t, 0, t.index("59億"), load_rules())
-    ('橋渡しプログラム', False)
-    >>> t = "橋渡しを実施する147億円の「明日に架ける橋」プロジェクトも盛り込んだ"
-    >>> topic_name(t, 0, t.index("147"), load_rules(), after=t.index("円") + 1)
-    ('「明日に架ける橋」プロジェクト', False)
-    >>> t = "厚生労働省は、バイオ関連予算に前年度比で3億円増の537億円を要求した"
-    >>> topic_name(t, 0, t.index("537"), load_rules(), after=t.index("537") + 5)
-    ('バイオ関連予算', False)
-    >>> t = "本事業は、研究を支援するため、5億円を計上"
-    >>> topic_name(t, 0, t.index("5億"), rules=load_rules()) is None
-    True
-    """
-    for pattern, _, rid in rules.patterns("structure", "topic_after"):   # 「147億円の「X」プロジェクト」
-        m = search(pattern, text[after:], rid)
-        if m and (name := topic_words(m.group("name"), rules)):
-            return name, False
-    offset = start + text[start:end].rfind("。") + 1   # the clause: from the figure before, within the sentence
-    clause = text[offset:end]
-    m = struct(rules, "set_object", clause) if after is not None and struct(rules, "set_to", text[after:]) \
-        else struct(rules, "launched", clause)   # 「Xを…1兆1,145億円とした」, 「Xを新規事業として立ち上げ、N」
-    if m and (name := topic_words(m.group("name"), rules)):
-        return name, False
-    adverb = struct(rules, "figure_adverb", clause)   # 「…事業として新たに 1億円」
-    if adverb:
-        clause = clause[:adverb.start()]
-    found = [m for pattern, _, rid in rules.patterns("structure", "topic") for m in finditer(pattern, clause, rid)]
-    quoted = [m for m in found if m.group("quoted")]
-    near = [m for m in found if m.group("name") and not m.group("particle") and m.end() >= len(clause.rstrip()) - 4]
-    topics = [m for m in found if m.group("particle")
-              and not (m.group("particle") == "が" and struct(rules, "subordinate", clause[m.end():]))
-              and not in_closed_bracket(clause, m.start(), m.end())]   # (「(Xの一部は事項要求)で、…」)
-    if after is not None and struct(rules, "allots", text[after:]):   # 「Xに…537億円を要求した」
-        last_topic = max((m.end() for m in quoted + near + topics
-                          if topic_words(m.group("quoted") or m.group("name") or "", rules)), default=-1)
-        given = [name for pattern, _, rid in rules.patterns("structure", "recipient")
-                 for m in finditer(pattern, clause, rid)
-                 if m.end() > last_topic and (name := topic_words(m.group("name"), rules))]
-        if given:   # (a topic closer to the figure, 「「X」には、…10億円を要求」, is the name)
-            opened = text.rfind("。", 0, end) + 1
-            return given[-1], "うち" in text[opened:end]
-    named = []
-    for group in (quoted, near, topics):   # the last of each kind that names something
-        named += [(name, m) for m in group[::-1] if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:1]
-    named = named[:2]
-    if len(named) == 2 and struct(rules, "body", named[0][0]):
-        named.reverse()   # 「文科省は…健康・医療分野に 860億円」: the office only when nothing narrower is named
-    if not named:
-        return None
-    name, m = named[0]
-    opened = text.rfind("。", 0, end) + 1      # このうち anywhere earlier in the sentence: 「このうち、AはX、BはY」
-    return name, "うち" in text[opened:offset + m.end()]
-
-
-def sentence_subject(text: str, rules: RulePack) -> str | None:
-    """The first topic marked with は in running text (「文部科学省は、…」), the
-    subject the whole sentence is about.
-
-    >>> from pipeline.rules import load_rules
-    >>> sentence_subject("文部科学省は、学校の感染症対策等支援に341億円、", load_rules())
-    '文部科学省'
-    """
-    for pattern, _, rid in rules.patterns("structure", "topic"):
-        for m in finditer(pattern, text, rid):
-            if m.group("particle") == "は" and (name := topic_words(m.group("name") or "", rules)):
-                return name
-    return None
-
-
-def topic_words(raw: str, rules: RulePack) -> str | None:
-    """The name in a topic: after its last inner particle (struct.inner_particle),
-    without a verb opening it (struct.adnominal) and the scope words
-    (struct.scope) at either end of its の-pieces, and cleaned as a name.
-
-    >>> from pipeline.rules import load_rules
-    >>> topic_words("2020年度予算案では健康・医療分野", load_rules())
-    '健康・医療分野'
-    >>> topic_words("世界最先端医療の実現を目指す「健康・医療分野の研究開発の推進」", load_rules())
-    '健康・医療分野の研究開発の推進'
-    >>> topic_words("行うインハウス研究機関経費", load_rules())
-    'インハウス研究機関経費'
-    >>> topic_words("2年度", load_rules()) is None
-    True
-    >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
-    '厚生労働省医政局'
-    """
-    raw = raw.strip()
-    if raw.endswith("」") and "「" in raw:
-        raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
-    elif "「" not in raw:
-        for pattern, _, _ in rules.patterns("structure", "inner_particle"):   # 「予算案では健康・医療分野」
-            raw = pattern.split(raw)[-1]
-    for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…自らの独法等で行うインハウス研究予算」
-        raw = pattern.sub("", raw)
-    pieces = raw.split("の")
-    for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
-        pieces[0] = pattern.sub("", pieces[0])
-    bodies = [p for p in pieces if struct(rules, "body", p)] \
-        + [p[:-1] for p in pieces if p.endswith("分") and struct(rules, "body", p[:-1])]   # 「厚生労働省分の」
-    year = hit(rules, "year", "year", pieces[0]) if pieces else None
-    if year and year.start() == 0 and year.end() < len(pieces[0]) \
-            and not struct(rules, "scope", pieces[0][year.end():]):
-        pieces[0] = pieces[0][year.end():]   # 「令和7年度農林水産予算として」: the budget, its year aside
-    while pieces and struct(rules, "scope", pieces[0]):
-        pieces.pop(0)
-    while pieces and struct(rules, "scope", pieces[-1]):
-        pieces.pop()   # 「…予算の2023年度概算要求の総額」
-    name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
-    if bodies and struct(rules, "account", name):
-        name = bodies[0]   # 「厚生労働省分の一般会計総額は」: the ministry's account
-    for pattern, _, _ in rules.patterns("structure", "stage_suffix"):   # 「インハウス研究予算案も…734億円」
-        name = pattern.sub("", name) if len(name) > 5 else name
-    if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
-            or (struct(rules, "scope", name) and name not in bodies) \
-            or name.replace(",", "").replace(".", "").isdigit() \
-            or (regex.match(r"\p{Hiragana}", name[-1]) and not name.endswith("など")):
-        return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem; 「費用など」 is one)
-    return name
 
 
 KATAKANA = regex.compile(r"[\p{Katakana}ー]")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
 from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
-from pipeline.facts.names import (header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure,
-                                  topic_name)
+from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
+from pipeline.facts.topics import topic_name
 from pipeline.rules import RulePack
 
 
@@ -91,6 +91,11 @@ class OverviewWalk(Walk):
         if fig.row is not None:
             return Owner(fig.row, "", "program", category) if fig.row else Owner("", "", "program", "")
         if first is None or i < first:
+            if sentence(info.text):   # 「経済産業省関係は総額8兆9,012億円で、…」 above the list: its subject's total
+                start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
+                topic = topic_name(info.text, start, fig.amount.start, rules, fig.amount.tail)
+                if topic is not None and not topic[1] and not struct(rules, "total", topic[0]):
+                    return Owner(topic[0], "", "total", "", told=True)
             return Owner(self.total, "", "total", "")
         if i in headers:
             return Owner(headers[i], "", "program", category)

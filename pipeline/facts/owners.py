@@ -44,7 +44,7 @@ class Owner:
     level: str = "program"
     category: str | None = None     # None: the program's own
     listed: bool = True             # False for a program only mentioned in running text (NAME【label amount】)
-    told: bool = False              # named by running text (a sentence's topic: names.topic_name)
+    told: bool = False              # named by running text (a sentence's topic: topics.topic_name)
     nearby: bool = False            # the program above the figure's line, not a name on or beside it
 
 

@@ -145,7 +145,7 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
       more listed programs add up to within rounding (all of them);
     - ``single``: stated once, nothing to check it against — and at most
       this for a fact whose owner running text named (``told``: fact keys;
-      names.topic_name reads a sentence, and agreeing figures do not confirm
+      topics.topic_name reads a sentence, and agreeing figures do not confirm
       whose they are).
 
     ``golden`` is set later, by the comparison with a hand-verified golden.

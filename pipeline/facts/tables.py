@@ -95,8 +95,8 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
                     if not enumerator or m.start() >= enumerator.end()]
                    + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
-    if not any(c[2] != "-" for c in cells):
-        return None
+    if not any(c[2] != "-" for c in cells) and not (len(cells) == 1 and len(text.strip()) <= 3):
+        return None   # (a dash alone on its line is an empty cell of a table written one cell a line)
     head, rest = text[:cells[0][0]], text[cells[0][0]:]
     remark = text[cells[-1][1]:]
     if len(cells) >= 2 and len(remark.strip()) <= rules.settings["table_remark_chars"] and not any(c.isdigit() for c in remark):
@@ -149,7 +149,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         if j == k and len(written) == 1 and any(
                 sum(1 for rule in rules.role("year", "year")
                     for _ in finditer(rule["re_pattern"], below.text, rule["id"])) >= 2 for below in lines[j + 1:j + 3]):
-            return None   # 「令和9年度 海洋関係予算の概要」 (or a breadcrumb, then it) over 「区分 令和8年度予算 令和9年度予算案 増▲減」
+            return None   # 「令和9年度 海洋関係予算の概要」 (a breadcrumb, then it) over 「区分 8年度予算 9年度予算案 増▲減」
         found = bool(written)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
