@@ -23,7 +23,8 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
               ("made-up ministries", ROOT / "tests" / "fixtures" / "probes-ministries",
                ROOT / "tests" / "golden" / "probes-ministries"),
               ("made-up captures", ROOT / "tests" / "fixtures" / "probes-captured",
-               ROOT / "tests" / "golden" / "probes-captured"))
+               ROOT / "tests" / "golden" / "probes-captured"),
+              ("made-up prose", ROOT / "tests" / "fixtures" / "probes-prose", ROOT / "tests" / "golden" / "probes-prose"))
 # the bundled release's PDF as text by other converters, scored against the bundled release's golden
 CONVERTED = ROOT / "tests" / "fixtures" / "converters"
 BUNDLED_GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20" / "amounts.csv"
