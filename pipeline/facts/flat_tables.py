@@ -24,6 +24,7 @@ from pipeline.normalize import normalize, normalize_with_map
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
+NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?!\S)")   # a cheap first look: enough bare numbers?
 
 
 def is_cell(token: str, rules: RulePack) -> bool:
@@ -61,7 +62,7 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[int | None, int, list[list[Spa
     >>> raw[:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
     ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
     """
-    if len(raw) < 20 or "。" in raw:
+    if len(raw) < 20 or "。" in raw or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
         return None
     tokens = [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(raw)]
     if len(tokens) < 3 * rules.settings["flat_rows_min"]:
@@ -109,9 +110,10 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
         line = lines[k]
         raw = line.raw_text
         found = flat_rows(raw, rules)
-        while (found is None or found[3]) and k + 1 < len(lines):   # its last row goes on on the line below
+        while (found is not None and found[3] or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \
+                and k + 1 < len(lines):   # its last row goes on on the line below
             following = lines[k + 1].raw_text
-            first = TOKEN.search(following)
+            first = NUMBER_TOKEN.match(following.lstrip())
             if first is None or not is_cell(normalize(first.group()), rules):
                 break
             longer = raw.rstrip() + " " + following.lstrip()
