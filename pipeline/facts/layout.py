@@ -9,7 +9,18 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.flat_tables import split_flat_tables
-from pipeline.facts.lines import FILLER, NONE, LineInfo, analyzed, hit, is_bare_amount, literals, struct
+from pipeline.facts.lines import (
+    FILLER,
+    NONE,
+    LineInfo,
+    analyzed,
+    first_hit,
+    hit,
+    is_bare_amount,
+    literals,
+    present,
+    struct,
+)
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
@@ -98,10 +109,13 @@ def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
     and box. Consecutive lines cut into as many items are rows of the same
     columns: they are read column by column (「● A 41億円 ● B」 over
     「【補正 43億円】 【補正 70億円】」: A, its 【…】, B, its 【…】)."""
+    patterns = present(rules.patterns("structure", "item_break"), "\n".join(line.text for line in lines))
+    if not patterns:
+        return list(lines)
     out: list[Line] = []
     columns: list[list[Line]] = []   # the rows so far of consecutive lines cut into len(columns) items
     for line in lines:
-        items = split_items(line, rules)
+        items = split_items(line, patterns)
         if len(items) > 1 and len(items) == len(columns):
             for column, item in zip(columns, items):
                 column.append(item)
@@ -114,10 +128,11 @@ def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
     return out
 
 
-def split_items(line: Line, rules: RulePack) -> list[Line]:
-    """A line cut before each second item struct.item_break finds on it."""
+def split_items(line: Line, patterns: list[tuple]) -> list[Line]:
+    """A line cut before each second item the struct.item_break patterns
+    given find on it."""
     out: list[Line] = []
-    while (m := struct(rules, "item_break", line.text)) is not None:
+    while (m := first_hit(patterns, line.text)) is not None:
         at = m.start("at")
         raw_at = line.index_map[at] if line.index_map else None
         if raw_at is None:

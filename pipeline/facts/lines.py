@@ -324,7 +324,18 @@ def sentence(text: str) -> bool:
 def hit(rules: RulePack, kind: str, role: str, text: str, pos: int = 0):
     """The first match of a rule of that kind and role (None fast when the
     required literals are absent)."""
-    for pattern, needs, rid in rules.patterns(kind, role):
+    return first_hit(rules.patterns(kind, role), text, pos)
+
+
+def present(patterns: list[tuple], text: str) -> list[tuple]:
+    """The patterns (RulePack.patterns) whose required literals the text
+    holds: what a page's lines can match at all, found once per page."""
+    return [p for p in patterns if p[1] is None or any(n in text for n in p[1])]
+
+
+def first_hit(patterns: list[tuple], text: str, pos: int = 0):
+    """hit() over the patterns given."""
+    for pattern, needs, rid in patterns:
         if needs is not None:
             for n in needs:
                 if n in text:
