@@ -1265,3 +1265,20 @@ def test_a_page_of_points_under_its_title(tmp_path):
     ]))
     assert {(a["program"], a["budget"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("子ども手当", "initial", 2010, 14320 * OKU), ("子育て応援特別手当", "supplementary", 2009, 2495 * OKU)}
+
+
+def test_prose_wrapped_at_a_fixed_width_is_read_across_its_breaks(tmp_path):
+    """A news page saved as text, its paragraph wrapped at a fixed number of
+    characters, mid-word (「戦略」 / 「的創造研究推進事業に459億円」): it is read as
+    one line, so names broken by the wrap are whole; 『NAME』 after its
+    figure names it; 「別途280億円」 is another office's."""
+    body = ("文部科学省は8月29日、2026年度予算の概算要求を提出した。基礎研究の強化では、科研費に2,620億円、"
+            "戦略的創造研究推進事業に459億円を計上した。若手研究者を後押しする48億円の『次世代研究者飛躍事業』を"
+            "新設する。このほか、内閣府に計上される関連経費として、別途280億円が要求されている。")
+    name = body.index("戦略的創造研究推進事業")
+    width = next(w for w in range(20, 40) if any(name < k < name + 10 for k in range(w, len(body), w)))
+    wrapped = [body[k:k + width] for k in range(0, len(body), width)]   # a break inside the name
+    f = facts_of_text(tmp_path, "\n".join(["科学技術新報 ONLINE", "文科省26年度概算要求", "", "\u3000" + wrapped[0], *wrapped[1:]]))
+    assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("科研費", "request", 2026, 2620 * OKU), ("戦略的創造研究推進事業", "request", 2026, 459 * OKU),
+        ("次世代研究者飛躍事業", "request", 2026, 48 * OKU)}
