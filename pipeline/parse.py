@@ -113,6 +113,22 @@ def year_of_groups(g: dict, era: str | None = None) -> int | None:
     return None
 
 
+def date_fiscal_year(g: dict) -> int | None:
+    """The fiscal year (April to March) of a calendar date a year.date match
+    writes: 2024年8月30日 and 令和6年8月30日 fall in FY2024, 2025年2月14日 in FY2024.
+
+    >>> date_fiscal_year({"cy": "2024", "cm": "8"}), date_fiscal_year({"cera": "令和", "cey": "7", "cm": "2"})
+    (2024, 2024)
+    """
+    if g.get("cy"):
+        year = int(g["cy"])
+    elif g.get("cera") and g.get("cey"):
+        year = fiscal_year_of(g["cera"], g["cey"])
+    else:
+        return None
+    return year if int(g.get("cm") or 4) >= 4 else year - 1
+
+
 def period_of(groups: dict) -> tuple[int | None, int | None]:
     """(start, end) fiscal years from the groups of rule fy.range; the era of
     the end defaults to the start's (令和3~11年度).

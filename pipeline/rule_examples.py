@@ -3,7 +3,7 @@ values it names), every `no_match` example must not."""
 from __future__ import annotations
 
 from pipeline.guard import finditer, may_match, search
-from pipeline.parse import parse_amount, period_of, year_of_groups
+from pipeline.parse import date_fiscal_year, parse_amount, period_of, year_of_groups
 
 
 def stage_of(rule: dict, m) -> str:
@@ -38,6 +38,10 @@ def _value(key: str, m, rule: dict):
         return period_of(m.groupdict())[0 if key == "start" else 1]
     if key == "stage":
         return stage_of(rule, m)
+    if key == "fiscal_year":
+        return date_fiscal_year(m.groupdict())
+    if key == "offset":
+        return rule.get("offsets", {}).get(m.group("relative"))
     value = m.groupdict().get(key)
     return value.strip() if isinstance(value, str) else value
 

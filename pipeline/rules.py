@@ -31,7 +31,7 @@ RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
 DEFAULT_PACK = "mext-slides"
 PACK: str | None = None   # a pack every input uses (--rules PACK); else its sources.json "rules", else the default
-FIELDS = {"id", "kind", "role", "flag", "description", "pattern", "before", "after", "match", "no_match",
+FIELDS = {"id", "kind", "role", "offsets", "flag", "description", "pattern", "before", "after", "match", "no_match",
           "budget", "stage", "stage_if_draft", "relative", "requires"}
 KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
 # The roles the facts stage asks for, by kind (stage, flag and not_budget rules
@@ -39,7 +39,7 @@ KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
 # never used: the loader refuses it.
 ROLES = {
     "amount": {"amount", "placeholder", "table_number", "unreadable"},
-    "year": {"year", "range"},
+    "year": {"year", "range", "date", "relative"},
     "structure": {"bullet", "enumerator", "part_of", "office", "period", "predecessor", "subtitle",
                   "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",
                   "bracket_note", "total",

@@ -1278,7 +1278,21 @@ def test_prose_wrapped_at_a_fixed_width_is_read_across_its_breaks(tmp_path):
     name = body.index("戦略的創造研究推進事業")
     width = next(w for w in range(20, 40) if any(name < k < name + 10 for k in range(w, len(body), w)))
     wrapped = [body[k:k + width] for k in range(0, len(body), width)]   # a break inside the name
-    f = facts_of_text(tmp_path, "\n".join(["科学技術新報 ONLINE", "文科省26年度概算要求", "", "\u3000" + wrapped[0], *wrapped[1:]]))
+    page = ["科学技術新報 ONLINE", "文科省26年度概算要求", "", "\u3000" + wrapped[0], *wrapped[1:]]
+    f = facts_of_text(tmp_path, "\n".join(page))
     assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("科研費", "request", 2026, 2620 * OKU), ("戦略的創造研究推進事業", "request", 2026, 459 * OKU),
         ("次世代研究者飛躍事業", "request", 2026, 48 * OKU)}
+
+
+def test_next_and_this_year_count_from_the_pages_date(tmp_path):
+    """An article dated ２０２７年８月３０日: 「来年度予算概算要求」 is FY2028's request,
+    「今年度当初予算」 FY2027's enacted budget; with no date on the page they
+    stay empty (check=conflict), never guessed."""
+    text = ["薬事タイムズ", "{date}", "【厚労省】来年度概算要求", "厚生労働省は２９日、来年度予算概算要求を公表した。"
+            "一般会計の要求総額は３４兆１，２２６億円で、今年度当初予算（３３兆７，０１４億円）から４，２１２億円増加した。"]
+    f = facts_of_text(tmp_path, "\n".join(text).replace("{date}", "２０２７年８月３０日（月）"), "dated")
+    assert {(a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("request", 2028, 341226 * OKU), ("enacted", 2027, 337014 * OKU)}
+    f = facts_of_text(tmp_path, "\n".join(text).replace("{date}", "24 DEC"), "undated")
+    assert {(a["fiscal_year"], a["check"]) for a in f.amounts} == {(None, "conflict")}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.facts.lines import FILLER, Label, LineInfo, labels_of, sentence, struct, year_of
-from pipeline.guard import finditer
-from pipeline.parse import WESTERN
+from pipeline.guard import finditer, may_match, search
+from pipeline.parse import WESTERN, date_fiscal_year
 from pipeline.rules import RulePack
 
 ERA_START = {"令和": 2019, "平成": 1989}
@@ -39,6 +39,7 @@ class ReleaseContext:
     supplementary_rule: str
     era: str | None                   # for years written without an era (7年度)
     brackets: tuple = ()              # (open bracket, stage rule) a legend gives: 「※【 】内は前年度当初予算額」
+    dated: int | None = None          # the fiscal year of the page's date (来年度 and 今年度 count from it)
 
     def default(self) -> StageContext:
         """The context of a figure nothing else qualifies: the release's own
@@ -75,13 +76,21 @@ def line_year(info: LineInfo, before: int, rules: RulePack, era: str | None) -> 
     return last
 
 
-def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None) -> int | None:
-    """The year a label names, on itself or just before it on its line — in
-    running text, the last year its sentence wrote before it (「令和2年度の当初
-    予算は102.7兆円、第一次補正予算が25.6兆円」: 令和2年度's 補正)."""
+def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dated: int | None = None) -> int | None:
+    """The year a label names, on itself or just before it on its line — a
+    year counted from the page's date (``dated``: 「来年度予算概算要求」 in a
+    page of 2024年8月30日 is 2025's, year.relative) or, in running text, the
+    last year its sentence wrote before it (「令和2年度の当初予算は102.7兆円、
+    第一次補正予算が25.6兆円」: 令和2年度's 補正)."""
     own = lab.year(era)
     if own is not None or lab.opens_bracket:
         return own
+    if dated is not None:
+        before = info.text[max(0, lab.start - 8):lab.start]
+        for rule in rules.role("year", "relative"):
+            m = search(rule["re_pattern"], before, rule["id"]) if may_match(rule, before) else None
+            if m is not None:
+                return dated + rule["offsets"][m.group("relative")]
     year = line_year(info, lab.start, rules, era)
     if year is None and sentence(info.text):
         opened = info.text.rfind("。", 0, lab.start) + 1
@@ -128,6 +137,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     that, the first stage named and the latest year written before the
     first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
+    dated = page_date(infos, rules)
     year = stage = rule = supp = supp_stage = supp_rule = None
     western = False   # the release's year written 2025年度: era-less 「24年度」 is then 2024
     first_stage = first_year = baseline = None
@@ -139,7 +149,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
         for lab in info.labels:
             if lab.opens_bracket or lab.year_only or reference:
                 continue   # (neither says the release's own stage, nor does a figure given for reference)
-            y = label_year(lab, info, rules, None)
+            y = label_year(lab, info, rules, None, dated)
             if lab.budget == "supplementary":
                 if y is not None and supp is None and (before_figures or not own_label(lab, info)):
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
@@ -173,7 +183,21 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
         year = first_year
         stage, rule = first_stage or (None, "")
     era = WESTERN if western else era_of(year) or era
-    return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era, bracket_legend(infos, rules))
+    return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era, bracket_legend(infos, rules),
+                          dated)
+
+
+def page_date(infos: list[LineInfo], rules: RulePack) -> int | None:
+    """The fiscal year of the page's date (year.date): the first date written
+    before the first figure (an article's date, a release's 令和6年12月27日)."""
+    for info in infos:
+        if info.amounts:
+            return None
+        for rule in rules.role("year", "date"):
+            m = search(rule["re_pattern"], info.text, rule["id"]) if may_match(rule, info.text) else None
+            if m is not None:
+                return date_fiscal_year(m.groupdict())
+    return None
 
 
 def bracket_legend(infos: list[LineInfo], rules: RulePack) -> tuple:
@@ -201,7 +225,7 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     補正予算案 the release is about is that draft. A year alone before its
     figure (``relative: release``) has the release's stage for the
     release's year, enacted for an earlier one, none for a later one."""
-    year = label_year(lab, info, rules, release.era)
+    year = label_year(lab, info, rules, release.era, release.dated)
     if year is None:
         if lab.opens_bracket:
             ref = ref_year if ref_year is not None else release.year

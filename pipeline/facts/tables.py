@@ -141,7 +141,8 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
                       if not (text[:at].rstrip().endswith("(") and y is not None
                               and y == (written_at[n - 1][1] if n else years[-1][0] if years else None))]
         written = [y for _, y in written_at]
-        if any(label_year(lab, info, rules, release.era) is not None for lab in info.labels) and not beside_previous \
+        if any(label_year(lab, info, rules, release.era, release.dated) is not None for lab in info.labels) \
+                and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
                     has_unit or hit(rules, "structure", "delta_column", text))):
             break   # 令和8年度予算額(案) over its value: a budget box's label, not a column header
@@ -167,7 +168,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             found = True
         by_cell = 2 <= len(written_at) >= len(info.labels) and not this_year
         for lab in info.labels:
-            if lab.opens_bracket and label_year(lab, info, rules, release.era) is None and not prior:
+            if lab.opens_bracket and label_year(lab, info, rules, release.era, release.dated) is None and not prior:
                 years.insert(0, (None, "prior"))
             cell = [n for n, (at, _) in enumerate(written_at) if at <= lab.start] \
                 if by_cell and not lab.opens_bracket else []
