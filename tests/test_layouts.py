@@ -1296,3 +1296,29 @@ def test_next_and_this_year_count_from_the_pages_date(tmp_path):
         ("request", 2028, 341226 * OKU), ("enacted", 2027, 337014 * OKU)}
     f = facts_of_text(tmp_path, "\n".join(text).replace("{date}", "24 DEC"), "undated")
     assert {(a["fiscal_year"], a["check"]) for a in f.amounts} == {(None, "conflict")}
+
+
+def test_a_figure_opening_the_paragraph_under_its_heading_is_the_headings(tmp_path):
+    """A newsletter: 「◇NAME」, then 「2,381億円（2,372億円）。…」 or a sentence
+    whose first clause names nobody (「これは…で、480億円が計上」): the
+    heading's figures; the release is the 令和3年度予算案 its title names, and
+    a 補正予算案 page whose paragraph mentions next year's 概算要求 after its
+    first figure stays a 補正 page."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "1. 令和3年度予算案の研究関係のポイント",
+        "令和3年度予算案が閣議決定されました。",
+        "◇科学研究費助成事業（科研費）", "2,381億円（2,372億円）。ほぼ前年度並みです。",
+        "◇若手研究者雇用安定化支援事業", "20億円程度。若手研究者を安定的なポストで雇用する大学等を支援するものです。",
+    ]), "newsletter")
+    assert rows(f) == {("科学研究費助成事業(科研費)", "initial", "draft", 2021, 2381 * OKU),
+                       ("科学研究費助成事業(科研費)", "initial", "enacted", 2020, 2372 * OKU),
+                       ("若手研究者雇用安定化支援事業", "initial", "draft", 2021, 20 * OKU)}
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度環境省所管補正予算（案）の概要について",
+        "本日閣議決定された令和8年度第2次補正予算（案）において、環境省所管分として総額2,961億円を計上しました。"
+        "本補正予算（案）は、令和9年度予算概算要求（3,632億円）と一体的に編成したものです。",
+        "プラスチック資源循環等推進事業に30億円を計上しました。",
+    ]), "hosei")
+    assert {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} >= {
+        ("supplementary", "draft", 2026, 2961 * OKU), ("supplementary", "draft", 2026, 30 * OKU),
+        ("initial", "request", 2027, 3632 * OKU)}

@@ -156,7 +156,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                     supp_titled = before_figures and year is None
                     era = era or era_of(y)
                 continue
-            if supp_titled and not before_figures:
+            if supp_titled and not (before_figures and (not info.amounts or lab.start < info.amounts[0].start)):
                 continue   # a title naming only a 補正予算(案): 「令和5年度概算要求でも1,200億円」 below is a mention
             if y is not None and lab.stage == "enacted" and is_baseline(lab, info, rules):
                 baseline = baseline or y   # 「2020年度の当初予算…と比べ」: the release is about 2021

@@ -339,6 +339,10 @@ class DetailWalk(Walk):
             last = self.claimed[-1].owner   # 「Xの要求額は100億円。前年度当初予算90億円と比べ…」: X's baseline
             if last.program and last.level == "program":
                 return Owner(last.program, "", "program", None, told=True)
+        above = self.lines[fig.index - 1] if fig.index else None
+        if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
+                and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
+            return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
         return None
 
     def bracketed_after(self, info: LineInfo, fig: Figure) -> str | None:

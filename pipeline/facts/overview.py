@@ -94,8 +94,12 @@ class OverviewWalk(Walk):
             if sentence(info.text):   # 「経済産業省関係は総額8兆9,012億円で、…」 above the list: its subject's total
                 start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
                 topic = topic_name(info.text, start, fig.amount.start, rules, fig.amount.tail)
-                if topic is not None and not topic[1] and not struct(rules, "total", topic[0]):
-                    return Owner(topic[0], "", "total", "", told=True)
+                if topic is not None and not struct(rules, "total", topic[0]):
+                    whole = self.claimed[-1].owner.program if topic[1] and self.claimed else ""
+                    if not topic[1]:
+                        return Owner(topic[0], "", "total", "", told=True)
+                    if whole:   # 「…総額2兆9,416億円で、このうちXは5,180億円」: a part of that total
+                        return Owner(topic[0], whole, "component", "", told=True)
             return Owner(self.total, "", "total", "")
         if i in headers:
             return Owner(headers[i], "", "program", category)
