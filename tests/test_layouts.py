@@ -1322,3 +1322,18 @@ def test_a_figure_opening_the_paragraph_under_its_heading_is_the_headings(tmp_pa
     assert {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} >= {
         ("supplementary", "draft", 2026, 2961 * OKU), ("supplementary", "draft", 2026, 30 * OKU),
         ("initial", "request", 2027, 3632 * OKU)}
+
+
+def test_a_page_captured_as_one_line_holds_its_table(tmp_path):
+    """The whole page on one line — breadcrumb, a sentence, the unit, the
+    header, the rows, a note: the rows are read under the unit and header,
+    the sentences before and the note after stay text."""
+    f = facts_of_text(tmp_path, " ".join([
+        "財務省ホーム > 予算 令和9年度予算の概要 令和9年度予算政府案の主要経費別内訳は次のとおり。 (単位:億円)",
+        "区分 令和8年度予算 令和9年度予算(政府案) 増△減額 社会保障関係費 301,250 305,880 4,630",
+        "文教及び科学振興費 48,315 48,602 287 防衛関係費 45,960 46,380 420 合計 395,525 400,862 5,337",
+        "(注)計数は四捨五入によっているので、端数において合計とは合致しないものがある。このページの先頭へ"]))
+    assert rows(f) == {(name, "initial", stage, year, v * OKU)
+                       for name, before, now in (("社会保障関係費", 301250, 305880), ("文教及び科学振興費", 48315, 48602),
+                                                 ("防衛関係費", 45960, 46380), ("合計", 395525, 400862))
+                       for stage, year, v in (("enacted", 2026, before), ("draft", 2027, now))}

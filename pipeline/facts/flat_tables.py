@@ -47,22 +47,24 @@ def is_cell(token: str, rules: RulePack) -> bool:
 Span = tuple[int, int]
 
 
-def flat_rows(raw: str, rules: RulePack) -> tuple[int | None, int, list[list[Span]], bool] | None:
-    """(where a caption ends — the token naming the unit, 「(単位:千円)」 —,
+def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Span]], bool] | None:
+    """(the caption's unit — the token naming it, 「(単位:千円)」 —,
     where the header ends, the rows — each the span of its name then those
     of its cells —, whether the last row lacks cells) of a line
     holding a table's rows one after the other, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
-    last token holding a year or a difference word.
+    last token holding a year or a difference word; text before it (a page
+    captured as one line: its sentences, then the table) is the caption's,
+    and text after the last row is a line of its own.
 
     >>> from pipeline.rules import load_rules
     >>> raw = "区分 2年度 3年度 増減 A費 10 12 2 B 費 20 19 △1 C費 5 ― 皆減"
-    >>> caption, head, rows, short = flat_rows(raw, load_rules())
+    >>> unit, head, rows, short = flat_rows(raw, load_rules())
     >>> raw[:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
     ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
     """
-    if len(raw) < 20 or "。" in raw or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
+    if len(raw) < 20 or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
         return None
     tokens = [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(raw)]
     if len(tokens) < 3 * rules.settings["flat_rows_min"]:
@@ -84,15 +86,16 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[int | None, int, list[list[Spa
     if width < 2 or count < rules.settings["flat_rows_min"]:
         return None
     limit = rules.settings["max_name_length"]
-    if any(sum(len(t[2]) for t in tokens[first:cells]) > limit for first, cells, _ in groups[1:]):
-        return None   # a long run of words between the numbers: running text, not a row name
+    if any(sum(len(t[2]) for t in tokens[first:cells]) > limit or any("。" in t[2] for t in tokens[first:cells])
+           for first, cells, end in groups[1:] if end > cells):
+        return None   # a long run of words or a sentence between the numbers: running text, not a row name
     first, cells, _ = groups[0]
     for j in range(first, cells - 1):   # the header: up to its last year or difference word
         token = tokens[j][2]
         if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None:
             first = j + 1
     head = tokens[first][0] if first < len(tokens) else len(raw)
-    caption = next((t[1] for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
+    caption = next(((t[0], t[1]) for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
     rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
             + [(t[0], t[1]) for t in tokens[c:e]]
             for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
@@ -125,8 +128,9 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
             out.append(line)
             k += 1
             continue
-        caption, head, rows, _ = found
-        for s, e in ((0, caption or 0), (caption or 0, head)):   # the caption, the column header
+        unit, head, rows, _ = found
+        at, after = unit or (0, 0)
+        for s, e in ((0, at), (at, after), (after, head)):   # the caption, its unit, the column header
             piece = make_line(line.page, line.number, raw[s:e].strip(), line.bbox, line.font_size,
                               markdown=line.bbox is None) if e > s else None
             out += [piece] if piece is not None else []
