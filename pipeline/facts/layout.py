@@ -36,6 +36,7 @@ class Slide:
     overview: bool = False
     table_headers: set = field(default_factory=set)   # lines of table column headers (no box labels)
     beside: dict | None = None       # value line -> name line beside it (computed once, see beside())
+    units: dict | None = None        # line index -> yen per unit of the table unit headers (units.unit_lines)
 
     @property
     def paged(self) -> bool:
@@ -153,21 +154,24 @@ def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
     on on the line right after it unless that one opens a paragraph
     (indented, a bullet, a number, ※), or an amount is broken between its
     number and its unit (struct.amount_breaks); the two are read as one line."""
+    if not lines or lines[0].bbox is not None:
+        return list(lines)   # (a PDF page: its lines are where the page put them)
     width = wrap_width(lines, rules)
     out: list[Line] = []
     last_raw, last_number = "", -1   # the last source line joined into out[-1]
     for line in lines:
         prev = out[-1] if out else None
-        opens = bool(struct(rules, "bullet", line.text) or struct(rules, "enumerator", line.text)
-                     or line.text.startswith("※"))
-        full = width is not None and len(last_raw.rstrip()) >= width - 1 and line.number == last_number + 1 \
-            and not line.raw_text[:1].isspace() and not opens
-        if prev is not None and prev.bbox is None and line.bbox is None and line.text \
-                and (full or (struct(rules, "wraps", prev.text) and not opens)
-                     or struct(rules, "amount_breaks", prev.text[-4:] + "\n" + line.text[:4])):
-            out[-1] = joined(prev, line)
-        else:
-            out.append(line)
+        if prev is not None and prev.bbox is None and line.bbox is None and line.text:
+            opens = bool(struct(rules, "bullet", line.text) or struct(rules, "enumerator", line.text)
+                         or line.text.startswith("※"))
+            full = width is not None and len(last_raw.rstrip()) >= width - 1 and line.number == last_number + 1 \
+                and not line.raw_text[:1].isspace() and not opens
+            if full or (struct(rules, "wraps", prev.text) and not opens) \
+                    or struct(rules, "amount_breaks", prev.text[-4:] + "\n" + line.text[:4]):
+                out[-1] = joined(prev, line)
+                last_raw, last_number = line.raw_text, line.number
+                continue
+        out.append(line)
         last_raw, last_number = line.raw_text, line.number
     return out
 

@@ -11,7 +11,14 @@ from pipeline.rules import RulePack
 
 def unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     """Line index -> yen per unit, for each table unit header of the slide
-    (単位:百万円, or a row of column units 千円 千円 千円, also one per line)."""
+    (単位:百万円, or a row of column units 千円 千円 千円, also one per line);
+    found once per slide (three table strategies ask)."""
+    if slide.units is None:
+        slide.units = _unit_lines(slide, rules)
+    return slide.units
+
+
+def _unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     out = {}
     lines = slide.lines
     unit_rules = rules.role("structure", "unit")
