@@ -1337,3 +1337,33 @@ def test_a_page_captured_as_one_line_holds_its_table(tmp_path):
                        for name, before, now in (("社会保障関係費", 301250, 305880), ("文教及び科学振興費", 48315, 48602),
                                                  ("防衛関係費", 45960, 46380), ("合計", 395525, 400862))
                        for stage, year, v in (("enacted", 2026, before), ("draft", 2027, now))}
+
+
+def test_run_together_rows_keep_to_their_table(tmp_path):
+    """A run-together table ending in a note, then numbered headings: the
+    headings are no cells of the table (no 1 or 2 百万円 figure), and the
+    figure under a heading keeps its own line. A header ending in a year
+    column: the first row has no name of its own (check=conflict), never a
+    program 「令和9年度」 with the columns shifted."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "(単位:百万円) 区分 令和8年度 令和9年度 増減 社会保障関係費 301,250 305,880 4,630 "
+        "文教及び科学振興費 48,315 48,602 287 防衛関係費 67,880 77,249 9,369 (注)計数は四捨五入",
+        "1 主な新規事業", "2 GIGAスクール構想の推進 120億円", "3 教員の処遇改善 50億円"]), "notes")
+    amounts = {a["amount_yen"]: a for a in f.amounts}
+    assert not {10**6, 2 * 10**6} & set(amounts)
+    assert "GIGA" in amounts[120 * OKU]["program"] and amounts[50 * OKU]["program"] == "教員の処遇改善"
+    f = facts_of_text(tmp_path, "\n".join([
+        "(単位:百万円)", "区分 令和8年度 令和9年度 301,250 305,880 文教及び科学振興費 48,315 48,602 防衛関係費 67,880 77,249"]),
+        "year-last")
+    by_yen = {a["amount_yen"]: a for a in f.amounts}
+    assert "令和9年度" not in {a["program"] for a in f.amounts}
+    assert (by_yen[301250 * 10**6]["program"], by_yen[301250 * 10**6]["check"]) == ("", "conflict")
+    assert (by_yen[48315 * 10**6]["program"], by_yen[48315 * 10**6]["fiscal_year"]) == ("文教及び科学振興費", 2026)
+
+
+def test_next_year_on_an_undated_page_stays_empty(tmp_path):
+    """「2024年度に続き、来年度予算案でも…120億円」 on a page with no date: the
+    year is not the 2024 written before it — it is left empty."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "GIGAスクール構想について", "2024年度に続き、来年度予算案でもGIGAスクール構想に120億円を計上した。"]))
+    assert [(a["stage"], a["fiscal_year"], a["check"]) for a in f.amounts] == [("draft", None, "conflict")]

@@ -85,12 +85,9 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dat
     own = lab.year(era)
     if own is not None or lab.opens_bracket:
         return own
-    if dated is not None:
-        before = info.text[max(0, lab.start - 8):lab.start]
-        for rule in rules.role("year", "relative"):
-            m = search(rule["re_pattern"], before, rule["id"]) if may_match(rule, before) else None
-            if m is not None:
-                return dated + rule["offsets"][m.group("relative")]
+    counted, year = relative_year(lab, info, rules, dated)
+    if counted:
+        return year
     year = line_year(info, lab.start, rules, era)
     if year is None and sentence(info.text):
         opened = info.text.rfind("。", 0, lab.start) + 1
@@ -98,6 +95,19 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dat
             for m in finditer(rule["re_pattern"], info.text[opened:lab.start], rule["id"]):
                 year = year_of(m, era) or year
     return year
+
+
+def relative_year(lab: Label, info: LineInfo, rules: RulePack, dated: int | None) -> tuple[bool, int | None]:
+    """(whether a year.relative word stands just before the label, the year
+    it counts to from the page's date ``dated`` — None without a date: such
+    a year is never taken from elsewhere)."""
+    before = info.text[max(0, lab.start - 10):lab.start]
+    for rule in rules.role("year", "relative"):
+        m = search(rule["re_pattern"], before, rule["id"]) if may_match(rule, before) else None
+        if m is not None:
+            offset = (rule.get("offsets") or {}).get(m.group("relative"))
+            return True, dated + offset if dated is not None and offset is not None else None
+    return False, None
 
 
 def is_baseline(lab: Label, info: LineInfo, rules: RulePack) -> bool:
@@ -188,11 +198,14 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
 
 
 def page_date(infos: list[LineInfo], rules: RulePack) -> int | None:
-    """The fiscal year of the page's date (year.date): the first date written
-    before the first figure (an article's date, a release's 令和6年12月27日)."""
+    """The fiscal year of the page's date (year.date): the first date on a
+    line of its own — no sentence — before the first figure (an article's
+    dateline, a release's 令和6年12月27日)."""
     for info in infos:
         if info.amounts:
             return None
+        if sentence(info.text):
+            continue   # (「…は2023年4月1日に施行された。」 is no dateline)
         for rule in rules.role("year", "date"):
             m = search(rule["re_pattern"], info.text, rule["id"]) if may_match(rule, info.text) else None
             if m is not None:
@@ -226,7 +239,8 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     figure (``relative: release``) has the release's stage for the
     release's year, enacted for an earlier one, none for a later one."""
     year = label_year(lab, info, rules, release.era, release.dated)
-    if year is None:
+    counted = year is None and relative_year(lab, info, rules, release.dated)[0]   # 来年度 on an undated page: unknown
+    if year is None and not counted:
         if lab.opens_bracket:
             ref = ref_year if ref_year is not None else release.year
             year = ref - 1 if ref is not None else None

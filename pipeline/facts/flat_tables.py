@@ -20,10 +20,11 @@ from collections import Counter
 
 from pipeline.extract import Line, make_line
 from pipeline.facts.lines import hit, struct
-from pipeline.normalize import normalize, normalize_with_map
+from pipeline.normalize import normalize
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
+HEADER_WORD = re.compile(r"年度|予算|要求|増|減|差|前年|区分|事項|款|項目")   # a column header's words (区分 当初予算 補正後)
 NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?!\S)")   # a cheap first look: enough bare numbers?
 
 
@@ -90,16 +91,19 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Sp
            for first, cells, end in groups[1:] if end > cells):
         return None   # a long run of words or a sentence between the numbers: running text, not a row name
     first, cells, _ = groups[0]
-    for j in range(first, cells - 1):   # the header: up to its last year or difference word
+    for j in range(first, cells):   # the header: up to its last year or difference word
         token = tokens[j][2]
-        if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None:
-            first = j + 1
+        if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None \
+                or struct(rules, "unit", token) is not None:
+            first = j + 1   # (a header ending in a year column: the first row has no name of its own, "")
+    if first == groups[0][0] and cells - first > 1 and HEADER_WORD.search("".join(t[2] for t in tokens[first:cells])):
+        first = cells - 1   # 「区分 当初予算 補正後 社会保障関係費 …」: no year, but header words; the row's name is one token
     head = tokens[first][0] if first < len(tokens) else len(raw)
     caption = next(((t[0], t[1]) for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
     rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
             + [(t[0], t[1]) for t in tokens[c:e]]
             for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
-    return caption, head, rows, groups[-1][2] - groups[-1][1] < width
+    return caption, head, rows, 0 < groups[-1][2] - groups[-1][1] < width
 
 
 def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
@@ -113,6 +117,7 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
         line = lines[k]
         raw = line.raw_text
         found = flat_rows(raw, rules)
+        segments = [(0, line)]   # (offset in raw, the line it came from) of each line joined
         while (found is not None and found[3] or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \
                 and k + 1 < len(lines):   # its last row goes on on the line below
             following = lines[k + 1].raw_text
@@ -123,6 +128,7 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
             again = flat_rows(longer, rules)
             if again is None:
                 break
+            segments.append((len(raw.rstrip()) + 1, lines[k + 1]))
             raw, found, k = longer, again, k + 1
         if found is None:
             out.append(line)
@@ -134,7 +140,7 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
             piece = make_line(line.page, line.number, raw[s:e].strip(), line.bbox, line.font_size,
                               markdown=line.bbox is None) if e > s else None
             out += [piece] if piece is not None else []
-        out += [row_line(line, raw, row) for row in rows]
+        out += [row_line(next(ln for at, ln in reversed(segments) if at <= row[0][0]), raw, row) for row in rows]
         k += 1
     return out
 
@@ -145,9 +151,11 @@ def row_line(line: Line, raw: str, row: list[Span]) -> Line:
     to its raw one."""
     text, index = "", list[int]()
     for k, (s, e) in enumerate(row):
-        piece, mapped = normalize_with_map(raw[s:e])
+        piece = make_line(line.page, line.number, raw[s:e], markdown=line.bbox is None)
+        if piece is None or not piece.index_map:
+            continue
         if k and text:
             text, index = text + "\t", index + [s - 1]
-        text, index = text + piece, index + [s + i for i in mapped]
+        text, index = text + piece.text, index + [s + i for i in piece.index_map]
     return Line(line.page, line.number, text, raw, line.bbox, line.font_size, index,
                 ocr=line.ocr, confidence=line.confidence)

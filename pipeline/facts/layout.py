@@ -164,8 +164,8 @@ def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
         if prev is not None and prev.bbox is None and line.bbox is None and line.text:
             opens = bool(struct(rules, "bullet", line.text) or struct(rules, "enumerator", line.text)
                          or line.text.startswith("※"))
-            full = width is not None and len(last_raw.rstrip()) >= width - 1 and line.number == last_number + 1 \
-                and not line.raw_text[:1].isspace() and not opens
+            full = width is not None and width - 1 <= len(last_raw.rstrip()) <= width and not last_raw.rstrip().endswith("。") \
+                and line.number == last_number + 1 and not line.raw_text[:1].isspace() and not opens
             if full or (struct(rules, "wraps", prev.text) and not opens) \
                     or struct(rules, "amount_breaks", prev.text[-4:] + "\n" + line.text[:4]):
                 out[-1] = joined(prev, line)

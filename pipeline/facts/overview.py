@@ -110,16 +110,16 @@ class OverviewWalk(Walk):
         mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
         if mention:
             return Owner(mention, "", "program", "", listed=False)
-        above = self.lines[i - 1] if i else None
-        if sentence(info.text) and above is not None and not above.amounts and struct(rules, "bullet", above.text) \
-                and not struct(rules, "point", above.text) and is_name_like(above, rules):
-            return Owner(name_of(above, rules), "", "program", "", nearby=True)   # 「■NAME」 over its sentence
         if sentence(info.text):   # 「なお、Xについては、…1,200億円」 under a list: the program it names
             start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
             topic = topic_name(info.text, start, fig.amount.start, rules, fig.amount.tail)
             if topic is not None and not topic[1]:
                 prog = self.programs.known.get(topic[0], {})
                 return Owner(topic[0], prog.get("parent", ""), prog.get("level", "program"), "", told=True)
+            above = self.lines[i - 1] if i else None
+            if above is not None and not above.amounts and struct(rules, "bullet", above.text) \
+                    and not struct(rules, "point", above.text) and is_name_like(above, rules):
+                return Owner(name_of(above, rules), "", "program", "", nearby=True)   # 「■NAME」 over its sentence
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
         return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category),
