@@ -1367,3 +1367,12 @@ def test_next_year_on_an_undated_page_stays_empty(tmp_path):
     f = facts_of_text(tmp_path, "\n".join([
         "GIGAスクール構想について", "2024年度に続き、来年度予算案でもGIGAスクール構想に120億円を計上した。"]))
     assert [(a["stage"], a["fiscal_year"], a["check"]) for a in f.amounts] == [("draft", None, "conflict")]
+
+
+def test_a_sentence_naming_its_topic_beats_the_heading_above_it(tmp_path):
+    """「■D推進事業」 with no figure, then 「なお、E推進事業については、…1,200億円」:
+    the sentence names E outright, so the figure is E's, not the heading's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算案のポイント", "■A推進事業 10億円", "■B推進事業 20億円", "■C推進事業 30億円", "■D推進事業",
+        "なお、E推進事業については、前年度同額の1,200億円を計上。"]))
+    assert ("E推進事業", 1200 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}

@@ -110,16 +110,20 @@ class OverviewWalk(Walk):
         mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
         if mention:
             return Owner(mention, "", "program", "", listed=False)
-        if sentence(info.text):   # 「なお、Xについては、…1,200億円」 under a list: the program it names
+        if sentence(info.text):   # under a list: the program the sentence names, or the heading above it
             start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
             topic = topic_name(info.text, start, fig.amount.start, rules, fig.amount.tail)
-            if topic is not None and not topic[1]:
+            above = self.lines[i - 1] if i else None
+            heading = name_of(above, rules) if above is not None and not above.amounts \
+                and struct(rules, "bullet", above.text) and not struct(rules, "point", above.text) \
+                and is_name_like(above, rules) else None
+            opened = info.text.rfind("。", 0, fig.amount.start) + 1
+            if topic is not None and not topic[1] and (heading is None or struct(
+                    rules, "topic_mark", info.text[opened:fig.amount.start])):   # 「なお、Xについては、…1,200億円」
                 prog = self.programs.known.get(topic[0], {})
                 return Owner(topic[0], prog.get("parent", ""), prog.get("level", "program"), "", told=True)
-            above = self.lines[i - 1] if i else None
-            if above is not None and not above.amounts and struct(rules, "bullet", above.text) \
-                    and not struct(rules, "point", above.text) and is_name_like(above, rules):
-                return Owner(name_of(above, rules), "", "program", "", nearby=True)   # 「■NAME」 over its sentence
+            if heading:   # 「■NAME」 over 「…の確保等に8億円程度を計上。」: the heading's, the に a purpose
+                return Owner(heading, "", "program", "", nearby=True)
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
         return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category),
