@@ -24,7 +24,6 @@ from pipeline.normalize import normalize
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
-HEADER_WORD = re.compile(r"年度|予算|要求|増|減|差|前年|区分|事項|款|項目")   # a column header's words (区分 当初予算 補正後)
 NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?!\S)")   # a cheap first look: enough bare numbers?
 
 
@@ -96,7 +95,8 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Sp
         if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None \
                 or struct(rules, "unit", token) is not None:
             first = j + 1   # (a header ending in a year column: the first row has no name of its own, "")
-    if first == groups[0][0] and cells - first > 1 and HEADER_WORD.search("".join(t[2] for t in tokens[first:cells])):
+    if first == groups[0][0] and cells - first > 1 \
+            and struct(rules, "header_word", "".join(t[2] for t in tokens[first:cells - 1])):
         first = cells - 1   # 「区分 当初予算 補正後 社会保障関係費 …」: no year, but header words; the row's name is one token
     head = tokens[first][0] if first < len(tokens) else len(raw)
     caption = next(((t[0], t[1]) for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)

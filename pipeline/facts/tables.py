@@ -36,7 +36,6 @@ class Column:
     ctx: StageContext | None     # None: a difference column
 
 
-HEADER_WORDS = regex.compile(r"年度|予算|要求|増|減|差|前年")   # a header line holds one of these
 
 
 def two_years_and_a_change(text: str, year_literals: list[str], rules: RulePack) -> bool:
@@ -217,7 +216,7 @@ def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool)
             break
         if hit(rules, "structure", "delta_column", info.text):
             delta = True
-        elif (info.labels or HEADER_WORDS.search(info.text)) and hit(rules, "year", "year", info.text):
+        elif (info.labels or struct(rules, "header_word", info.text)) and hit(rules, "year", "year", info.text):
             years += 1   # (「令和6年度予算(A)」: a year's budget, no stage label)
         else:
             break
@@ -241,7 +240,7 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
         return out
     while k < len(lines):
         cols = header_columns(lines, k, rules, release, has_unit) \
-            if not lines[k].amounts and HEADER_WORDS.search(lines[k].text) else None
+            if not lines[k].amounts and struct(rules, "header_word", lines[k].text) else None
         if cols:
             end = k
             while end + 1 < len(lines) and not lines[end + 1].amounts and not number_tokens(lines[end + 1], rules) \
