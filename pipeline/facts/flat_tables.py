@@ -2,8 +2,9 @@
 table copied as text, a capture that joined every cell with a space): its
 rows run together on one line — 「社会保障関係費 301,250 305,880 4,630 1.5
 文教及び科学振興費 48,315 48,602 287 0.6 …」, the header and its caption
-often before the first row. The line is cut into a header line and a line a
-row, which the table strategy (tables.py) then reads as any other table.
+often before the first row. The line is cut into its caption, its unit, its
+header and a line a row, which the table strategy (tables.py) then reads as
+any other table.
 
 A run of cells is whitespace-separated tokens that are each a plain number
 (amount.table_number, the whole token), an empty cell (amount.placeholder),
@@ -50,7 +51,8 @@ Span = tuple[int, int]
 def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Span]], bool] | None:
     """(the caption's unit — the token naming it, 「(単位:千円)」 —,
     where the header ends, the rows — each the span of its name then those
-    of its cells —, whether the last row lacks cells) of a line
+    of its cells —, whether the last row has some cells but fewer than the
+    others, so that it may go on on the next line) of a line
     holding a table's rows one after the other, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
