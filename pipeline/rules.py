@@ -41,7 +41,7 @@ ROLES = {
     "amount": {"amount", "placeholder", "table_number", "unreadable"},
     "year": {"year", "range", "date", "relative"},
     "structure": {"bullet", "enumerator", "part_of", "office", "period", "predecessor", "subtitle",
-                  "not_title", "furniture", "governing", "unit", "delta_column", "label_continues", "name_note",
+                  "not_title", "furniture", "governing", "unit", "delta_column", "other_column", "label_continues", "name_note",
                   "bracket_note", "total",
                   "release_title", "arrow", "topic", "topic_after", "scope", "body",
                   "inner_particle", "adnominal", "continues_line", "baseline",

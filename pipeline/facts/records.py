@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.facts.owners import Claimed, Programs
-from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, FLAGS, OKU
+from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, FLAGS, OKU, fiscal_year_label, oku_decimal
 
 KEY = AMOUNT_KEY
 NAME_KEY = ("program", "budget", "stage", "fiscal_year")   # a budget looked up by its name (a parent, a total)
@@ -105,8 +105,39 @@ def programs_of(programs: Programs, amounts: list[dict]) -> list[dict]:
             or any(q["predecessor"] == p["program"] for q in known)]
 
 
+def derived_columns(rows: list[dict], program_rows: list[dict]) -> None:
+    """Fill the columns that follow from the others (schema.DERIVED): the
+    figure's ``level`` (its program's; empty without an owner), its
+    ``fiscal_year_label`` and its ``amount_oku``.
+
+    >>> rows = [{"program": "AMED", "fiscal_year": 2026, "amount_yen": 58_350_000_000}]
+    >>> derived_columns(rows, [{"program": "AMED", "level": "total"}])
+    >>> rows[0]["level"], rows[0]["fiscal_year_label"], rows[0]["amount_oku"]
+    ('total', '令和8年度', Decimal('583.5'))
+    """
+    level = {p["program"]: p["level"] for p in program_rows}
+    for r in rows:
+        r["level"] = level.get(r["program"], "program" if r["program"] else "")
+        r["fiscal_year_label"] = fiscal_year_label(r["fiscal_year"])
+        r["amount_oku"] = oku_decimal(r["amount_yen"])
+
+
 # ------------------------------------------------------------ checks
 
+
+
+INFERRED_STAGE = "table.column@"   # the rule of a table column whose header writes a year and no stage
+
+
+def stage_inferred(row: dict) -> bool:
+    """Was the figure's stage not written but inferred (a table column headed
+    by a year alone takes the release's stage)? A sum confirms such a
+    figure's amount, not its stage, so it does not make it ``witnessed``.
+
+    >>> stage_inferred({"rule": "table.column@table"}), stage_inferred({"rule": "stage.draft@table"})
+    (True, False)
+    """
+    return row["rule"].startswith(INFERRED_STAGE)
 
 
 def rounding(parts: list[int]) -> int:
@@ -142,7 +173,8 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
     - ``witnessed``: stated twice (on two lines) with the same figure, or a
       parent whose two or more components add up to it within rounding (the
       parent and its components both), or a stated total that its two or
-      more listed programs add up to within rounding (all of them);
+      more listed programs add up to within rounding (all of them) — except
+      a figure whose stage was inferred, not written (:func:`stage_inferred`);
     - ``single``: stated once, nothing to check it against — and at most
       this for a fact whose owner running text named (``told``: fact keys;
       topics.topic_name reads a sentence, and agreeing figures do not confirm
@@ -176,7 +208,7 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
         tol = rounding([p["amount_yen"] for p in parts])
         if len(parts) >= 2 and abs(total["amount_yen"] - s) <= tol:   # the items add up to the stated total
             for row in [total, *parts]:
-                if row["check"] == "single":
+                if row["check"] == "single" and not stage_inferred(row):
                     row["check"] = "witnessed"
         elif parts and s > total["amount_yen"] + tol:
             total["check"] = "conflict"   # the items listed exceed the total stated
@@ -192,7 +224,7 @@ def assign_checks(amounts: list[dict], programs: list[dict], conflicts: list[dic
         gap = total["amount_yen"] - s
         if len(parts) >= 2 and abs(gap) <= rounding([p["amount_yen"] for p in parts]):
             for row in [total, *parts]:
-                if row["check"] == "single":
+                if row["check"] == "single" and not stage_inferred(row):
                     row["check"] = "witnessed"
         elif gap < -rounding([p["amount_yen"] for p in parts]):
             for row in [total, *parts]:

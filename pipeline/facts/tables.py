@@ -123,6 +123,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
     deltas = 0   # difference columns (増▲減額, 伸率: each its own column)
     placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
+    other: set[int] = set()   # year indexes whose cell says its figures are no budget (決算額)
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
     j = k
     while j < len(lines) and j - k < 6:
@@ -135,11 +136,18 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             and same_row(info.line.bbox, lines[j - 1].line.bbox)
         written_at = sorted((m.start(), year_of(m, release.era)) for rule in rules.role("year", "year")
                             for m in finditer(rule["re_pattern"], text, rule["id"]))
+        # 「増減(8年度-7年度)」: the years a difference column explains are no columns of their own
+        explained = [(d.end(), text.find(")", d.end())) for rule in rules.role("structure", "delta_column")
+                     for d in finditer(rule["re_pattern"], text, rule["id"]) if text[d.end():].lstrip().startswith("(")]
+        written_at = [(at, y) for at, y in written_at if not any(start <= at < end for start, end in explained)]
         # 「令和元年度 (平成31年度)」: the year again in the other era, in brackets, is the same column
         written_at = [(at, y) for n, (at, y) in enumerate(written_at)
                       if not (text[:at].rstrip().endswith("(") and y is not None
                               and y == (written_at[n - 1][1] if n else years[-1][0] if years else None))]
         written = [y for _, y in written_at]
+        for n, (at, _) in enumerate(written_at):   # 「令和4年度決算額」: a year's column of no budget
+            if struct(rules, "other_column", text[at:written_at[n + 1][0] if n + 1 < len(written_at) else None]):
+                other.add(len(years) + n)
         if any(label_year(lab, info, rules, release.era, release.dated) is not None for lab in info.labels) \
                 and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
@@ -191,6 +199,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     padded = [None] * (len(years) - len(stages)) + stages[:len(years)]   # fewer labels than years: the last columns'
     stage: str | None
     for n, (year, how) in enumerate(years):
+        if n in other:
+            columns.append(Column(None))
+            continue
         if how == "prior":
             year = release.year - 1 if release.year is not None else None
         given = placed.get(n) or padded[n]
