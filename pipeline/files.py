@@ -1,8 +1,9 @@
 """The output files: how each is written (and read back), and a folder
 written all at once.
 
-- Record tables: CSV (UTF-8 with BOM, for Excel), JSON and Parquet, their
-  columns from pipeline.schema (:func:`write_table`, :func:`read_csv`).
+- Record tables: CSV (UTF-8 with BOM, for Excel), JSON (plain records:
+  ``pd.read_json(path)`` reads it) and Parquet, their columns from
+  pipeline.schema (:func:`write_table`, :func:`read_csv`).
 - JSON and JSON Lines (:func:`write_json`, :func:`write_jsonl`).
 - A folder is written into a temporary folder next to its target and swapped
   into place at the end (:func:`replaced_folder`), so a failed or killed run
@@ -16,11 +17,12 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import OutputError
-from pipeline.schema import BOOL_COLUMNS, INT_COLUMNS
+from pipeline.schema import COLUMN_TYPES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,6 +124,28 @@ def release_dir(out: Path, release: str):
     return replaced_folder(Path(out) / release)
 
 
+def portable_path(path: Path, out: Path) -> str:
+    """A path as outputs write it: relative to the output folder ``out``, with
+    / separators, so two checkouts in different places write the same bytes.
+
+    >>> portable_path(Path("/w/raw/a.pdf"), Path("/w/output")), portable_path(Path("/w/output/x"), Path("/w/output"))
+    ('../raw/a.pdf', 'x')
+    """
+    return Path(os.path.relpath(Path(path).resolve(), Path(out).resolve())).as_posix()
+
+
+def recorded_path(text: str, release_folder: Path) -> Path:
+    """The file a release folder's meta.json names (:func:`portable_path`:
+    relative to the folder's output folder; an absolute path, as older
+    folders wrote it, as it is).
+
+    >>> recorded_path("../raw/a.pdf", Path("output/r")), recorded_path("/abs/a.pdf", Path("output/r"))
+    (PosixPath('output/../raw/a.pdf'), PosixPath('/abs/a.pdf'))
+    """
+    path = Path(text)
+    return path if path.is_absolute() else Path(release_folder).parent / path
+
+
 def write_json(path: Path, data) -> None:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=2)
@@ -137,15 +161,33 @@ def write_jsonl(path: Path, records) -> None:
 
 # ------------------------------------------------------------------ record tables
 
-def csv_value(value) -> str:
-    """How a value is written in CSV: booleans as true/false, None as empty.
+DECIMAL_DIGITS, DECIMAL_PLACES = 24, 8   # a decimal column (億円): yen / 10^8 is exact in 8 places
 
-    >>> csv_value(True), csv_value(None), csv_value(2026)
-    ('true', '', '2026')
+def csv_value(value) -> str:
+    """How a value is written in CSV: booleans as true/false, None as empty,
+    a decimal in plain digits.
+
+    >>> csv_value(True), csv_value(None), csv_value(2026), csv_value(Decimal("1E-8"))
+    ('true', '', '2026', '0.00000001')
     """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
     return "" if value is None else str(value)
+
+
+def json_value(value):
+    """What orjson cannot write itself: a decimal, as the JSON number of its digits.
+
+    >>> json_value(Decimal("583.5")), json_value(Decimal("852"))
+    (583.5, 852)
+    """
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)   # ≤ 15 significant digits (yen / 10^8): the shortest float text is exact
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
@@ -156,17 +198,24 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
             w.writerow([csv_value(r.get(c)) for c in columns])
 
 
-def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """The rows as a DataFrame typed by the schema (nullable Int64, boolean,
-    string; None becomes "" in a string column). Built column by column, each
-    typed as it is made: a third of the time of a frame of row dicts retyped."""
+def frame(rows: list[dict], columns: list[str], types: dict[str, str] | None = None) -> pd.DataFrame:
+    """The rows as a DataFrame typed by the schema (or by ``types``, column ->
+    schema type): nullable Int64, boolean, a 24.8 decimal, string (None
+    becomes ""). Built column by column, each typed as it is made: a third of
+    the time of a frame of row dicts retyped."""
     import pandas as pd
+    types = types or COLUMN_TYPES
     data = {}
     for c in columns:
         values = [r.get(c) for r in rows]
-        if c in INT_COLUMNS:
+        kind = types.get(c, "string")
+        if kind == "integer":
             data[c] = pd.array(values, dtype="Int64")
-        elif c in BOOL_COLUMNS:
+        elif kind == "decimal":
+            import pyarrow as pa
+            data[c] = pd.array([None if v in ("", None) else Decimal(v) for v in values],
+                               dtype=pd.ArrowDtype(pa.decimal128(DECIMAL_DIGITS, DECIMAL_PLACES)))
+        elif kind == "boolean":
             data[c] = pd.array(values, dtype="boolean")
         else:
             data[c] = pd.array(["" if v is None else v for v in values], dtype="string")
@@ -174,11 +223,13 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def write_table(folder: Path, name: str, rows: list[dict], columns: list[str], meta: dict) -> None:
-    """name.csv, name.json and name.parquet; JSON and Parquet carry the provenance meta."""
+    """name.csv, name.json (a list of records, nothing around it: the release,
+    input and sha256 are in meta.json) and name.parquet (which carries them
+    as its ``provenance`` metadata)."""
     write_csv(folder / f"{name}.csv", rows, columns)
     import orjson
     with open(folder / f"{name}.json", "wb") as f:
-        f.write(orjson.dumps({**meta, "columns": columns, "records": [{c: r.get(c) for c in columns} for r in rows]},
+        f.write(orjson.dumps([{c: r.get(c) for c in columns} for r in rows], default=json_value,
                              option=orjson.OPT_INDENT_2) + b"\n")
     df = frame(rows, columns)
     df.attrs = {}

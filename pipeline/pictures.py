@@ -4,7 +4,6 @@
 text-layer lines — so the text layer's line numbers do not move."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from pipeline.extract import Line, Page, _open_pdf
@@ -21,7 +20,6 @@ def read_pictures(path: Path, pages: list[Page], password: str | None = None, us
     seconds spent. Text input: {}."""
     if Path(path).suffix.lower() != ".pdf" or not pages:
         return {}
-    started = time.perf_counter()
     name, why_not = engine() if use_ocr else (None, "--no-ocr")
     # a page of text that draws no picture is not looked at again: it costs nothing
     requests = [(p.number - 1, bool(p.lines), [ln.bbox for ln in p.lines if ln.bbox])
@@ -45,7 +43,6 @@ def read_pictures(path: Path, pages: list[Page], password: str | None = None, us
         "regions_read": sum(p.ocr_regions for p in pages if p.ocr_read),
         "pictures_unread": [p.number for p in pages if p.has_images and p.lines and not p.ocr_read],
         "lines": sum(ln.ocr for p in pages for ln in p.lines),
-        "seconds": round(time.perf_counter() - started, 3),
     }
 
 

@@ -9,9 +9,11 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,16 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.errors import InputError, OutputError
-from pipeline.files import folder_lock, frame, write_json
+from pipeline.files import folder_lock, frame, recorded_path, write_json
 from pipeline.release_folder import ReleaseFolder, is_release_folder, read_release_folder
 from pipeline.schema import AMOUNT_COLUMNS, AMOUNT_KEY, OBSERVATION_COLUMNS, PROGRAM_COLUMNS, PROGRAM_KEY
 
 _COLUMNS = {c.name: c for table in (schema.AMOUNTS, schema.PROGRAMS, schema.OBSERVATIONS) for c in table}
 TYPES = {name: c.type for name, c in _COLUMNS.items() if c.type != "string"}
+# budget.duckdb's releases table: one row per release folder, from its meta.json and validation.json
+RELEASE_COLUMNS = {"release": "string", "release_group": "string", "kind": "string", "input": "string",
+                   "input_sha256": "string", "pages": "integer", "release_year": "integer", "release_stage": "string",
+                   "supplementary_year": "integer", "validation": "string"}
 
 
 def release_folders(out: Path) -> list[Path]:
@@ -35,15 +41,28 @@ def release_folders(out: Path) -> list[Path]:
     return sorted(f for f in out.iterdir() if f.is_dir() and not f.name.startswith(".") and is_release_folder(f))
 
 
-def read_releases(out: Path) -> list[ReleaseFolder]:
+def input_gone(read: ReleaseFolder) -> bool:
+    """Has the input a release folder was extracted from been removed (so the
+    release no longer belongs to what is published)?"""
+    return not recorded_path(read.meta["input"], read.path).exists()
+
+
+def read_releases(out: Path, warn=None) -> list[ReleaseFolder]:
     """Every release folder of out, read whole. A damaged one stops publish before
-    the database is touched: each is reported on stderr, then one InputError (exit 3)."""
+    the database is touched: each is reported on stderr, then one InputError (exit 3).
+    A folder whose input is gone is left out, with a warning (``warn``, default stderr)."""
     releases, problems = [], []
     for f in release_folders(out):
         try:
-            releases.append(read_release_folder(f))
+            read = read_release_folder(f)
         except InputError as e:
             problems.append(e)
+            continue
+        if input_gone(read):
+            (warn or _warn)(f"{f}: its input {read.meta['input']} is gone: left out of what is published "
+                            f"(delete the folder, or put the input back)")
+        else:
+            releases.append(read)
     for problem in problems[:-1]:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
@@ -52,6 +71,10 @@ def read_releases(out: Path) -> list[ReleaseFolder]:
             "; nothing published"
         raise InputError(f"{last}{more}", last.exit_code, last.code)
     return releases
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ database
@@ -108,26 +131,33 @@ QUALIFY row_number() OVER (PARTITION BY release_group ORDER BY (kind = 'pdf') DE
 """
 
 
-def build_database(out: Path, folders: list[ReleaseFolder] | None = None) -> Path:
-    """Rebuild out/budget.duckdb from every release folder in out/."""
-    import duckdb
-    tables: dict[str, tuple[list[dict], list[str]]] = {"amounts": ([], AMOUNT_COLUMNS), "programs": ([], PROGRAM_COLUMNS),
-                                                       "observations": ([], OBSERVATION_COLUMNS)}
+def collected(folders: list[ReleaseFolder]) -> dict[str, tuple[list[dict], list[str], dict[str, str]]]:
+    """Every table over all releases, typed: name -> (rows, columns, column
+    types) — amounts, programs, observations, and releases (one row per
+    release folder, from its meta.json and validation.json)."""
+    tables: dict[str, tuple[list[dict], list[str], dict[str, str]]] = {
+        "amounts": ([], AMOUNT_COLUMNS, schema.COLUMN_TYPES), "programs": ([], PROGRAM_COLUMNS, schema.COLUMN_TYPES),
+        "observations": ([], OBSERVATION_COLUMNS, schema.COLUMN_TYPES)}
     releases = []
-    for read in read_releases(out) if folders is None else folders:
+    for read in folders:
         meta = read.meta
         releases.append({"release": meta["release"], "release_group": meta.get("release_group") or meta["release"],
                          "kind": meta.get("kind") or "", "input": meta["input"], "input_sha256": meta["input_sha256"],
                          "pages": meta.get("pages"), "release_year": meta.get("release_year"),
                          "release_stage": meta.get("release_stage"),
                          "supplementary_year": meta.get("supplementary_year"),
-                         "validation": meta.get("validation", "")})
-        for name, (rows, _) in tables.items():
+                         "validation": validation_status(read.path)})
+        for name, (rows, _, _) in tables.items():
             rows.extend(_typed(read.tables[name]))
-    frames = {name: frame(rows, cols) for name, (rows, cols) in tables.items()}
-    frames["releases"] = pd.DataFrame(releases, columns=["release", "release_group", "kind", "input", "input_sha256",
-                                                          "pages", "release_year", "release_stage",
-                                                          "supplementary_year", "validation"])
+    tables["releases"] = (releases, list(RELEASE_COLUMNS), RELEASE_COLUMNS)
+    return tables
+
+
+def build_database(out: Path, folders: list[ReleaseFolder] | None = None) -> Path:
+    """Rebuild out/budget.duckdb from every release folder in out/."""
+    import duckdb
+    tables = collected(read_releases(out) if folders is None else folders)
+    frames = {name: frame(rows, cols, types) for name, (rows, cols, types) in tables.items()}
     line = lineage(tables["programs"][0], _aliases())
     frames["lineage"] = pd.DataFrame(sorted(line.items()), columns=["program", "series"])
     db = Path(out) / "budget.duckdb"
@@ -178,10 +208,22 @@ def _typed(rows: list[dict]) -> list[dict]:
         for k, v in r.items():
             if TYPES.get(k) == "integer" or k == "line":
                 t[k] = int(v) if v not in ("", None) else None
+            elif TYPES.get(k) == "decimal":
+                t[k] = Decimal(v) if v not in ("", None) else None
             elif TYPES.get(k) == "boolean":
                 t[k] = v == "true"
         out.append(t)
     return out
+
+
+def validation_status(folder: Path) -> str:
+    """passed / failed, as validation.json of the release folder says; empty
+    when the folder was never validated (extract --pages-only)."""
+    try:
+        status = json.loads((Path(folder) / "validation.json").read_text(encoding="utf-8")).get("status", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return status if status in ("passed", "failed") else ""
 
 
 # --------------------------------------------------------------- datapackage
@@ -192,14 +234,15 @@ def table_schema(columns: list[str], key: list[str]):
     has are required."""
     from frictionless import Schema, fields
 
-    field_class = {"string": fields.StringField, "integer": fields.IntegerField, "boolean": fields.BooleanField}
+    field_class = {"string": fields.StringField, "integer": fields.IntegerField, "boolean": fields.BooleanField,
+                   "decimal": fields.NumberField}
     out = []
     for c in columns:
         col = _COLUMNS[c]
         cons: dict[str, Any] = {}
         if col.enum:
             cons["enum"] = list(col.enum)
-        if c in key or c in ("budget", "amount_yen", "level") or (c in ("stage", "fiscal_year") and key):
+        if c in key or col.required or (c in ("stage", "fiscal_year") and key):
             cons["required"] = True
         extra: dict[str, Any] = {"true_values": ["true"], "false_values": ["false"]} if col.type == "boolean" else {}
         out.append(field_class[col.type](name=c, description=col.description, constraints=cons, **extra))
@@ -249,10 +292,13 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
                     "its page, exact source text and rule; see README.md for the semantics.",
         resources=resources)
     path = Path(out) / "datapackage.json"
+    schemas = write_json_schemas(out)
+    described = {**package.to_dict(), "schema_version": schema.SCHEMA_VERSION,
+                 "json_schemas": {table: rel for table, rel in schemas.items()}}
     fd, name = tempfile.mkstemp(prefix=".datapackage.json.tmp-", dir=out)
     os.close(fd)
     try:
-        write_json(Path(name), package.to_dict())
+        write_json(Path(name), described)
         os.replace(name, path)
     except OSError as e:
         raise OutputError(f"{path}: cannot write the data package ({e.strerror or e})", "output.datapackage") from e
@@ -261,10 +307,32 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
     return path
 
 
-def publish(out: Path) -> tuple[Path, Path]:
-    """Both outputs from the release folders of out, each read once and whole,
+def write_json_schemas(out: Path) -> dict[str, str]:
+    """out/schemas/<table>.schema.json, the JSON Schema of each release's
+    <table>.json (pipeline.schema.json_schema); table -> its path in out."""
+    from pipeline.release_folder import TABLES
+    folder = Path(out) / "schemas"
+    written = {}
+    try:
+        folder.mkdir(exist_ok=True)
+        for table, columns in TABLES.items():
+            target = folder / f"{table}.schema.json"
+            tmp = folder / f".{target.name}.tmp"
+            write_json(tmp, schema.json_schema(table, columns))
+            os.replace(tmp, target)
+            written[table] = f"schemas/{target.name}"
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot write the JSON Schemas ({e.strerror or e})", "output.datapackage") from e
+    return written
+
+
+def publish(out: Path) -> tuple[Path, Path, Path]:
+    """The database, the data package (with its JSON Schemas) and the
+    workbook from the release folders of out, each read once and whole,
     under the folder's publish lock (``.budget.duckdb.lock``): two publishes
     take turns, and each leaves a complete database or the earlier one."""
+    from pipeline.workbook import write_workbook
     folders = read_releases(out)
     with folder_lock(Path(out) / "budget.duckdb"):
-        return build_database(out, folders), write_datapackage(out, folders)
+        db, package = build_database(out, folders), write_datapackage(out, folders)
+        return db, package, write_workbook(Path(out) / "budget.xlsx", collected(folders))

@@ -15,14 +15,15 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.schema import AMOUNTS, OBSERVATIONS, PROGRAMS, Column
+from pipeline.schema import AMOUNTS, OBSERVATIONS, PROGRAMS, SCHEMA_VERSION, Column
 
 TABLES: dict[str, tuple[Column, ...]] = {"amounts": AMOUNTS, "programs": PROGRAMS, "observations": OBSERVATIONS}
-NEVER_EMPTY = {"release", "budget", "amount_yen", "level"}   # every row of extract's has them
+DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 MANIFEST_FILES = ("amounts.csv", "programs.csv", "observations.csv", "pages.jsonl")
 
 
@@ -86,6 +87,10 @@ def read_meta(folder: Path) -> dict:
     for key in ("release", "input", "input_sha256"):
         if not isinstance(meta.get(key), str) or not meta[key]:
             raise damaged(folder, f"meta.json has no {key}")
+    if meta.get("schema_version", 1) != SCHEMA_VERSION:
+        raise InputError(f"{folder}: written with record schema version {meta.get('schema_version', 1)}, this "
+                         f"pipeline reads version {SCHEMA_VERSION} (CHANGELOG.md); extract it again",
+                         "input.schema-version")
     return meta
 
 
@@ -96,13 +101,16 @@ def _no_constant(name: str):
 def _cell_error(column: Column, value: str) -> str | None:
     """What is wrong with one CSV cell of a schema column, or None.
 
-    >>> _cell_error(AMOUNTS[7], "8.52e10"), _cell_error(AMOUNTS[7], "8520000000")
-    ("amount_yen '8.52e10' is not an integer", None)
+    >>> yen, oku = (next(c for c in AMOUNTS if c.name == n) for n in ("amount_yen", "amount_oku"))
+    >>> _cell_error(yen, "8.52e10"), _cell_error(yen, "8520000000"), _cell_error(oku, "85.2"), _cell_error(oku, "1E-8")
+    ("amount_yen '8.52e10' is not an integer", None, None, "amount_oku '1E-8' is not a decimal number")
     """
     if value == "":
-        return f"{column.name} is empty" if column.name in NEVER_EMPTY else None
+        return f"{column.name} is empty" if column.required else None
     if column.type == "integer" and not (value.lstrip("-").isdecimal() and value.isascii()):
         return f"{column.name} {value!r} is not an integer"
+    if column.type == "decimal" and not DECIMAL.fullmatch(value):
+        return f"{column.name} {value!r} is not a decimal number"
     if column.type == "boolean" and value not in ("true", "false"):
         return f"{column.name} {value!r} is not true or false"
     if column.enum and value not in column.enum:
@@ -114,10 +122,11 @@ def _can_be_wrong(column: Column) -> bool:
     """Can _cell_error find anything wrong in a cell of this column? Not in a
     text column that may be empty and takes any value.
 
-    >>> _can_be_wrong(AMOUNTS[1]), _can_be_wrong(AMOUNTS[0]), _can_be_wrong(AMOUNTS[6])
+    >>> program, release, year = (next(c for c in AMOUNTS if c.name == n) for n in ("program", "release", "fiscal_year"))
+    >>> _can_be_wrong(program), _can_be_wrong(release), _can_be_wrong(year)
     (False, True, True)
     """
-    return column.name in NEVER_EMPTY or column.type in ("integer", "boolean") or bool(column.enum)
+    return column.required or column.type != "string" or bool(column.enum)
 
 
 def read_table(folder: Path, name: str, meta: dict) -> list[dict]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.extract import sha256_of
+from pipeline.files import recorded_path
 from pipeline.release_folder import ReleaseFolder, read_pages, read_release_folder
 from pipeline.schema import AMOUNT_KEY, OKU
 
@@ -145,7 +146,7 @@ def write_review(folder: Path) -> Path:
     warning = ""
     if meta.get("pages") is not None:
         import pymupdf
-        src = Path(meta["input"])
+        src = recorded_path(meta["input"], folder)
         if not src.exists():
             raise InputError(f"{folder}: its input {src} is not there; the crops need the PDF", "input.pdf-missing")
         if sha256_of(src) != meta["input_sha256"]:

@@ -9,9 +9,10 @@ from typing import Any
 from pipeline import __version__
 from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, TimeBudgetError, UsageError
 from pipeline.extract import Page, extract_pages, line_records, sha256_of
-from pipeline.files import release_dir, write_json, write_jsonl
+from pipeline.files import portable_path, release_dir, write_json, write_jsonl
 from pipeline.guard import start_budget
 from pipeline.release_folder import file_manifest
+from pipeline.schema import SCHEMA_VERSION
 
 
 def release_id(path: Path) -> str:
@@ -93,10 +94,11 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
     digest = sha256_of(path)
     meta: dict[str, Any] = {
         "release": release,
-        "input": str(path),
+        "input": portable_path(path, out),
         "input_sha256": digest,
         "backend": backend if path.suffix.lower() == ".pdf" else "text",
         "pipeline_version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "pages": len(pages) if pages and pages[0].number is not None else None,
         "lines": sum(len(p.lines) for p in pages),
         "pages_needing_ocr": unread_pages(pages),
@@ -111,18 +113,18 @@ def _extract_release(path: Path, out: Path, backend: str, max_pages: int | None,
             pages_text(pages, f"# {release} — {path.name} — sha256 {digest} — backend {meta['backend']}"),
             encoding="utf-8")
         if not pages_only:
-            meta.update(write_facts(pages, release, path, tmp, digest))
+            meta.update(write_facts(pages, release, path, tmp, digest, out))
             meta["warnings"] += meta.pop("facts_warnings")
         meta["files"] = file_manifest(tmp)   # what the reader of the folder checks it against
-        meta["seconds"] = round(time.perf_counter() - started, 3)
-        write_json(tmp / "meta.json", meta)
+        write_json(tmp / "meta.json", meta)   # no clock and no absolute path: the same input, the same bytes
         if not pages_only:
             from pipeline.validate import validate_folder
             meta["validation"] = validate_folder(tmp)["status"]
+    meta["seconds"] = round(time.perf_counter() - started, 3)   # for the console, never in a file
     return meta
 
 
-def write_facts(pages: list[Page], release: str, path: Path, folder: Path, digest: str) -> dict:
+def write_facts(pages: list[Page], release: str, path: Path, folder: Path, digest: str, out: Path) -> dict:
     """Write amounts, programs and observations (CSV/JSON/Parquet) into folder
     — each fact with its check, against the input's golden when it has one —
     and return what meta.json should know about them."""
@@ -145,7 +147,7 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     golden = golden_dir_for(path)
     if golden:
         mark_golden(facts.amounts, golden, paged=bool(pages) and pages[0].number is not None)
-    meta = {"release": release, "input": str(path), "input_sha256": digest}
+    meta = {"release": release, "input": portable_path(path, out), "input_sha256": digest}
     write_table(folder, "amounts", facts.amounts, AMOUNT_COLUMNS, meta)
     write_table(folder, "programs", facts.programs, PROGRAM_COLUMNS, meta)
     write_table(folder, "observations", facts.observations, OBSERVATION_COLUMNS, meta)
@@ -154,7 +156,7 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
             "rules": rules.name, "amounts": len(facts.amounts), "programs": len(facts.programs),
             "observations": len(facts.observations), "conflicts": len(facts.conflicts),
             "release_year": ctx.year, "release_stage": ctx.stage, "supplementary_year": ctx.supplementary_year,
-            "golden": str(golden) if golden else None, "facts_warnings": facts.warnings}
+            "golden": portable_path(golden, out) if golden else None, "facts_warnings": facts.warnings}
 
 
 def _any_amount(pages: list[Page], rules) -> bool:
@@ -331,8 +333,8 @@ def run_extract(args) -> int:
 
 def run_publish(args) -> int:
     from pipeline.publish import publish
-    db, package = publish(args.out)
-    print(f"{db} and {package} rebuilt from {args.out}/*/")
+    db, package, workbook = publish(args.out)
+    print(f"{db}, {package} and {workbook} rebuilt from {args.out}/*/")
     return 0
 
 

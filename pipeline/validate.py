@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.consistency import self_checks, sum_check  # noqa: F401 (sum_check: callers use it here)
-from pipeline.files import csv_value, read_csv, write_json
+from pipeline.files import csv_value, read_csv, recorded_path, write_json
 from pipeline.release_folder import read_release_folder
 from pipeline.schema import AMOUNT_KEY, CHECKS, OKU
 from pipeline.sources import golden_dir_for, golden_files, source_entry  # noqa: F401 (callers look them up here)
@@ -44,10 +44,13 @@ def _fields(rows: list[dict], fields: tuple, paged: bool) -> tuple:
     return tuple(f for f in fields if f in have and (paged or f != "page"))
 
 
-def compare_golden(amounts: list[dict], programs: list[dict], golden: Path, paged: bool) -> dict:
+def compare_golden(amounts: list[dict], programs: list[dict], golden: Path, paged: bool,
+                   shown: str | None = None) -> dict:
+    """The release's tables against the golden; ``shown`` is how the report
+    names the golden (as meta.json does: relative to the output folder)."""
     amounts_file, programs_file = golden_files(golden)
     want_amounts = read_csv(amounts_file)
-    out: dict[str, Any] = {"golden": str(golden),
+    out: dict[str, Any] = {"golden": shown or str(golden),
                            "amounts": compare(amounts, want_amounts, AMOUNT_KEY, _fields(want_amounts, AMOUNT_FIELDS, paged))}
     tables = ["amounts"]
     if programs_file is not None:
@@ -108,9 +111,9 @@ def validate_folder(folder: Path, write: bool = True) -> dict:
     meta, amounts, programs, observations = release.meta, release.amounts, release.programs, release.observations
     report = {"release": meta["release"], "input": meta["input"], "input_sha256": meta["input_sha256"],
               "facts": len(amounts), "programs": len(programs)}
-    golden = meta.get("golden")
-    report["golden"] = (compare_golden(amounts, programs, Path(golden), meta.get("pages") is not None)
-                        if golden and Path(golden).exists() else None)
+    golden = recorded_path(meta["golden"], folder) if meta.get("golden") else None
+    report["golden"] = (compare_golden(amounts, programs, golden, meta.get("pages") is not None, meta["golden"])
+                        if golden and golden.exists() else None)
     report["checks"] = self_checks(amounts, programs, observations, meta)
     report["checked"] = {c: sum(a.get("check") == c for a in amounts) for c in CHECKS}
     report["conflicts"] = conflict_reasons(amounts, report)

@@ -48,9 +48,29 @@ def bundled(tmp_path_factory) -> dict[str, Path]:
 
 
 def copy_release(folder: Path, dest: Path) -> Path:
-    """A private copy of a release folder under dest (same folder name)."""
+    """A private copy of a release folder under dest (same folder name), its
+    meta.json still naming the input and golden it was extracted from (they
+    are written relative to the output folder)."""
     dest.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copytree(folder, dest / folder.name))
+    copy = Path(shutil.copytree(folder, dest / folder.name))
+    repoint(copy, folder)
+    return copy
+
+
+def repoint(copy: Path, original: Path) -> None:
+    """meta.json of a copied release folder, its input and golden paths made
+    relative to the copy's output folder again."""
+    import json
+
+    from pipeline.files import portable_path, recorded_path, write_json
+    path = copy / "meta.json"
+    if not path.exists():
+        return
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("input", "golden"):
+        if meta.get(key):
+            meta[key] = portable_path(recorded_path(meta[key], original), copy.parent)
+    write_json(path, meta)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -51,7 +51,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, assert_one_error_line, run_cli as run, snapshot, visible
+from conftest import RAW_PDF, RAW_TEXT as RAW_TXT, ROOT, assert_one_error_line, repoint, run_cli as run, snapshot, visible
 from pipeline.errors import OutputError
 from pipeline.ocr import engine
 
@@ -73,7 +73,7 @@ def temp_folders(out: Path) -> list[str]:
 
 def facts_of(folder: Path) -> list[dict]:
     """amounts.json records without the release id (which is the file stem)."""
-    records = json.loads((folder / "amounts.json").read_text(encoding="utf-8"))["records"]
+    records = json.loads((folder / "amounts.json").read_text(encoding="utf-8"))
     return [{k: v for k, v in rec.items() if k != "release"} for rec in records]
 
 
@@ -218,6 +218,7 @@ def good_outputs(tmp_path_factory) -> dict[str, Path]:
 def earlier_output(good_outputs, kind: str, dst: Path) -> dict[str, bytes]:
     """Copy the earlier good output of `release` to dst; return its snapshot."""
     shutil.copytree(good_outputs[kind], dst)
+    repoint(dst / RELEASE, good_outputs[kind] / RELEASE)
     return snapshot(dst / RELEASE)
 
 
@@ -566,7 +567,7 @@ def test_run_failing_in_write_facts_keeps_the_earlier_output(tmp_path, good_outp
     before = earlier_output(good_outputs, "txt", out)
     src = _rewrite_good_input(tmp_path)
 
-    def write_facts(pages, release, path, folder, digest):
+    def write_facts(pages, release, path, folder, digest, out):
         (Path(folder) / "amounts.csv").write_text("release\n", encoding="utf-8")
         raise Boom("killed half-way")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import repoint, run_cli
 
 
 def cut_mid_row(folder: Path) -> None:
@@ -106,6 +106,7 @@ def damaged_copy(bundled, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     folder = Path(shutil.copytree(bundled["text"], out / bundled["text"].name))
+    repoint(folder, bundled["text"])
     return out, folder
 
 

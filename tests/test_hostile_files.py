@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_TEXT, ROOT, assert_one_error_line, run_cli, snapshot, visible
+from conftest import RAW_TEXT, ROOT, assert_one_error_line, repoint, run_cli, snapshot, visible
 
 FACTS = 56   # facts of the bundled release
 OUTPUT_FILES = {f"{t}.{ext}" for t in ("amounts", "programs", "observations") for ext in ("csv", "json", "parquet")} | {
@@ -243,6 +243,7 @@ def test_publish_on_a_full_disk_keeps_the_earlier_database(bundled, publish_disk
     folder.mkdir(parents=True)
     for name in ("meta.json", "amounts.csv", "programs.csv", "observations.csv"):
         shutil.copyfile(bundled["text"] / name, folder / name)
+    repoint(folder, bundled["text"])
     r = run_cli("publish", "--out", out)
     assert r.returncode == 0, r.stderr
     before = (out / "budget.duckdb").read_bytes()

@@ -3,6 +3,7 @@ publish` over release output folders."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -97,9 +98,9 @@ def test_datapackage_describes_types_enums_and_keys(out):
     assert names == {f"{p.stem}-{t}".lower() for p in INPUTS for t in ("amounts", "programs")}
     amounts = next(r for r in package["resources"] if r["name"].endswith("-amounts"))
     fields = {f["name"]: f for f in amounts["schema"]["fields"]}
-    assert list(fields) == ["release", "program", "parent", "budget", "supplementary_round", "stage", "fiscal_year",
-                            "amount_yen", "new", "portion", "approx", "plus_unquantified", "page", "source", "rule",
-                            "check"]
+    assert list(fields) == ["release", "program", "parent", "level", "budget", "supplementary_round", "stage",
+                            "fiscal_year", "fiscal_year_label", "amount_yen", "amount_oku", "new", "portion", "approx",
+                            "plus_unquantified", "page", "source", "rule", "check"]
     assert fields["check"]["constraints"]["enum"] == ["golden", "witnessed", "single", "conflict"]
     assert fields["budget"]["constraints"]["enum"] == ["initial", "supplementary"]
     assert fields["stage"]["constraints"]["enum"] == ["request", "draft", "enacted"]
@@ -119,3 +120,50 @@ def test_a_broken_row_fails_the_package_validation(out, tmp_path):
     report = validate(str(copy / "datapackage.json"))
     assert not report.valid
     assert "constraint-error" in {e[0] for e in report.flatten(["type"])}
+
+
+def test_workbook_holds_every_amount_cell_by_cell(out):
+    """output/budget.xlsx, opened back with openpyxl: the amounts sheet is every
+    release's amounts.csv, cell by cell, under two header rows (names, Japanese)."""
+    import csv
+
+    import openpyxl
+
+    from pipeline.schema import JAPANESE
+    book = openpyxl.load_workbook(out / "budget.xlsx")
+    assert book.sheetnames == ["amounts", "programs", "observations", "releases"]
+    sheet = book["amounts"]
+    rows = []
+    for p in sorted(INPUTS, key=lambda p: p.stem):
+        with open(out / p.stem / "amounts.csv", encoding="utf-8-sig", newline="") as f:
+            rows += list(csv.DictReader(f))
+    header = [c.value for c in sheet[1]]
+    assert header == list(rows[0]) and [c.value for c in sheet[2]] == [JAPANESE[c] for c in header]
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.max_row == len(rows) + 2
+    for r, want in enumerate(rows, start=3):
+        for k, name in enumerate(header, start=1):
+            got = sheet.cell(r, k).value
+            text = "" if got is None else ("true" if got is True else "false" if got is False else str(got))
+            if name == "amount_oku" and got is not None:
+                text = str(Decimal(str(got)).normalize()) if "." in str(got) else str(got)
+                assert Decimal(want[name]) == Decimal(text), (r, name)
+                continue
+            assert text == want[name], (r, name, got, want[name])
+    assert sheet.cell(3, header.index("amount_oku") + 1).number_format == 'General"億円"'
+
+
+def test_json_outputs_match_their_json_schemas(out):
+    import json
+
+    import jsonschema
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["schema_version"] == 2
+    for table, rel in package["json_schemas"].items():
+        schema = json.loads((out / rel).read_text(encoding="utf-8"))
+        for p in INPUTS:
+            records = json.loads((out / p.stem / f"{table}.json").read_text(encoding="utf-8"))
+            jsonschema.validate(records, schema)
+            broken = [dict(records[0], amount_yen="12億円")] if table == "amounts" else [{"release": 1}]
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(broken, schema)

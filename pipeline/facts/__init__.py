@@ -38,6 +38,7 @@ from pipeline.facts.pairing import pair_slide, settle
 from pipeline.facts.records import (
     KEY,
     assign_checks,
+    derived_columns,
     facts_of,
     listed_with_totals,
     observation,
@@ -137,6 +138,8 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
         where = f"page {row['page']}" if row.get("page") is not None else "the text"
         warnings.append(f"{where}: {row['source']!r} restates an attributed figure of the same stage and year "
                         "(rounded or repeated, its owner unnamed): left out")
+    derived_columns(amounts, program_rows)
+    derived_columns(observations, program_rows)
     unowned = sum(not a["program"] for a in amounts)
     if unowned:
         warnings.append(f"{unowned} figure(s) could not be attributed to a program: written with the "
