@@ -41,7 +41,8 @@ def oku_text(yen: int, sign: bool = False) -> str:
     >>> oku_text(247900000000), oku_text(2150000000), oku_text(-150000000, sign=True), oku_text(0, sign=True)
     ('2,479億円', '21.5億円', '-1.5億円', '±0億円')
     """
-    d = (Decimal(yen) / OKU).normalize()
+    d = oku_decimal(yen)
+    assert d is not None
     text = f"{abs(d):,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -144,7 +145,6 @@ AMOUNT_COLUMNS = [c.name for c in AMOUNTS]
 PROGRAM_COLUMNS = [c.name for c in PROGRAMS]
 OBSERVATION_COLUMNS = [c.name for c in OBSERVATIONS]
 COLUMN_TYPES = {c.name: c.type for t in (AMOUNTS, PROGRAMS, OBSERVATIONS) for c in t}
-DERIVED = ("level", "fiscal_year_label", "amount_oku")   # filled from the other columns (records.derived_columns)
 
 
 JSON_TYPES = {"string": "string", "integer": "integer", "decimal": "number", "boolean": "boolean"}

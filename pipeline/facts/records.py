@@ -106,7 +106,7 @@ def programs_of(programs: Programs, amounts: list[dict]) -> list[dict]:
 
 
 def derived_columns(rows: list[dict], program_rows: list[dict]) -> None:
-    """Fill the columns that follow from the others (schema.DERIVED): the
+    """Fill the columns that follow from the others: the
     figure's ``level`` (its program's; empty without an owner), its
     ``fiscal_year_label`` and its ``amount_oku``.
 
