@@ -1,4 +1,9 @@
-"""Command line: python -m pipeline COMMAND ...  (python -m pipeline --help)."""
+"""Command line: ``budget-pipeline COMMAND ...`` (after ``pip install .``) or
+``python -m pipeline COMMAND ...``; ``--help`` lists the commands.
+
+This module imports nothing outside the standard library before it runs a
+command, so a Python that lacks the pipeline's packages (the system one,
+outside .venv) gets a one-line hint instead of a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +11,9 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import INTERNAL, INTERRUPTED, OutputError, PipelineError, UsageError
+from pipeline.errors import INTERNAL, INTERRUPTED, SETUP, OutputError, PipelineError, UsageError
+
+MIN_PYTHON = (3, 11)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,9 +52,31 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def program_name(argv0: str) -> str:
+    """How the user called the pipeline, for its usage lines.
+
+    >>> program_name("/usr/local/bin/budget-pipeline")
+    'budget-pipeline'
+    >>> program_name("/work/pipeline/__main__.py")
+    'python -m pipeline'
+    """
+    return "budget-pipeline" if Path(argv0).stem == "budget-pipeline" else "python -m pipeline"
+
+
+def missing_package_hint(module: str) -> str:
+    """The one line for a Python without the pipeline's packages installed.
+
+    >>> missing_package_hint("tqdm").startswith("the package 'tqdm' is not installed for ")
+    True
+    """
+    return (f"the package {module!r} is not installed for {sys.executable} (Python {sys.version.split()[0]}); "
+            "run the pipeline in its environment: make extract (it builds .venv; then .venv/bin/python -m "
+            "pipeline …), or pip install . (it gives the budget-pipeline command)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
-        prog="python -m pipeline",
+        prog=program_name(sys.argv[0]),
         description="Japanese ministry budget releases -> verified, year-comparable records.",
     )
     p.add_argument("--version", action="version", version=__version__)
@@ -131,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.version_info < MIN_PYTHON:
+        print(f"error: the pipeline needs Python {'.'.join(map(str, MIN_PYTHON))} or newer, not "
+              f"{sys.version.split()[0]} ({sys.executable}); make extract builds .venv with python3.11", file=sys.stderr)
+        return SETUP
     args = _parser().parse_args(argv)
     try:
         if args.rules is not None:
@@ -170,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: one line, not a traceback, for every command
         if args.debug:
             raise
+        if isinstance(e, ModuleNotFoundError) and e.name and e.name.split(".")[0] != "pipeline":
+            print(f"error: {missing_package_hint(e.name.split('.')[0])}", file=sys.stderr)   # outside its environment
+            return SETUP
         print(f"error: {args.command}: internal error ({type(e).__name__}: {e}); rerun with --debug and report it",
               file=sys.stderr)
         return INTERNAL

@@ -69,5 +69,6 @@ class TimeBudgetError(PipelineError):
 
 
 VALIDATION_FAILED = 8   # extract: every output written, but validation found a conflict or a mismatch
+SETUP = 11              # the Python running the pipeline is too old or lacks one of its packages (outside .venv)
 INTERNAL = 70           # anything unforeseen: a bug to report
 INTERRUPTED = 130

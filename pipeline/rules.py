@@ -26,7 +26,16 @@ from pipeline.errors import RulesError, UsageError
 from pipeline.guard import TIMEOUT, finditer, may_match, search, watchdog  # noqa: F401 (the rules' matcher)
 from pipeline.rule_examples import check_rule_examples
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+def shipped_rules() -> Path:
+    """The rule folder: rules/ of the checkout the package runs from, else the
+    copy ``pip install .`` put inside the package (pipeline/rules_data, built
+    from rules/ by pyproject.toml) — the same files either way."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    return checkout if (checkout / "defs.yaml").is_file() else Path(__file__).resolve().parent / "rules_data"
+
+
+RULES_DIR = shipped_rules()
 RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
 DEFAULT_PACK = "mext-slides"
@@ -111,7 +120,7 @@ def _rule_schema():
     import json
 
     import jsonschema
-    schema = json.loads((Path(__file__).resolve().parent.parent / "rules" / "rule.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((shipped_rules() / "rule.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
