@@ -402,7 +402,7 @@ def extract_pages(path: Path, backend: str = "pymupdf", max_pages: int | None = 
     if not path.exists():
         raise InputError(f"{path}: no such file", "input.missing")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a release file", "input.directory")
+        raise InputError(f"{path}: is a folder with no release file in it (.pdf, .txt or .md)", "input.directory")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty", "input.empty")
     if path.suffix.lower() in TEXT_SUFFIXES:

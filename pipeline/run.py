@@ -133,7 +133,7 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     from pipeline.files import write_table
     from pipeline.rules import load_rules
     from pipeline.schema import AMOUNT_COLUMNS, OBSERVATION_COLUMNS, PROGRAM_COLUMNS
-    from pipeline.sources import golden_dir_for, source_entry
+    from pipeline.sources import golden_dir_for, input_kind, source_entry
     from pipeline.validate import mark_golden
     entry, _ = source_entry(path)
     try:
@@ -152,7 +152,7 @@ def write_facts(pages: list[Page], release: str, path: Path, folder: Path, diges
     write_table(folder, "programs", facts.programs, PROGRAM_COLUMNS, meta)
     write_table(folder, "observations", facts.observations, OBSERVATION_COLUMNS, meta)
     ctx = facts.context
-    return {"release_group": (entry or {}).get("release", release), "kind": (entry or {}).get("kind", ""),
+    return {"release_group": (entry or {}).get("release", release), "kind": (entry or {}).get("kind") or input_kind(path),
             "rules": rules.name, "amounts": len(facts.amounts), "programs": len(facts.programs),
             "observations": len(facts.observations), "conflicts": len(facts.conflicts),
             "release_year": ctx.year, "release_stage": ctx.stage, "supplementary_year": ctx.supplementary_year,
@@ -239,18 +239,39 @@ def stop_pool(pool) -> None:
         process.join(timeout=5)
 
 
+def release_files(paths: list[Path]) -> list[Path]:
+    """The inputs of a command line: a file as given, a folder as the release
+    files in it (.pdf, .txt, .md; not hidden, not in subfolders), by name. A
+    folder with none stays as given, and extract says so.
+
+    >>> release_files([Path("/nonexistent/r9.pdf")])
+    [PosixPath('/nonexistent/r9.pdf')]
+    """
+    from pipeline.sources import input_kind
+    out: list[Path] = []
+    for path in map(Path, paths):
+        inside = sorted(p for p in path.iterdir() if p.is_file() and input_kind(p) and not p.name.startswith(".")) \
+            if path.is_dir() else []
+        out.extend(inside or [path])
+    return out
+
+
 def run_extract(args) -> int:
-    """Extract every input; several inputs run in a process pool (--jobs), with
-    a progress bar once the run takes more than a few seconds."""
+    """Extract every input (a folder: every release file in it); several inputs
+    run in a process pool (--jobs), with a progress bar once the run takes more
+    than a few seconds. An input that the sources.json beside it does not list
+    is added to it first, with a warning."""
     import os
 
     import pipeline.rules
+    from pipeline.sources import register_new_input, source_entry
     if not args.pages_only:   # a broken rule stops the run before any output is touched
         pipeline.rules.load_rules(pack=pipeline.rules.PACK)
     failures: list[tuple[str, int, int]] = []   # (message, exit code, input position)
     jobs: list[dict[str, Any]] = []
     seen: dict[str, Path] = {}
-    for path in args.inputs:
+    inputs = release_files(args.inputs)
+    for path in inputs:
         rid = release_id(path)
         refused = refused_input(Path(path), Path(args.out))
         if refused:
@@ -263,6 +284,10 @@ def run_extract(args) -> int:
             print(f"error: {failures[-1][0]}", file=sys.stderr)
             continue
         seen[rid] = Path(path)
+        if path.is_file() and source_entry(path)[0] is None:
+            added = register_new_input(path, sha256_of(path))
+            if added:
+                print(f"warning: {path}: {added}", file=sys.stderr)
         jobs.append({"index": len(jobs) + len(failures), "path": Path(path), "out": args.out, "backend": args.backend,
                      "max_pages": args.max_pages, "timeout": getattr(args, "timeout", None),
                      "password": args.password, "pages_only": args.pages_only, "debug": args.debug,
@@ -317,8 +342,8 @@ def run_extract(args) -> int:
         pool.shutdown()
     bar.close()
     failures.sort(key=lambda f: f[2])   # in the order the inputs were given
-    if failures and len(args.inputs) > 1:
-        print(f"{len(failures)} of {len(args.inputs)} inputs failed:", file=sys.stderr)
+    if failures and len(inputs) > 1:
+        print(f"{len(failures)} of {len(inputs)} inputs failed:", file=sys.stderr)
         for msg, *_ in failures:
             print(f"  {msg}", file=sys.stderr)
         return 1

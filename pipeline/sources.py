@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.errors import UsageError
+from pipeline.errors import PipelineError, UsageError
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -47,3 +47,51 @@ def golden_files(golden: Path) -> tuple[Path, Path | None]:
     if golden.is_file():
         return golden, None
     return golden / "amounts.csv", golden / "programs.csv"
+
+
+INPUT_KINDS = {".pdf": "pdf", ".txt": "text", ".md": "markdown"}
+NEW_ENTRY_NOTE = "added by extract when first seen: fill in title, publisher, date and origin"
+
+
+def input_kind(path: Path) -> str:
+    """What an input is, by its suffix, as sources.json's ``kind`` says it.
+
+    >>> input_kind(Path("raw/r9.PDF")), input_kind(Path("raw/r9-text.md"))
+    ('pdf', 'markdown')
+    """
+    return INPUT_KINDS.get(Path(path).suffix.lower(), "")
+
+
+def register_new_input(input_path: Path, digest: str) -> str | None:
+    """Add an input that the sources.json beside it does not list yet — its
+    file, release (the stem), kind and sha256, and a note asking for the rest —
+    and return the warning to show; None when it is listed, or when there is no
+    sources.json beside it (nothing is created in a folder that has none).
+
+    The manifest is rewritten under a lock and replaced in one rename, so two
+    runs adding files at once both land and a full disk leaves it as it was;
+    a manifest that cannot be written is a warning, never a failed extract."""
+    import os
+
+    from pipeline.files import folder_lock
+    input_path = Path(input_path)
+    manifest = input_path.parent / "sources.json"
+    if not manifest.exists() or source_entry(input_path)[0] is not None:
+        return None
+    entry = {"file": input_path.name, "release": input_path.stem, "kind": input_kind(input_path),
+             "sha256": digest, "note": NEW_ENTRY_NOTE}
+    tmp = manifest.with_name(f".{manifest.name}.{os.getpid()}.tmp")
+    try:
+        with folder_lock(manifest):
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if any(e.get("file") == input_path.name for e in data.get("inputs", [])):
+                return None   # another run added it meanwhile
+            data.setdefault("inputs", []).append(entry)
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, manifest)
+    except (OSError, ValueError, PipelineError) as e:
+        tmp.unlink(missing_ok=True)
+        reason = e.strerror if isinstance(e, OSError) else str(e)
+        return f"not listed in {manifest} and it cannot be added ({reason}); add its entry by hand"
+    return f"not listed in {manifest}: added as release {input_path.stem!r} (kind {entry['kind']}, its sha256); " \
+           "fill in its title, publisher, date and origin"

@@ -6,7 +6,7 @@ The contract (README, "Bad input"):
 | input | stderr | exit |
 | --- | --- | --- |
 | missing path | `error: PATH: no such file` | 3 |
-| a directory | `error: PATH: is a directory, not a release file` | 3 |
+| a folder with no release file | `error: PATH: is a folder with no release file in it (.pdf, .txt or .md)` | 3 |
 | empty file | `error: PATH: file is empty` | 3 |
 | non-PDF with .pdf extension | `error: PATH: not a readable PDF (…)` | 3 |
 | truncated PDF | `error: PATH: PDF is damaged beyond repair (no readable page; truncated?)` | 3 |
@@ -246,7 +246,7 @@ def not_a_pdf(p: Path) -> str:
 
 CASES = [
     Case("missing", "pdf", lambda p: None, _exact("no such file"), 3),
-    Case("directory", "pdf", lambda p: p.mkdir(), _exact("is a directory, not a release file"), 3),
+    Case("directory", "pdf", lambda p: p.mkdir(), _exact("is a folder with no release file in it (.pdf, .txt or .md)"), 3),
     Case("empty-pdf", "pdf", lambda p: p.write_bytes(b""), _exact("file is empty"), 3),
     Case("empty-txt", "txt", lambda p: p.write_bytes(b""), _exact("file is empty"), 3),
     Case("not-a-pdf-text", "pdf", lambda p: shutil.copyfile(BAD / "plain-text.pdf", p), not_a_pdf, 3),

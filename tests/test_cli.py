@@ -25,6 +25,17 @@ def test_extract_help_lists_its_options():
         assert option in r.stdout
 
 
+def test_make_help_lists_every_target():
+    """`make help` (also plain `make`) names each target of the Makefile's .PHONY line."""
+    import re
+    import subprocess
+    phony = re.search(r"^\.PHONY:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1).split()
+    r = subprocess.run(["make", "-s", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    listed = {line.split()[1] for line in r.stdout.splitlines() if line.startswith("make ")}
+    assert len(phony) > 10 and sorted(set(phony) - listed) == []
+
+
 @pytest.fixture(scope="module")
 def text_release(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
