@@ -295,8 +295,7 @@ def write_datapackage(out: Path, folders: list[ReleaseFolder] | None = None) -> 
     schemas = write_json_schemas(out)
     described = {**package.to_dict(), "schema_version": schema.SCHEMA_VERSION,
                  "json_schemas": {table: rel for table, rel in schemas.items()}}
-    fd, name = tempfile.mkstemp(prefix=".datapackage.json.tmp-", dir=out)
-    os.close(fd)
+    name = Path(out) / f".datapackage.json.{os.getpid()}.tmp"   # (not mkstemp: its file is private, mode 600)
     try:
         write_json(Path(name), described)
         os.replace(name, path)
