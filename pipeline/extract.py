@@ -30,6 +30,7 @@ from pipeline.normalize import (
     normalize_with_map,
     strip_markdown,
 )
+from pipeline.progress import pages_bar
 
 BACKENDS = ("pymupdf", "pdfplumber")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -275,15 +276,18 @@ def _pymupdf_pages(path: Path, max_pages: int | None, password: str | None = Non
     seen_resources: dict[str, bool] = {}
     with _open_pdf(path, password) as doc:
         read: list[tuple[int, Any, list, str | None]] = []   # (page index, page, raw lines, why it is unreadable)
-        for pno in range(min(doc.page_count, max_pages or doc.page_count)):
-            check_budget()
-            try:
-                page = doc[pno]
-                blocks = page.get_textpage(flags=flags).extractDICT()["blocks"]   # get_text("dict")'s, no cropbox look-up
-            except Exception as e:  # a damaged page: report it, read the others
-                read.append((pno, None, [], f"page unreadable: {e}"))
-                continue
-            read.append((pno, page, _raw_lines(blocks), None))
+        count = min(doc.page_count, max_pages or doc.page_count)
+        with pages_bar(count, "reading") as tick:
+            for pno in range(count):
+                check_budget()
+                tick()
+                try:
+                    page = doc[pno]
+                    blocks = page.get_textpage(flags=flags).extractDICT()["blocks"]   # get_text("dict")'s, no cropbox
+                except Exception as e:  # a damaged page: report it, read the others
+                    read.append((pno, None, [], f"page unreadable: {e}"))
+                    continue
+                read.append((pno, page, _raw_lines(blocks), None))
         for pno, page, raws, unreadable in read:
             check_budget()
             if unreadable is not None:
@@ -368,9 +372,10 @@ def _pdfplumber_pages(path: Path, max_pages: int | None, password: str | None = 
     except Exception as e:
         raise InputError(f"{path}: pdfplumber cannot read this PDF ({type(e).__name__}); "
                             "try the default backend", "input.pdfplumber") from e
-    with pdf:
+    with pdf, pages_bar(len(pdf.pages[: max_pages or None]), "reading") as tick:
         for pno, page in enumerate(pdf.pages[: max_pages or None]):
             check_budget()
+            tick()
             chars = [dict(c, order=k) for k, c in enumerate(page.chars) if c.get("upright", True)]
             rows = _pdfplumber_rows(chars)
             # drawing order (the content stream's), as the default backend reads text boxes:

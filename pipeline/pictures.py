@@ -10,6 +10,7 @@ from pipeline.extract import Line, Page, _open_pdf
 from pipeline.guard import check_budget
 from pipeline.normalize import normalize_lines
 from pipeline.ocr import engine, read_pages
+from pipeline.progress import pages_bar
 
 
 def read_pictures(path: Path, pages: list[Page], password: str | None = None, use_ocr: bool = True) -> dict:
@@ -26,8 +27,11 @@ def read_pictures(path: Path, pages: list[Page], password: str | None = None, us
                 for p in pages if p.number is not None and (p.has_images or not p.lines)]
     by_number = {p.number: p for p in pages}
     if name is not None and requests:
-        with _open_pdf(path, password) as doc:
-            for pno, (n, found) in read_pages(doc, requests, on_page=check_budget).items():
+        with _open_pdf(path, password) as doc, pages_bar(len(requests), "OCR") as tick:
+            def on_page() -> None:
+                check_budget()
+                tick()
+            for pno, (n, found) in read_pages(doc, requests, on_page=on_page).items():
                 page = by_number[pno + 1]
                 page.ocr_regions, page.ocr_read = n, True
                 texts = normalize_lines([ln.text for ln in found])

@@ -295,6 +295,8 @@ def run_extract(args) -> int:
                      "rules_dir": str(pipeline.rules.RULES_DIR) if args.rules else None,
                      "pack": pipeline.rules.PACK})
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+    import pipeline.progress
+    pipeline.progress.ON = len(jobs) == 1   # one input: a bar of its pages (on a terminal, after a few seconds)
     from tqdm import tqdm
     bar = tqdm(total=len(jobs), unit="release", delay=3, file=sys.stderr,
                disable=len(jobs) < 2 or not sys.stderr.isatty())

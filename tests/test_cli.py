@@ -133,3 +133,64 @@ def test_rules_option_takes_a_pack_name(tmp_path):
     assert r.returncode == 0, r.stderr
     meta = json.loads((tmp_path / "out" / "mext-lifescience-r8-draft-2026-01-20-text" / "meta.json").read_text())
     assert meta["rules"] == "mext-slides"
+
+
+def on_a_terminal(code: str, timeout: float = 120) -> tuple[int, str]:
+    """Run python -c CODE with stdout and stderr on a pseudo-terminal: (exit code, what it drew)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))   # 100 columns (a new pty has 0)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=follower, stderr=follower, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:   # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    return proc.wait(timeout=timeout), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory):
+    """600 pages of one short line each (the run lasts a second or two: the bar's delay is set to 0)."""
+    import pymupdf
+    path = tmp_path_factory.mktemp("long") / "long.pdf"
+    with pymupdf.open() as doc:
+        for k in range(1, 601):
+            doc.new_page(width=200, height=100).insert_text((20, 50), f"page {k}")
+        doc.save(path)
+    return path
+
+
+def extract_on_a_terminal(*inputs, out) -> tuple[int, str]:
+    args = ["extract", *map(str, inputs), "--out", str(out), "--pages-only", "--jobs", "1"]
+    return on_a_terminal("import sys, pipeline.progress as p; p.DELAY_SECONDS = 0\n"
+                         f"from pipeline.__main__ import main; sys.exit(main({args!r}))")
+
+
+def test_one_long_input_shows_its_pages_on_a_terminal(long_pdf, tmp_path):
+    code, drawn = extract_on_a_terminal(long_pdf, out=tmp_path)
+    assert code == 0, drawn
+    assert "reading" in drawn and "/600" in drawn and "page/s" in drawn, drawn[-500:]
+
+
+def test_no_page_bar_in_a_pipe_or_in_a_batch(long_pdf, tmp_path):
+    piped = run("extract", long_pdf, "--out", tmp_path / "piped", "--pages-only")
+    assert piped.returncode == 0 and "reading" not in piped.stderr and "\r" not in piped.stderr
+    second = tmp_path / "second.pdf"
+    second.write_bytes(long_pdf.read_bytes())
+    code, drawn = extract_on_a_terminal(long_pdf, second, out=tmp_path / "batch")
+    assert code == 0, drawn
+    assert "reading" not in drawn   # a batch has its bar of releases, not one per input
