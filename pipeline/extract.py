@@ -13,7 +13,6 @@ it follows the page's text-layer lines.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,14 +85,6 @@ def line_records(pages: list[Page], digest: str) -> list[dict]:
              "bbox": next(rounded) if ln.bbox else None, "font_size": ln.font_size,
              "ocr": ln.ocr, "confidence": ln.confidence, "input_sha256": digest}
             for ln in lines]
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def make_line(page: int | None, number: int, raw: str, bbox=None, font_size=None,

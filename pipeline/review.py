@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.extract import sha256_of
 from pipeline.files import recorded_path
 from pipeline.release_folder import ReleaseFolder, read_pages, read_release_folder
 from pipeline.schema import AMOUNT_KEY, OKU
+from pipeline.sources import sha256_of
 
 GOLDEN_AMOUNT_COLUMNS = ["program", "parent", "budget", "stage", "fiscal_year", "amount_yen",
                          "new", "portion", "approx", "page"]

@@ -8,11 +8,12 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import INTERNAL, VALIDATION_FAILED, InputError, NoBudgetError, PipelineError, TimeBudgetError, UsageError
-from pipeline.extract import Page, extract_pages, line_records, sha256_of
+from pipeline.extract import Page, extract_pages, line_records
 from pipeline.files import portable_path, release_dir, write_json, write_jsonl
 from pipeline.guard import start_budget
 from pipeline.release_folder import file_manifest
 from pipeline.schema import SCHEMA_VERSION
+from pipeline.sources import sha256_of
 
 
 def release_id(path: Path) -> str:

@@ -10,6 +10,16 @@ from pipeline.errors import PipelineError, UsageError
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file (an input: sources.json and meta.json name it by it), read in 1 MiB chunks."""
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def source_entry(input_path: Path) -> tuple[dict | None, Path | None]:
     """(entry, manifest path) of an input in the sources.json beside it."""
     input_path = Path(input_path)
