@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from pipeline.schema import AMOUNT_KEY, OKU
+from pipeline.schema import AMOUNT_KEY, OKU, place
 
 
 @dataclass
@@ -113,7 +113,7 @@ def mentions_agree(r: Release) -> list[dict]:
         if len(amounts_seen) > 1:
             out.append({"status": "error",
                            "message": f"{key[1]} {key[2]}/{key[3]}/{key[4]}: pages disagree: "
-                           + "; ".join(f"p{o['page'] or '-'} {int(o['amount_yen']) / OKU:g}億円 ({o['source']!r})" for o in obs)})
+                           + "; ".join(f"{place(o)} {int(o['amount_yen']) / OKU:g}億円 ({o['source']!r})" for o in obs)})
         elif len(pages) > 1:
             out.append({"status": "ok",
                            "message": f"{key[1]} {key[2]}/{key[3]}/{key[4]}: same figure on pages {', '.join(pages)}"})

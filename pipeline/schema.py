@@ -147,6 +147,17 @@ OBSERVATION_COLUMNS = [c.name for c in OBSERVATIONS]
 COLUMN_TYPES = {c.name: c.type for t in (AMOUNTS, PROGRAMS, OBSERVATIONS) for c in t}
 
 
+def place(row: dict) -> str:
+    """Where a mention stands, for messages: its page, or in unpaged text its line.
+
+    >>> place({"page": 12, "line": 3}), place({"page": "", "line": "34"}), place({"page": None})
+    ('p12', 'line 34', 'the text')
+    """
+    if row.get("page") not in ("", None):
+        return f"p{row['page']}"
+    return f"line {row['line']}" if row.get("line") not in ("", None) else "the text"
+
+
 JSON_TYPES = {"string": "string", "integer": "integer", "decimal": "number", "boolean": "boolean"}
 
 

@@ -268,3 +268,18 @@ def test_years_are_the_release_years(extracted):
     (check,) = [c for c in report["checks"] if c["check"] == "years vs release title"]
     assert check["status"] == "info"   # 152億円 of 令和5年度補正 is outside the release's years
     assert "2023" in check["message"]
+
+
+def test_disagreeing_mentions_are_placed_by_line_in_unpaged_text():
+    """A figure stated twice with two amounts: the finding says where each
+    mention is — its page, or in unpaged text its line — never ``p-``."""
+    from pipeline.consistency import self_checks
+    mention = {"parent": "", "program": "X事業", "budget": "initial", "supplementary_round": "", "stage": "draft",
+               "fiscal_year": "2026", "page": "",
+               "source": "X事業 10億円"}
+    observations = [{**mention, "amount_yen": "1000000000", "line": "12"},
+                    {**mention, "amount_yen": "1100000000", "line": "40", "source": "X事業 11億円"}]
+    findings = [f for f in self_checks([], [], observations, {"pages": None}) if f["check"] == "mentions agree"]
+    assert [f["status"] for f in findings] == ["error"]
+    assert "line 12 10億円" in findings[0]["message"] and "line 40 11億円" in findings[0]["message"]
+    assert "p-" not in findings[0]["message"]
