@@ -114,6 +114,27 @@ def test_source_is_raw_text_of_its_page(path, table):
     assert bad == []
 
 
+OPENING, CLOSING = "(（[［【〔「『", ")）]］】〕」』"
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.name for p in INPUTS])
+def test_source_keeps_the_whole_bracket(path):
+    """A source that opens a bracket its line closes ends at that close:
+    「…37億円（36億円）」, never 「…37億円（36億円」."""
+    amounts, _, observations, _ = facts_of(path)
+    lines = page_lines(path)
+    cut = []
+    for r in amounts + observations:
+        last = r["source"].split("\n")[-1]
+        opened = sum(c in OPENING for c in last) - sum(c in CLOSING for c in last)
+        line = next(ln for ln in lines[r["page"]] if last in ln)
+        rest = line[line.index(last) + len(last):]
+        if opened > 0 and any(c in CLOSING for c in rest):
+            cut.append(r["source"])
+    assert cut == []
+    assert any("億円（" in r["source"] and r["source"].endswith("億円）") for r in amounts)
+
+
 @pytest.mark.parametrize("path", [PDF, FIX_PDF], ids=["mext", "moe"])
 def test_single_line_source_occurs_in_the_joined_page_text(path):
     amounts, _, _, _ = facts_of(path)

@@ -1,6 +1,7 @@
 """A figure: one amount on a line, with the stage context pairing gives it
 and what it was paired with (the label line, the figure it is bracketed
-after). Its ``source`` is the exact raw text it was read from."""
+after). Its ``source`` is the exact raw text it was read from, up to the
+close of any bracket it opens on its line."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,31 @@ from dataclasses import dataclass
 from pipeline.facts.context import StageContext
 from pipeline.facts.lines import Amount, Label, LineInfo
 from pipeline.normalize import source_of
+
+OPENING, CLOSING = "(（[［【〔「『", ")）]］】〕」』"
+
+
+def bracket_end(text: str, start: int, end: int) -> int:
+    """``end`` moved on past the close of each bracket that text[start:end]
+    opens, when the line closes it; else ``end`` as it was.
+
+    >>> t = "BINDS 37億円(36億円) ※1"
+    >>> t[:bracket_end(t, 0, t.index("円)") + 1)]
+    'BINDS 37億円(36億円)'
+    >>> bracket_end("(前年度 36億円", 0, 9)
+    9
+    """
+    depth = 0
+    for c in text[start:end]:
+        if c in OPENING:
+            depth += 1
+        elif c in CLOSING and depth:
+            depth -= 1
+    k = end
+    while depth and k < len(text):
+        depth += (text[k] in OPENING) - (text[k] in CLOSING)
+        k += 1
+    return k if depth == 0 else end
 
 
 @dataclass(slots=True)
@@ -26,7 +52,9 @@ class Figure:
     bracket_rule: dict | None = None      # a bracketed figure: the stage rule the release's legend gives its bracket
 
     def raw(self, start: int, end: int) -> str:
-        return source_of(self.info.line.raw_text, self.info.line.index_map, start, end)
+        """The raw text behind text[start:end] of the figure's line, to the close of a bracket it opens."""
+        return source_of(self.info.line.raw_text, self.info.line.index_map, start,
+                         bracket_end(self.info.line.text, start, end))
 
     @property
     def source(self) -> str:
