@@ -32,6 +32,7 @@ from pipeline.facts.context import ReleaseContext, release_context
 from pipeline.facts.detail import DetailWalk
 from pipeline.facts.layout import slides as make_slides
 from pipeline.facts.lines import IMPLAUSIBLE, UNREADABLE
+from pipeline.facts.names import printed_names
 from pipeline.facts.overview import OverviewWalk, could_be_overview, overview_headers
 from pipeline.facts.owners import Programs
 from pipeline.facts.pairing import pair_slide, settle
@@ -80,6 +81,22 @@ def walk_release(pages: list[Page], release: str, rules: RulePack | None = None)
     """((amounts, programs, observations, conflicts), release context)."""
     facts = extract_facts(pages, release, rules)
     return tuple(facts), facts.context
+
+
+def keep_printed_separators(slides, amounts: list[dict], observations: list[dict], programs: list[dict],
+                            conflicts: list[dict]) -> None:
+    """Names as printed: where a line prints a space inside a name, between
+    two Japanese words (「① 科研費 科学研究費助成事業」), the name keeps it
+    (normalization dropped it), in every table at once."""
+    names = {r[k] for r in programs for k in ("program", "parent") if r[k]}
+    renamed = printed_names(names, [info.line for s in slides for info in s.lines])
+    if not renamed:
+        return
+    for row in (*amounts, *observations, *programs):
+        for k in ("program", "parent"):
+            row[k] = renamed.get(row[k], row[k])
+    for c in conflicts:
+        c["key"] = [renamed.get(v, v) if isinstance(v, str) else v for v in c["key"]]
 
 
 def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
@@ -138,6 +155,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
         where = f"page {row['page']}" if row.get("page") is not None else "the text"
         warnings.append(f"{where}: {row['source']!r} restates an attributed figure of the same stage and year "
                         "(rounded or repeated, its owner unnamed): left out")
+    keep_printed_separators(slides, amounts, observations, program_rows, conflicts)
     derived_columns(amounts, program_rows)
     derived_columns(observations, program_rows)
     unowned = sum(not a["program"] for a in amounts)

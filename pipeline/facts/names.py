@@ -292,3 +292,64 @@ def without_closing_title_words(name: str, rules: RulePack) -> str:
             name = name[:last.start()].rstrip()
     return name
 
+
+
+
+JAPANESE_LETTER = r"[\p{Han}\p{Hiragana}\p{Katakana}ー々]"
+PRINTED_GAP = regex.compile(rf"{JAPANESE_LETTER}[ \u3000\t]+{JAPANESE_LETTER}")
+JAPANESE_CHAR = regex.compile(JAPANESE_LETTER)
+
+
+def printed_gaps(text: str, raw: str, index_map: list[int]) -> list[int]:
+    """Where in the normalized ``text`` its ``raw`` line printed whitespace
+    between two Japanese letters (normalization drops it): the index of the
+    letter after each gap.
+
+    >>> from pipeline.normalize import normalize_with_map
+    >>> raw = "① 科研費 科学研究費助成事業"
+    >>> text, index_map = normalize_with_map(raw)
+    >>> text, printed_gaps(text, raw, index_map)
+    ('①科研費科学研究費助成事業', [4])
+    >>> printed_gaps("予備費", "予 備 費", [0, 2, 4])
+    []
+    """
+    if len(index_map) != len(text):
+        return []
+    gaps = [k for k in range(1, len(text)) if index_map[k] > index_map[k - 1] + 1
+            and raw[index_map[k - 1] + 1:index_map[k]].strip() == ""
+            and PRINTED_GAP.match(f"{text[k - 1]} {text[k]}")]
+    bounds = set(gaps)
+
+    def letters(k: int, step: int) -> int:   # Japanese letters in a row from text[k], back (-1) or on (1), to a gap
+        n = 0
+        while 0 <= k < len(text) and JAPANESE_CHAR.match(text[k]):
+            n += 1
+            if (k if step < 0 else k + 1) in bounds:
+                break
+            k += step
+        return n
+    # two letters a side at least: 「予 備 費」 is one word set with spaced letters
+    return [k for k in gaps if letters(k - 1, -1) >= 2 and letters(k, 1) >= 2]
+
+
+def printed_names(names: set[str], lines: list) -> dict[str, str]:
+    """Each name that a line prints with a separator inside it (「① 科研費
+    科学研究費助成事業」: two names of one program side by side), mapped to
+    the name with that separator kept as one space; the first line in the
+    release that holds the name decides. Only lines whose raw text has
+    whitespace between two Japanese letters are looked at.
+
+    >>> from pipeline.extract import make_line
+    >>> printed_names({"科研費科学研究費助成事業", "創発"}, [make_line(1, 1, "① 科研費 科学研究費助成事業")])
+    {'科研費科学研究費助成事業': '科研費 科学研究費助成事業'}
+    """
+    gapped = [(ln.text, printed_gaps(ln.text, ln.raw_text, ln.index_map))
+              for ln in lines if PRINTED_GAP.search(ln.raw_text)]
+    gapped = [(text, gaps) for text, gaps in gapped if gaps]
+    out: dict[str, str] = {}
+    for name in names:
+        at, gaps = next(((text.find(name), gaps) for text, gaps in gapped if len(name) > 1 and name in text), (-1, []))
+        inside = [k - at for k in gaps if at < k < at + len(name)]
+        if inside:
+            out[name] = "".join(" " + c if k in inside else c for k, c in enumerate(name))
+    return out
