@@ -129,6 +129,37 @@ def test_fuzzy_candidate_is_only_suggested(rows):
     assert sum(x["program_new"] == "医療分野国際科学技術共同研究開発推進プログラム" for x in rows) == 1
 
 
+def test_a_suggestion_is_said_to_be_neither_new_nor_dropped(pair):
+    """diff.md says what the tables do: the suggested pair is in neither the
+    new nor the dropped list, and the memo says so; the crosswalk snippet
+    carries a date placeholder, not the day it was written (no clock in an output)."""
+    md = (pair / "diff.md").read_text(encoding="utf-8")
+    new = md[md.index("## New programs"):md.index("## Dropped programs")]
+    dropped = md[md.index("## Dropped programs"):md.index("## Renamed programs")]
+    suggestions = md[md.index("## Suggestions awaiting review"):]
+    assert "医療分野国際科学技術共同研究開発推進プログラム" in suggestions
+    assert "医療分野国際科学技術共同研究開発推進プログラム" not in new
+    assert "医療分野国際科学技術共同研究開発推進事業" not in dropped
+    assert "counted neither as new nor as dropped" in suggestions and "counts as dropped" not in md
+    assert "reviewed_on: <YYYY-MM-DD>" in suggestions
+
+
+def test_two_inputs_of_one_release_warn_and_draw_no_chart(bundled, tmp_path):
+    """The PDF and the text of one release state the same years: the diff
+    warns, says so in diff.md, and draws no chart of zero bars."""
+    out = tmp_path / "same"
+    (out).mkdir()
+    (out / "chart.png").write_bytes(b"an earlier chart")
+    r = run("diff", bundled["pdf"], bundled["text"], "--out", out)
+    assert r.returncode == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "state the same years" in warnings[0] and "no chart.png" in warnings[0]
+    assert not (out / "chart.png").exists()   # nor the earlier run's
+    md = (out / "diff.md").read_text(encoding="utf-8")
+    assert "Both releases state the same years" in md and "chart.png" not in md
+    assert (out / "diff.csv").is_file()
+
+
 def test_totals_and_supplementary_compared_year_to_year(rows):
     assert row(rows, "総額", "総額")["change_yen"] == str(18 * OKU)
     supp = row(rows, "総額", "総額", "supplementary")

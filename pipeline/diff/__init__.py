@@ -91,11 +91,12 @@ def write_outputs(d: Diff, out: Path) -> list[str]:
             written.append("consistency.csv")
         (tmp / "diff.md").write_text(diff_markdown(d), encoding="utf-8")
         written.append("diff.md")
-        title = (f"{d.old.release} → {d.new.release}" if d.old else d.new.release) + "　事業ごとの増減（億円）"
-        missing = bar_chart(chart_panels(d), tmp / "chart.png", title)
-        if missing:
-            print(f"warning: chart.png: the font lacks {''.join(sorted(missing))}", file=sys.stderr)
-        written.append("chart.png")
+        if not d.same_years:   # (two readings of one release: a chart of zero bars says nothing)
+            title = (f"{d.old.release} → {d.new.release}" if d.old else d.new.release) + "　事業ごとの増減（億円）"
+            missing = bar_chart(chart_panels(d), tmp / "chart.png", title)
+            if missing:
+                print(f"warning: chart.png: the font lacks {''.join(sorted(missing))}", file=sys.stderr)
+            written.append("chart.png")
     return written
 
 
@@ -109,6 +110,10 @@ def run_diff(args) -> int:
         d = diff_releases(old, new, aliases, threshold, aliases_path)
     else:
         d = diff_within(new, aliases, threshold, aliases_path)
+    if d.same_years and old is not None:
+        print(f"warning: {old.release} and {new.release} state the same years: two inputs of one release? "
+              "nothing changed year over year; diff.csv compares the two readings, and no chart.png is drawn",
+              file=sys.stderr)
     written = write_outputs(d, args.out)
     counts: dict[str, int] = defaultdict(int)
     for m in d.matches:

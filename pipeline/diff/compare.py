@@ -247,6 +247,12 @@ class Diff:
     aliases_path: Path
     threshold: float
 
+    @property
+    def same_years(self) -> bool:
+        """Do both releases state the same years (two inputs of one release,
+        such as its PDF and its text)? Then nothing changed year over year."""
+        return self.old is not None and self.old.years == self.new.years
+
     @cached_property
     def groups(self) -> list[dict]:
         """The splits and merges (see :func:`group_summaries`)."""

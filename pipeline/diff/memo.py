@@ -5,7 +5,6 @@ puts them in order. Amounts are written exactly in 億円 (:func:`oku`).
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from typing import cast
@@ -100,12 +99,18 @@ def portion_rows(d: Diff) -> list[DiffRow]:
 
 # ------------------------------------------------------------------ the sections
 
+SAME_YEARS = ("Both releases state the same years: they are two inputs of one release (its PDF and its text, "
+              "say), or one release twice. Nothing changed year over year; the rows below compare the two "
+              "readings figure by figure, and no chart is drawn.")
+
+
 def heading(d: Diff) -> list[str]:
     new_year = d.years["initial"]
     if d.old:
         return [f"# Year-over-year diff: {d.old.release} → {d.new.release}", "",
                 f"- Old: `{d.old.folder}` — {years_text(d.old)}",
                 f"- New: `{d.new.folder}` — {years_text(d.new)}", "",
+                *([f"**{SAME_YEARS}**", ""] if d.same_years else []),
                 "Each program's figure in the old release for its own year is compared with its figure in "
                 "the new release for the new year (same budget and stage); **fiscal_year in diff.csv is the "
                 f"new release's year** (当初 FY{new_year}" + (f", 補正 FY{d.years['supplementary']}"
@@ -273,11 +278,12 @@ def suggestions_section(d: Diff) -> list[str]:
         body.append([m.old, m.new, f"{m.score:g}", figs])
     out += table(["old name", "new name", "similarity", "figures"], body)
     out += [f"Names at least {d.threshold:g}% similar (rapidfuzz ratio after normalization) with no other "
-            "match. They are **not** applied: until reviewed, the old one counts as dropped and the new one "
-            f"as new. If a pair is the same program, add it to `{project_path(d.aliases_path)}`:", "", "```yaml"]
+            "match. They are **not** applied: until reviewed, a pair is not compared (its rows in diff.csv "
+            "have match `suggested` and no change) and is counted neither as new nor as dropped. If a pair is "
+            f"the same program, add it to `{project_path(d.aliases_path)}`:", "", "```yaml"]
     for m in suggested:
         out += [f"  - old: {m.old}", f"    new: {m.new}", "    note: <where the releases say so>",
-                "    reviewed_by: <you>", f"    reviewed_on: {dt.date.today().isoformat()}"]
+                "    reviewed_by: <you>", "    reviewed_on: <YYYY-MM-DD>"]
     return out + ["```", ""]
 
 
@@ -308,7 +314,7 @@ def consistency_section(d: Diff) -> list[str]:
 
 
 def files_line(d: Diff) -> list[str]:
-    return ["Files: diff.csv (every row), chart.png (change per program)"
+    return ["Files: diff.csv (every row)" + ("" if d.same_years else ", chart.png (change per program)")
             + (", consistency.csv (every prior-year figure compared)." if d.consistency is not None else ".")]
 
 
