@@ -178,11 +178,15 @@ def scanned(tmp_path_factory) -> tuple[Path, object]:
 def test_a_scanned_copy_gives_nine_in_ten_golden_figures(scanned):
     folder, r = scanned
     assert r.returncode == 0, r.stderr
-    want = golden()
+    # names compared without their spaces: a printed separator (科研費 科学研究費助成事業) is
+    # a gap in the picture, which OCR does not tell from the gaps between any two letters
+    def key(row: dict) -> tuple:
+        return (row["program"].replace(" ", ""), *(row[k] for k in KEY[1:]))
+    want = {key(r): r["amount_yen"] for r in rows(GOLDEN)}
     got = rows(folder / "amounts.csv")
-    right = {tuple(a[k] for k in KEY) for a in got if want.get(tuple(a[k] for k in KEY)) == a["amount_yen"]}
+    right = {key(a) for a in got if want.get(key(a)) == a["amount_yen"]}
     assert len(right) >= 0.9 * len(want), sorted(set(want) - right)
-    wrong = [a for a in got if want.get(tuple(a[k] for k in KEY)) != a["amount_yen"]]
+    wrong = [a for a in got if want.get(key(a)) != a["amount_yen"]]
     assert not [a for a in wrong if a["check"] in ("witnessed", "golden")], wrong
     assert all(a["rule"].endswith("+ocr") for a in got)
 

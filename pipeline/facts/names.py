@@ -336,15 +336,16 @@ def printed_names(names: set[str], lines: list) -> dict[str, str]:
     """Each name that a line prints with a separator inside it (「① 科研費
     科学研究費助成事業」: two names of one program side by side), mapped to
     the name with that separator kept as one space; the first line in the
-    release that holds the name decides. Only lines whose raw text has
-    whitespace between two Japanese letters are looked at.
+    release that holds the name decides. Only text-layer lines whose raw
+    text has whitespace between two Japanese letters are looked at (OCR puts
+    its spaces where it guesses a word ends).
 
     >>> from pipeline.extract import make_line
     >>> printed_names({"科研費科学研究費助成事業", "創発"}, [make_line(1, 1, "① 科研費 科学研究費助成事業")])
     {'科研費科学研究費助成事業': '科研費 科学研究費助成事業'}
     """
-    gapped = [(ln.text, printed_gaps(ln.text, ln.raw_text, ln.index_map))
-              for ln in lines if PRINTED_GAP.search(ln.raw_text)]
+    gapped = [(ln.text, printed_gaps(ln.text, ln.raw_text, ln.index_map))   # (OCR's spaces are guesses)
+              for ln in lines if not ln.ocr and PRINTED_GAP.search(ln.raw_text)]
     gapped = [(text, gaps) for text, gaps in gapped if gaps]
     out: dict[str, str] = {}
     for name in names:
