@@ -17,7 +17,9 @@ its settings, and rule files) adds or replaces rules for one kind of release.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
+from typing import Any
 
 import regex
 import yaml
@@ -201,11 +203,24 @@ class RulePack(dict):
     def patterns(self, kind: str, role: str) -> list[tuple]:
         """(compiled pattern, required literals or None, id) of the rules of a
         role that have a pattern — what a hot loop needs, looked up once."""
-        found = self._patterns.get((kind, role))
-        if found is None:
+        try:
+            return self._patterns[kind, role]
+        except KeyError:
             found = self._patterns[kind, role] = [(r["re_pattern"], r.get("requires") or None, r["id"])
                                                   for r in self.role(kind, role) if r.get("re_pattern") is not None]
-        return found
+            return found
+
+    def gate(self, kind: str, role: str):
+        """A pattern (``re``: plain literals) of every literal the rules of a
+        role require: a text without any of them matches none of the rules
+        (None when one of them requires nothing)."""
+        try:
+            return self._gates[kind, role]
+        except KeyError:
+            needs = [p[1] for p in self.patterns(kind, role)]
+            found = self._gates[kind, role] = (None if None in needs else
+                                               re.compile("|".join(re.escape(n) for ns in needs for n in ns)))
+            return found
 
     def copy(self) -> "RulePack":
         """A copy whose rules can be replaced (tests plant rules in one)."""
@@ -217,6 +232,7 @@ class RulePack(dict):
         self._kinds: dict[str, list[dict]] = {}
         self._roles: dict[tuple, list[dict]] = {}
         self._patterns: dict[tuple, list[tuple]] = {}
+        self._gates: dict[tuple, Any] = {}
         for rule in self.values():
             self._kinds.setdefault(rule["kind"], []).append(rule)
             if rule.get("role"):

@@ -114,10 +114,11 @@ def split_joined_items(lines: list[Line], rules: RulePack) -> list[Line]:
     patterns = present(rules.patterns("structure", "item_break"), "\n".join(line.text for line in lines))
     if not patterns:
         return list(lines)
+    gate = rules.gate("structure", "item_break")   # a line without any of their literals is one item
     out: list[Line] = []
     columns: list[list[Line]] = []   # the rows so far of consecutive lines cut into len(columns) items
     for line in lines:
-        items = split_items(line, patterns)
+        items = split_items(line, patterns) if gate is None or gate.search(line.text) else [line]
         if len(items) > 1 and len(items) == len(columns):
             for column, item in zip(columns, items):
                 column.append(item)
@@ -202,6 +203,8 @@ def wrap_width(lines: list[Line], rules: RulePack) -> int | None:
 def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
     """The page's lines with an item written over two bullets
     (struct.list_continues: 「▽Aや」 「▽Bに170億円」) read as one line."""
+    if not present(rules.patterns("structure", "list_continues"), "\n".join(line.text for line in lines)):
+        return list(lines)   # (no line can continue a list: what most pages are)
     out: list[Line] = []
     for line in lines:
         if out and struct(rules, "list_continues", out[-1].text) and struct(rules, "bullet", line.text):
