@@ -115,9 +115,14 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
     joined first. Every piece keeps its line's number and box."""
     out: list[Line] = []
     k = 0
+    fewest = 2 * rules.settings["flat_rows_min"]
     while k < len(lines):
         line = lines[k]
         raw = line.raw_text
+        if len(NUMBER_TOKEN.findall(raw)) < 2 <= fewest:
+            out.append(line)   # (fewer than two numbers: no row on it, nor one going on below; most lines)
+            k += 1
+            continue
         found = flat_rows(raw, rules)
         segments = [(0, line)]   # (offset in raw, the line it came from) of each line joined
         while (found is not None and found[3] or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \

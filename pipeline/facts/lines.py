@@ -187,11 +187,13 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
     amount = rules.role("amount", "amount")[0]
     if not may_match(amount, text):
         return keep, dropped
-    full, shift = context + text, len(context)
-    not_rules = [r for r in rules.kind("not_budget") if may_match(r, full)]
-    flag_rules = [r for r in rules.kind("flag") if may_match(r, text)]
+    matches = finditer(amount["re_pattern"], text, amount["id"])
+    if matches:   # (the rules that may apply, looked for only on a line with an amount)
+        full, shift = context + text, len(context)
+        not_rules = [r for r in rules.kind("not_budget") if may_match(r, full)]
+        flag_rules = [r for r in rules.kind("flag") if may_match(r, text)]
     prev: Amount | None = None
-    for m in finditer(amount["re_pattern"], text, amount["id"]):
+    for m in matches:
         flags, tail = flags_after(text, m.end(), m.start(), rules, flag_rules)
         excluded = next((r["id"] for r in not_rules
                          if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
