@@ -249,9 +249,11 @@ def _raw_lines(blocks: list[dict]) -> list[tuple[str, tuple, float]]:
                 continue
             if len(spans) == 1:
                 raw, size = spans[0]["text"], spans[0]["size"]
-            else:   # the size of the span with the most text
-                raw = "".join([s["text"] for s in spans])
-                size = max(spans, key=lambda s: len(s["text"].strip()))["size"]
+            else:   # the size of the (first) span with the most text
+                texts = [s["text"] for s in spans]
+                raw = "".join(texts)
+                lengths = [len(t.strip()) for t in texts]
+                size = spans[lengths.index(max(lengths))]["size"]
             if raw.strip():
                 raws.append((raw, ln["bbox"], round(size, 1)))
     return raws
