@@ -212,14 +212,14 @@ class RulePack(dict):
 
     def gate(self, kind: str, role: str):
         """A pattern (``re``: plain literals) of every literal the rules of a
-        role require: a text without any of them matches none of the rules
-        (None when one of them requires nothing)."""
+        role require: a text without any of them matches none of the rules,
+        may_match is False for each (None when one of them requires nothing)."""
         try:
             return self._gates[kind, role]
         except KeyError:
-            needs = [p[1] for p in self.patterns(kind, role)]
-            found = self._gates[kind, role] = (None if None in needs else
-                                               re.compile("|".join(re.escape(n) for ns in needs for n in ns)))
+            needs = [r.get("requires") or None for r in self.role(kind, role)]
+            found = self._gates[kind, role] = (None if None in needs else   # (no rule: (?!) matches nothing)
+                                               re.compile("|".join(re.escape(n) for ns in needs for n in ns) or "(?!)"))
             return found
 
     def copy(self) -> "RulePack":

@@ -22,8 +22,10 @@ def _unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     out = {}
     lines = slide.lines
     unit_rules = rules.role("structure", "unit")
+    gate = rules.gate("structure", "unit")   # (one search for the literals of every unit rule)
     for k, info in enumerate(lines):
-        if info.amounts or len(info.text) > 40 or not any(may_match(r, info.text) for r in unit_rules) \
+        if info.amounts or len(info.text) > 40 \
+                or not (gate.search(info.text) if gate is not None else any(may_match(r, info.text) for r in unit_rules)) \
                 or hit(rules, "structure", "reference", info.text):
             continue   # a unit header is a short line with no amount (「【参考】…の推移 (億円)」: a chart's)
         m = hit(rules, "structure", "unit", info.text)
