@@ -186,6 +186,19 @@ def _check_kind(rule: dict, where: str) -> None:
                             f"({', '.join(schema.FLAGS)}; got {rule.get('flag')!r})", "rules.schema-value")
 
 
+class _RolePatterns(dict):
+    """role -> RulePack.patterns of one kind, filled on first use: the hot
+    structure look-ups get theirs with one subscript."""
+
+    def __init__(self, rules: "RulePack", kind: str):
+        super().__init__()
+        self.rules, self.kind = rules, kind
+
+    def __missing__(self, role: str) -> list[tuple]:
+        found = self[role] = self.rules.patterns(self.kind, role)
+        return found
+
+
 class RulePack(dict):
     """Rules by id, plus the pack's ``settings`` and look-ups by kind and role.
     Which rules exist decides what the pipeline does: every stage, flag and
@@ -193,6 +206,7 @@ class RulePack(dict):
 
     settings: dict
     name: str
+    structures: _RolePatterns   # role -> patterns("structure", role)
 
     def kind(self, kind: str) -> list[dict]:
         return self._kinds.get(kind, [])
@@ -217,9 +231,9 @@ class RulePack(dict):
         try:
             return self._gates[kind, role]
         except KeyError:
-            needs = [r.get("requires") or None for r in self.role(kind, role)]
-            found = self._gates[kind, role] = (None if None in needs else   # (no rule: (?!) matches nothing)
-                                               re.compile("|".join(re.escape(n) for ns in needs for n in ns) or "(?!)"))
+            needs = [r.get("requires") for r in self.role(kind, role)]
+            found = self._gates[kind, role] = (None if not all(needs) else   # (no rule: (?!) matches nothing)
+                                               re.compile("|".join(re.escape(n) for ns in needs for n in ns or ()) or "(?!)"))
             return found
 
     def copy(self) -> "RulePack":
@@ -233,6 +247,7 @@ class RulePack(dict):
         self._roles: dict[tuple, list[dict]] = {}
         self._patterns: dict[tuple, list[tuple]] = {}
         self._gates: dict[tuple, Any] = {}
+        self.structures = _RolePatterns(self, "structure")
         for rule in self.values():
             self._kinds.setdefault(rule["kind"], []).append(rule)
             if rule.get("role"):

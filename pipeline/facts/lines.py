@@ -342,7 +342,7 @@ def first_hit(patterns: list[tuple], text: str, pos: int = 0):
 
 def struct(rules: RulePack, role: str, text: str, pos: int = 0):
     """hit() of a structure rule (without hit()'s call: it runs ~100k times on a large deck)."""
-    return first_search(rules.patterns("structure", role), text, pos)
+    return first_search(rules.structures[role], text, pos)
 
 
 def without_leading_flags(head: str, rules: RulePack) -> str:
