@@ -36,8 +36,6 @@ class Column:
     ctx: StageContext | None     # None: a difference column
 
 
-
-
 def two_years_and_a_change(text: str, year_literals: list[str], rules: RulePack) -> bool:
     """A header line of a whole table: two years and a difference column
     (「区分 8年度予算 9年度予算案 増減」), not a title naming two budgets
@@ -54,11 +52,14 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
     unit_literals = [n for r in rules.role("structure", "unit") for n in (r.get("requires") or ("",))]
     year_literals = [n for r in rules.role("year", "year") for n in (r.get("requires") or ("",))]
     range_literals = [n for r in rules.role("year", "range") for n in (r.get("requires") or ())]
+    unit_gate, year_gate = rules.gate("structure", "unit"), rules.gate("year", "year")   # (None: one requires nothing)
     years = 0
     for info in slide.lines:
         text = info.text
         if info.amounts or info.excluded or "。" in text or len(text) > rules.settings["max_name_length"]:
             continue   # header cells are short and hold no figure
+        if unit_gate and year_gate and not unit_gate.search(text) and not year_gate.search(text):
+            continue   # no unit literal and no year literal: none of the tests below counts the line
         for n in unit_literals:
             if n in text:
                 return True
