@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
 from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
-from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure
+from pipeline.facts.names import (
+    header_name,
+    is_enumerated,
+    is_name_like,
+    lead_stripped,
+    mention_name,
+    name_of,
+    opens_figure,
+)
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
 from pipeline.facts.topics import topic_name
 from pipeline.rules import RulePack
@@ -30,14 +38,14 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
     line, or a bulleted name line by a line of figures only."""
     lines = slide.lines
     heads: dict[int, str] = {j: name_of(lines[j], rules) for j in beside(slide, rules).values()
-                             if not struct(rules, "enumerator", lines[j].text)}
+                             if not is_enumerated(lines[j], rules)}
     for i, info in enumerate(lines):
         name = header_name(info, rules)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if name and not struct(rules, "enumerator", info.text):
+        if name and not is_enumerated(info, rules):   # (once per line: the detail walk asks it too)
             heads[i] = name
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
-                and not struct(rules, "part_of", info.text) and not struct(rules, "enumerator", info.text) \
+                and not struct(rules, "part_of", info.text) and not is_enumerated(info, rules) \
                 and ((label_starts_line(nxt) and opens_figure(nxt.text, rules))
                      or (is_bare_amount(nxt) and struct(rules, "bullet", info.text) and not struct(rules, "point", info.text))):
             heads[i] = name_of(info, rules)   # 「■NAME」 over 「385億円【425億円】」 or over its 【label amount】
