@@ -112,7 +112,40 @@ def _header_name(info: LineInfo, rules: RulePack) -> str | None:
     name = _name_before_figures(info, rules)
     if name and unmatched_open(name) is None:
         return name
-    return _name_before_bracket(info, rules)   # 「NAME(office、R3補:200億円)」: the name before the bracket
+    return _name_before_bracket(info, rules) \
+        or _name_after_figure(info, rules)   # 「NAME(office、R3補:200億円)」, 「○ 486億円 NAME(前年度 305億円)」
+
+
+def _name_after_figure(info: LineInfo, rules: RulePack) -> str | None:
+    """NAME of '○ 486億円 NAME (前年度 305億円)': a figure opens the line
+    (after a bullet at most) and the program's name follows it, up to the
+    line's next figure, label or bracket.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> info = analyze(make_line(1, 1, "○ 486億円 麦・大豆等の国産化の推進(前年度 305億円)"), rules)
+    >>> _name_after_figure(info, rules)
+    '麦・大豆等の国産化の推進'
+    >>> _name_after_figure(analyze(make_line(1, 1, "○ 486億円を計上"), rules), rules) is None
+    True
+    """
+    a = info.amounts[0]
+    if any(lab.start < a.start for lab in info.labels) or clean_name(info.text[:a.start if a.lead is None else a.lead], rules):
+        return None
+    ends = [b.start if b.lead is None else b.lead for b in info.amounts[1:] + info.excluded if b.start > a.tail]
+    ends += [lab.start for lab in info.labels if lab.start >= a.tail]
+    rest = info.text[a.tail:min(ends, default=len(info.text))]
+    opened = unmatched_open(rest)
+    rest = rest[:opened] if opened is not None else rest
+    if struct(rules, "figure_word", rest) is not None:
+        return None   # 「486億円を計上」, 「486億円規模」: the figure's own words, no name
+    name = clean_name(rest, rules)
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name) \
+            or name.startswith(PARTICLES) or struct(rules, "not_title", name) or struct(rules, "furniture", name):
+        return None
+    return name
 
 
 def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
