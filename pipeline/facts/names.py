@@ -7,6 +7,7 @@ import functools
 
 import regex
 
+from pipeline.facts.brackets import bracket_end, unmatched_open
 from pipeline.facts.lines import (
     FILLER,
     NOTE_MARK,
@@ -15,7 +16,6 @@ from pipeline.facts.lines import (
     remembered,
     sentence,
     struct,
-    unmatched_open,
 )
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
@@ -156,12 +156,8 @@ def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
     opened = unmatched_open(info.text[:first])
     if opened is None or opened < 2:
         return None
-    depth, close = 0, len(info.text)
-    for k in range(opened, len(info.text)):
-        depth += {"(": 1, ")": -1}.get(info.text[k], 0)
-        if depth == 0:
-            close = k
-            break
+    after = bracket_end(info.text, opened, opened + 1, "()")
+    close = after - 1 if after > opened + 1 else len(info.text)
     inside = info.text[opened:close]
     if "。" in inside or len(inside) > rules.settings["max_name_length"] or FILLER.sub("", info.text[close + 1:]):
         return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.facts.lines import hit, in_closed_bracket, struct
+from pipeline.facts.brackets import in_closed_bracket
+from pipeline.facts.lines import hit, struct
 from pipeline.facts.names import clean_name
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
