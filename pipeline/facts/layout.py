@@ -213,10 +213,17 @@ def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
 
 # ------------------------------------------------------------ analysis in context
 
-def continues_note(prev: Line, line: Line) -> bool:
-    """A line that goes on with a ※ note begun above it (no full stop yet,
-    no new bullet)."""
-    return not prev.text.endswith("。") and line.text[:1] not in "※○●◆■・-" and len(prev.text) > 10
+def continues_note(prev: LineInfo, line: Line, rules: RulePack) -> bool:
+    """A line that goes on with a ※ note begun above it: no full stop yet, no
+    new bullet or enumerator (「(3)…」), and the line above did not already
+    end the note after its figure (「…として123億円がある」)."""
+    text = prev.text
+    if text.endswith("。") or line.text[:1] in "※○●◆■・-" or len(text) <= 10:
+        return False
+    if struct(rules, "enumerator", line.text) or struct(rules, "bullet", line.text):
+        return False
+    said = prev.amounts or prev.excluded
+    return not (said and text[-1] in "るたすいだ" and (said[-1].tail < len(text) - 1))
 
 
 def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
@@ -229,7 +236,7 @@ def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
         text = line.text
         if text.startswith("※"):
             note = text
-        elif note and k and continues_note(lines[k - 1], line):
+        elif note and k and continues_note(infos[-1], line, rules):
             note_before = note
             note += text
             if lits is None or lits.search(text):
