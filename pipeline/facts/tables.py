@@ -92,7 +92,7 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
         return None   # 「- 1 -」: the page's foot (「- - - - 10」 is a row of empty cells and a 10)
     enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
-                    if not enumerator or m.start() >= enumerator.end()]
+                    if (not enumerator or m.start() >= enumerator.end()) and not glued_to_word(info.line, m.end())]
                    + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
     if not any(c[2] != "-" for c in cells) and not (len(cells) == 1 and len(text.strip()) <= 3):
         return None   # (a dash alone on its line is an empty cell of a table written one cell a line)
@@ -113,6 +113,26 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
                                  or (len(name) < 2 and not struct(rules, "total", name))):
         return None   # (a one-character name is an enumerator or a stray mark, except the total 計)
     return cells
+
+
+WORD_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+
+
+def glued_to_word(line, end: int) -> bool:
+    """Is the number ending at text[end] printed right against the word after
+    it (「第2子以降」: part of a name), not apart from it (「100 新規含む」: a
+    cell and a remark; normalizing drops that space, the raw text keeps it)?
+
+    >>> from pipeline.extract import make_line
+    >>> line = make_line(1, 1, "第2子以降 1,250")
+    >>> glued_to_word(line, line.text.index("2") + 1), glued_to_word(make_line(1, 1, "うち深海探査 100 新規含む"), 8)
+    (True, False)
+    """
+    index_map = line.index_map
+    if not index_map or end >= len(line.text):
+        return False
+    k = index_map[end - 1] + 1
+    return k < len(line.raw_text) and WORD_LETTER.match(line.raw_text[k]) is not None
 
 
 def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: ReleaseContext,
