@@ -52,7 +52,8 @@ class DetailWalk(Walk):
         self.program, self.component = program, None
         self.item: str | None = None   # on a slide with no program of its own, the last program named
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
-        self.stacked = name_stacks(self.lines, rules)
+        boxed = {f.index for figs in self.by_line.values() for f in figs if f.how == "order" and f.label_info is not None}
+        self.stacked = name_stacks(self.lines, rules, boxed)
         self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
         self.topic_sentence: tuple = ()  # ... and which sentence (line, position of the 。 before it)
         self.continued: set[int] = set()  # lines that are the rest of a title a box interrupted
@@ -177,6 +178,10 @@ class DetailWalk(Walk):
                 seen = 0
                 for j in range(i + 1, len(lines)):
                     info = lines[j]
+                    if not info.amounts and not info.labels and (m := struct(rules, "body", info.text)) \
+                            and m.end() == len(info.text) and j - i >= 2 and all(lines[k].labels for k in range(i, j)):
+                        candidates.append(info.text)   # a stack of box labels, then 「文化庁」, then a slogan: the office's box
+                        break
                     if skippable(info, rules) or (info.labels and not info.amounts):
                         continue
                     if is_name_like(info, rules) and not struct(rules, "subtitle", info.text):
