@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.context import StageContext
 from pipeline.facts.brackets import bracket_end
+from pipeline.facts.context import StageContext
 from pipeline.facts.lines import Amount, Label, LineInfo
 from pipeline.normalize import source_of
+
 
 @dataclass(slots=True)
 class Figure:
