@@ -151,3 +151,25 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
             or (regex.match(r"\p{Hiragana}", name[-1]) and not name.endswith("など")):
         return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem; 「費用など」 is one)
     return name
+
+
+def antecedent(name: str, before: str, rules: RulePack) -> str:
+    """A name that points back (struct.anaphora: 「同省関係分」, 「同交付金」)
+    written out with the last name the text before it gave that noun;
+    else the name as it is.
+
+    >>> from pipeline.rules import load_rules
+    >>> antecedent("同省関係分", "経済産業省は10日、2023年度補正予算案の", load_rules())
+    '経済産業省関係分'
+    >>> antecedent("同交付金", "減収分は、地方特例交付金で全額補塡する。", load_rules())
+    '地方特例交付金'
+    >>> antecedent("同事業", "予算の話。", load_rules())
+    '同事業'
+    """
+    m = struct(rules, "anaphora", name)
+    if m is None:
+        return name
+    noun = m.group("noun")
+    found = [w for w in regex.findall(r"[\p{Han}\p{Katakana}ー・A-Za-z]+?" + regex.escape(noun), before)
+             if not w.startswith("同") and len(w) > len(noun)]
+    return found[-1] + name[m.end():] if found else name
