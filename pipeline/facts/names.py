@@ -183,6 +183,9 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     if boxed:
         head = boxed.group("name")   # 「【科学技術振興費】 1兆4,100億円」: the name in its brackets
     name = clean_name(head, rules)
+    joint = struct(rules, "name_particle", name) if len(name) > 3 else None
+    if joint is not None:
+        name = name[:joint.start()]   # 「・科研費に2,600億円」: the particle joins the name to its figure
     if not name or struct(rules, "reference", name):
         return bracket_after_label(info, rules)   # 「(参考)21年度補正予算額(子育て応援特別手当) 2,495億円」
     if len(name) < 2 or len(name) > rules.settings["max_name_length"]:
