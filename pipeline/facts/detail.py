@@ -55,6 +55,7 @@ class DetailWalk(Walk):
         boxed = {f.index for figs in self.by_line.values() for f in figs if f.how == "order" and f.label_info is not None}
         self.stacked = name_stacks(self.lines, rules, boxed)
         self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
+        self.subject: str | None = None  # what the page is about (page_subject), once asked
         self.topic_sentence: tuple = ()  # ... and which sentence (line, position of the 。 before it)
         self.continued: set[int] = set()  # lines that are the rest of a title a box interrupted
         if program:
@@ -351,7 +352,24 @@ class DetailWalk(Walk):
         if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
                 and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
             return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
-        return None
+        subject = self.page_subject()
+        return Owner(subject, "", "program", None, told=True) if subject else None
+
+    def page_subject(self) -> str | None:
+        """What a page about one budget is about: the topic of its first
+        sentence when a name line above it (the page's title) says the same
+        (「学術研究基盤強化費補助金」 over 「学術研究基盤強化費補助金(…)は、文部科学省が所管する
+        補助金。」, an encyclopedia's or an article's lead)."""
+        if self.subject is None:
+            self.subject = ""
+            for k, info in enumerate(self.lines):
+                if "。" in info.text:
+                    told = sentence_subject(info.text[:info.text.index("。")], self.rules)
+                    if told and any(is_name_like(above, self.rules) and name_of(above, self.rules) == told
+                                    for above in self.lines[:k]):
+                        self.subject = told
+                    break
+        return self.subject or None
 
     def bracketed_after(self, info: LineInfo, fig: Figure) -> str | None:
         """The owner of the figure a bracket opens right after, when this

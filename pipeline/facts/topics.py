@@ -145,8 +145,9 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
         name = bodies[0]   # 「厚生労働省分の一般会計総額は」: the ministry's account
     for pattern, _, _ in rules.patterns("structure", "stage_suffix"):   # 「インハウス研究予算案も…734億円」
         name = pattern.sub("", name) if len(name) > 5 else name
+    bare = name[1:-1] if name[:1] == "(" and name[-1:] == ")" else name   # 「(平成8年度)」: a year in brackets
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
-            or (struct(rules, "scope", name) and name not in bodies) \
+            or (struct(rules, "scope", bare) and name not in bodies) \
             or name.replace(",", "").replace(".", "").isdigit() \
             or (regex.match(r"\p{Hiragana}", name[-1]) and not name.endswith("など")):
         return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem; 「費用など」 is one)
