@@ -92,7 +92,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years, stage labels and difference words, no figures), or None."""
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
-    deltas = 0   # difference columns (増▲減額, 伸率: each its own column)
+    deltas: list[int] = []   # difference columns (増▲減額, 伸率: each its own column), by the year column they stand before
     placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
     other: set[int] = set()   # year indexes whose cell says its figures are no budget (決算額)
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
@@ -155,10 +155,12 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             else:
                 stages.append((lab.budget, lab.stage, lab.rule["id"]))
             found = True
-        written_deltas = sum(1 for rule in rules.role("structure", "delta_column")
-                             for _ in finditer(rule["re_pattern"], text, rule["id"]))
-        if written_deltas:
-            deltas += written_deltas
+        written_deltas = sorted(d.start() for rule in rules.role("structure", "delta_column")
+                                for d in finditer(rule["re_pattern"], text, rule["id"]))
+        if written_deltas:   # each where it is written among the line's years (「令和7年度 比較増減 令和6年度補正」)
+            line_years = [at for at, _, _ in marks] if this_year else [at for at, _ in written_at]
+            base = len(years) - len(line_years)
+            deltas += [base + sum(1 for at in line_years if at < d) for d in written_deltas]
             found = True
         if not found and len(FILLER.sub("", text)) > 1:
             break
@@ -183,7 +185,8 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         else:
             budget, stage, rid = "initial", release.stage, "table.column"
         columns.append(Column(StageContext(budget, stage, year, rid)))
-    columns += [Column(None) for _ in range(deltas)]
+    for n, at in enumerate(sorted(deltas)):
+        columns.insert(at + n, Column(None))
     return columns
 
 

@@ -23,12 +23,14 @@ def _unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     lines = slide.lines
     unit_rules = rules.role("structure", "unit")
     for k, info in enumerate(lines):
-        long = len(info.text) > 40 and ("単位" not in info.text or "。" in info.text)
-        if info.amounts or long or not any(may_match(r, info.text) for r in unit_rules) \
+        if info.amounts or ("。" in info.text and "単位" not in info.text) \
+                or not any(may_match(r, info.text) for r in unit_rules) \
                 or hit(rules, "structure", "reference", info.text):
-            continue   # a unit header is a short line with no amount (「【参考】…の推移 (億円)」: a chart's),
-            # or a table's header row that names it in a cell (「事項(単位:億円)\t令和5年度補正予算額(案)\t…」)
+            continue   # a unit header is a line with no amount and no sentence, but for 「※単位:百万円。…」
         m = hit(rules, "structure", "unit", info.text)
+        if m is not None and len(info.text) > 40 and "単位" not in info.text and m.start() > 0:
+            continue   # a long line: a table's header row names its unit in a cell (「事項(単位:億円)\t…」,
+            # 「区分(百万円)\t令和6年度…」); a unit closing a long line is a chart's or a note's
         yen = unit_yen(m.group("unit")) if m else \
             unit_yen(info.text) if k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text \
             else None
