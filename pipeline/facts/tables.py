@@ -92,7 +92,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years, stage labels and difference words, no figures), or None."""
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
-    deltas: list[int] = []   # difference columns (増▲減額, 伸率: each its own column), by the year column they stand before
+    # difference columns (増▲減額, 伸率: each its own column) and total columns (計: the sum of the columns
+    # before it), each as (the year column it stands before, the order written, whether a total)
+    inserted: list[tuple[int, int, bool]] = []
     placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
     other: set[int] = set()   # year indexes whose cell says its figures are no budget (決算額)
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
@@ -144,7 +146,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         if text.startswith("前年度") and not info.labels and not prior:
             years.append((None, "prior"))
             found = True
-        by_cell = 2 <= len(written_at) >= len(info.labels) and not this_year
+        by_cell = (2 <= len(written_at) >= len(info.labels) or len(written_at) == 1 == len(info.labels)) and not this_year
         for lab in info.labels:
             if lab.opens_bracket and label_year(lab, info, rules, release.era, release.dated) is None and not prior:
                 years.insert(0, (None, "prior"))
@@ -160,12 +162,16 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         if written_deltas:   # each where it is written among the line's years (「令和7年度 比較増減 令和6年度補正」)
             line_years = [at for at, _, _ in marks] if this_year else [at for at, _ in written_at]
             base = len(years) - len(line_years)
-            deltas += [base + sum(1 for at in line_years if at < d) for d in written_deltas]
+            inserted += [(base + sum(1 for at in line_years if at < d), len(inserted), False) for d in written_deltas]
+            found = True
+        if not found and years and j > k and struct(rules, "total", FILLER.sub("", text)):
+            inserted.append((len(years), len(inserted), True))   # 「令和7年度要求額 / 令和7年度要望額 / 計」
             found = True
         if not found and len(FILLER.sub("", text)) > 1:
             break
         j += 1
     explicit = sum(how == "year" for _, how in years)
+    deltas = [at for at, _, total in inserted if not total]
     if not (explicit >= 2 or (has_unit and len(years) + bool(deltas) >= 2 and years)):
         return None   # a budget box's label stack (a year and 前年度) is no table header
     columns = []
@@ -185,8 +191,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         else:
             budget, stage, rid = "initial", release.stage, "table.column"
         columns.append(Column(StageContext(budget, stage, year, rid)))
-    for n, at in enumerate(sorted(deltas)):
-        columns.insert(at + n, Column(None))
+    for n, (at, _, total) in enumerate(sorted(inserted)):
+        before = columns[at + n - 1].ctx if total and at + n else None
+        columns.insert(at + n, Column(before))
     return columns
 
 
