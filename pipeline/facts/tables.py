@@ -323,7 +323,10 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if cells and FILLER.sub("", text[:cells[0][0]]):
             # the name cell is the last before the numbers (「注記\t義務教育費国庫負担金\t1,562,735」)
             head = [c for c in text[:cells[0][0]].split("\t") if FILLER.sub("", c)]
-            row, cell, done = clean_name(head[-1], rules), 0, False
+            own = clean_name(head[-1], rules)
+            broken = bool(row) and cell == 0 and not done and k > 0 and not lines[k - 1].amounts \
+                and continues_name(lines[k - 1].text, own, rules)   # 「次世代スーパーコンピュータ」 / 「の開発 14,510 …」
+            row, cell, done = (row + own) if broken and row else own, 0, False
         first_cell = cells[0][0] if cells else values[0].amount.start if values else 0
         bracket_row = "(" in text[first_cell:] and (cells is not None or values)   # (not 「(1)」 numbering the row)
         opens_line = text.rstrip().endswith("(")
