@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.flat_tables import split_flat_tables
+from pipeline.facts.text_columns import split_text_columns
 from pipeline.facts.lines import (
     FILLER,
     NONE,
@@ -266,7 +267,7 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     and after each page number (page_ends)."""
     out: list[Slide] = []
     for page in pages:
-        lines = split_joined_items(split_flat_tables(page.lines, rules), rules)
+        lines = split_joined_items(split_flat_tables(split_text_columns(page.lines, rules), rules), rules)
         lines = merge_listed_items(merge_wrapped_prose(lines, rules), rules)
         infos = analyze_page(merge_split_labels(lines, rules), rules)
         carry_trailing_flags(infos, rules)
