@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.flat_tables import split_flat_tables
-from pipeline.facts.text_columns import split_text_columns
 from pipeline.facts.lines import (
     FILLER,
     NONE,
@@ -23,6 +22,7 @@ from pipeline.facts.lines import (
     present,
     struct,
 )
+from pipeline.facts.text_columns import split_text_columns
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
