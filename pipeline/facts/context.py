@@ -250,8 +250,9 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     year = label_year(lab, info, rules, release.era, release.dated)
     counted = year is None and relative_year(lab, info, rules, release.dated)[0]   # 来年度 on an undated page: unknown
     if year is None and not counted:
-        if lab.opens_bracket:
-            ref = ref_year if ref_year is not None else release.year
+        if lab.opens_bracket:   # (a prior supplementary budget: before the release's supplementary one)
+            own = release.supplementary_year if lab.budget == "supplementary" else None
+            ref = ref_year if ref_year is not None else own if own is not None else release.year
             year = ref - 1 if ref is not None else None
         elif lab.budget == "supplementary":
             year = release.supplementary_year
