@@ -99,6 +99,8 @@ def year_of_groups(g: dict, era: str | None = None) -> int | None:
     (2026, 2025)
     >>> year_of_groups({"bare": "7"}), year_of_groups({"bare": "7"}, "令和"), year_of_groups({"bare": "24"}, WESTERN)
     (None, 2025, 2024)
+    >>> year_of_groups({"bare": "二十一"}, "平成")
+    2009
     """
     if g.get("era") and g.get("year"):
         return fiscal_year_of(g["era"], g["year"])
@@ -107,7 +109,8 @@ def year_of_groups(g: dict, era: str | None = None) -> int | None:
     if g.get("western"):
         return int(g["western"])
     if g.get("bare") and era == WESTERN:
-        return 2000 + int(g["bare"])   # 「24年度」 in a page of 2025年度: 2024
+        bare = g["bare"]
+        return 2000 + (int(bare) if bare.isdecimal() and bare.isascii() else kanji_to_int(bare))   # 「24年度」: 2024
     if g.get("bare") and era:
         return fiscal_year_of(era, g["bare"])
     return None

@@ -125,7 +125,7 @@ def _extract(pages: list[Page], release: str, rules: RulePack) -> Facts:
         settle(f, lambda fig, owners=owners: owners.get(id(fig), ("", "")), context, rules)
         claimed += claimed_by_slide[s.number]
     kept = [c for c in claimed if c.figure.amount.excluded_by is None]
-    observations = [observation(release, c, programs) for c in kept]
+    observations = [observation(release, c, programs, rules.settings["bracket_pairs"]) for c in kept]
     amounts, conflicts = facts_of(observations)
     amounts, restated = restatements(amounts)
     program_rows = programs_of(programs, amounts)

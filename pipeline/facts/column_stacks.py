@@ -15,11 +15,12 @@ column k // names. Anything else is left to the other table strategies.
 """
 from __future__ import annotations
 
+from pipeline.facts.cells import number_tokens
 from pipeline.facts.context import ReleaseContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
 from pipeline.facts.names import is_name_like, name_of
-from pipeline.facts.tables import cell_figure, header_blocks, number_tokens
+from pipeline.facts.tables import cell_figure, header_blocks
 from pipeline.facts.units import nearest, unit_lines
 from pipeline.rules import RulePack
 

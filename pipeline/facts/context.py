@@ -160,6 +160,9 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
             if lab.opens_bracket or lab.year_only or reference:
                 continue   # (neither says the release's own stage, nor does a figure given for reference)
             y = label_year(lab, info, rules, None, dated)
+            if lab.budget == "supplementary" and y is None and before_figures and dated is not None \
+                    and not relative_year(lab, info, rules, dated)[0]:
+                y = dated   # a dated page titled 「補正予算案を閣議決定」: the supplementary budget of its own year
             if lab.budget == "supplementary":
                 if y is not None and supp is None and (before_figures or not own_label(lab, info)):
                     supp, supp_stage, supp_rule = y, lab.stage, lab.rule["id"]
@@ -199,11 +202,17 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
 
 def page_date(infos: list[LineInfo], rules: RulePack) -> int | None:
     """The fiscal year of the page's date (year.date): the first date on a
-    line of its own — no sentence — before the first figure (an article's
-    dateline, a release's 令和6年12月27日)."""
+    line of its own — no sentence — before the figures begin (an article's
+    dateline, a release's 令和6年12月27日). A headline's figure comes before
+    the dateline (「補正予算案を閣議決定 一般会計17.1兆円」): the figures begin
+    with the first sentence or table that gives one, or a second line that does."""
+    figure_lines = 0
     for info in infos:
         if info.amounts:
-            return None
+            figure_lines += 1
+            if figure_lines > 1 or sentence(info.text):
+                return None
+            continue
         if sentence(info.text):
             continue   # (「…は2023年4月1日に施行された。」 is no dateline)
         for rule in rules.role("year", "date"):
@@ -241,8 +250,9 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     year = label_year(lab, info, rules, release.era, release.dated)
     counted = year is None and relative_year(lab, info, rules, release.dated)[0]   # 来年度 on an undated page: unknown
     if year is None and not counted:
-        if lab.opens_bracket:
-            ref = ref_year if ref_year is not None else release.year
+        if lab.opens_bracket:   # (a prior supplementary budget: before the release's supplementary one)
+            own = release.supplementary_year if lab.budget == "supplementary" else None
+            ref = ref_year if ref_year is not None else own if own is not None else release.year
             year = ref - 1 if ref is not None else None
         elif lab.budget == "supplementary":
             year = release.supplementary_year

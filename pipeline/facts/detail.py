@@ -35,7 +35,7 @@ from pipeline.facts.names import (
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
-from pipeline.facts.topics import sentence_subject, topic_name, topic_words
+from pipeline.facts.topics import antecedent, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
 
 
@@ -52,8 +52,10 @@ class DetailWalk(Walk):
         self.program, self.component = program, None
         self.item: str | None = None   # on a slide with no program of its own, the last program named
         self.parts: dict[int, str] = {}  # box label lines 「…うちエネルギー対策特別会計要求・要望額」: the part they name
-        self.stacked = name_stacks(self.lines, rules)
+        boxed = {f.index for figs in self.by_line.values() for f in figs if f.how == "order" and f.label_info is not None}
+        self.stacked = name_stacks(self.lines, rules, boxed)
         self.topic: str | None = None    # in running text, the last budget a sentence named as a whole
+        self.subject: str | None = None  # what the page is about (page_subject), once asked
         self.topic_sentence: tuple = ()  # ... and which sentence (line, position of the 。 before it)
         self.continued: set[int] = set()  # lines that are the rest of a title a box interrupted
         if program:
@@ -177,6 +179,10 @@ class DetailWalk(Walk):
                 seen = 0
                 for j in range(i + 1, len(lines)):
                     info = lines[j]
+                    if not info.amounts and not info.labels and (m := struct(rules, "body", info.text)) \
+                            and m.end() == len(info.text) and j - i >= 2 and all(lines[k].labels for k in range(i, j)):
+                        candidates.append(info.text)   # a stack of box labels, then 「文化庁」, then a slogan: the office's box
+                        break
                     if skippable(info, rules) or (info.labels and not info.amounts):
                         continue
                     if is_name_like(info, rules) and not struct(rules, "subtitle", info.text):
@@ -276,6 +282,9 @@ class DetailWalk(Walk):
         if topic is None:
             return self.unnamed(info, fig, sentence_start, start)
         name, part = topic
+        if name.startswith("同"):   # 「同省関係分は」: the ministry the text named before
+            before = "".join(line.text for line in self.lines[max(0, fig.index - 20):fig.index])
+            name = antecedent(name, before + info.text[:fig.amount.start], self.rules)
         if struct(self.rules, "account", name):   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
             opened = info.text.rfind("。", 0, fig.amount.start)
             subject = sentence_subject(info.text[info.text.rfind("。", 0, max(opened, 0)) + 1:max(opened, 0)],
@@ -343,7 +352,24 @@ class DetailWalk(Walk):
         if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
                 and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
             return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
-        return None
+        subject = self.page_subject()
+        return Owner(subject, "", "program", None, told=True) if subject else None
+
+    def page_subject(self) -> str | None:
+        """What a page about one budget is about: the topic of its first
+        sentence when a name line above it (the page's title) says the same
+        (「学術研究基盤強化費補助金」 over 「学術研究基盤強化費補助金(…)は、文部科学省が所管する
+        補助金。」, an encyclopedia's or an article's lead)."""
+        if self.subject is None:
+            self.subject = ""
+            for k, info in enumerate(self.lines):
+                if "。" in info.text:
+                    told = sentence_subject(info.text[:info.text.index("。")], self.rules)
+                    if told and any(is_name_like(above, self.rules) and name_of(above, self.rules) == told
+                                    for above in self.lines[:k]):
+                        self.subject = told
+                    break
+        return self.subject or None
 
     def bracketed_after(self, info: LineInfo, fig: Figure) -> str | None:
         """The owner of the figure a bracket opens right after, when this

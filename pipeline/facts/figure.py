@@ -6,34 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.facts.brackets import bracket_end
 from pipeline.facts.context import StageContext
 from pipeline.facts.lines import Amount, Label, LineInfo
 from pipeline.normalize import source_of
-
-OPENING, CLOSING = "(（[［【〔「『", ")）]］】〕」』"
-
-
-def bracket_end(text: str, start: int, end: int) -> int:
-    """``end`` moved on past the close of each bracket that text[start:end]
-    opens, when the line closes it; else ``end`` as it was.
-
-    >>> t = "BINDS 37億円(36億円) ※1"
-    >>> t[:bracket_end(t, 0, t.index("円)") + 1)]
-    'BINDS 37億円(36億円)'
-    >>> bracket_end("(前年度 36億円", 0, 9)
-    9
-    """
-    depth = 0
-    for c in text[start:end]:
-        if c in OPENING:
-            depth += 1
-        elif c in CLOSING and depth:
-            depth -= 1
-    k = end
-    while depth and k < len(text):
-        depth += (text[k] in OPENING) - (text[k] in CLOSING)
-        k += 1
-    return k if depth == 0 else end
 
 
 @dataclass(slots=True)
@@ -51,21 +27,22 @@ class Figure:
     unit_info: LineInfo | None = None     # a table number: the header line that gave its unit
     bracket_rule: dict | None = None      # a bracketed figure: the stage rule the release's legend gives its bracket
 
-    def raw(self, start: int, end: int) -> str:
+    def raw(self, start: int, end: int, brackets: str) -> str:
         """The raw text behind text[start:end] of the figure's line, to the close of a bracket it opens."""
         return source_of(self.info.line.raw_text, self.info.line.index_map, start,
-                         bracket_end(self.info.line.text, start, end))
+                         bracket_end(self.info.line.text, start, end, brackets))
 
-    @property
-    def source(self) -> str:
+    def source(self, brackets: str) -> str:
+        """The exact raw text the figure was read from (``brackets``: the
+        pack's setting ``bracket_pairs``)."""
         a = self.amount
         if self.how == "inline":
             assert self.label is not None   # an inline figure has its label on the line
-            return self.raw(self.label.start, a.tail)
+            return self.raw(self.label.start, a.tail, brackets)
         if self.how in ("box", "order") and self.label_info is not None:
-            return self.label_info.line.raw_text + "\n" + self.raw(a.start, a.tail)
+            return self.label_info.line.raw_text + "\n" + self.raw(a.start, a.tail, brackets)
         if self.unit_info is not None:   # a plain number: its unit's header, then the number
-            return self.unit_info.line.raw_text + "\n" + self.raw(a.start, a.tail)
+            return self.unit_info.line.raw_text + "\n" + self.raw(a.start, a.tail, brackets)
         if self.how in ("bracket", "arrow", "slide", "sentence"):
-            return self.raw(0, a.tail)
-        return self.raw(a.start, a.tail)
+            return self.raw(0, a.tail, brackets)
+        return self.raw(a.start, a.tail, brackets)

@@ -81,16 +81,25 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Sp
         while k < len(tokens) and is_cell(tokens[k][2], rules):
             k += 1
         groups.append((name, cells, k))
-    widths = Counter(end - cells for first, cells, end in groups if cells > first)
+    limit = rules.settings["max_name_length"]
+
+    def row_name(first: int, cells: int) -> bool:   # a row's name: short, no sentence (running text has both)
+        return sum(len(t[2]) for t in tokens[first:cells]) <= limit and not any("。" in t[2] for t in tokens[first:cells])
+
+    widths = Counter(end - cells for first, cells, end in groups if cells > first and row_name(first, cells))
     if not widths:
         return None
     width, count = widths.most_common(1)[0]
     if width < 2 or count < rules.settings["flat_rows_min"]:
         return None
-    limit = rules.settings["max_name_length"]
-    if any(sum(len(t[2]) for t in tokens[first:cells]) > limit or any("。" in t[2] for t in tokens[first:cells])
-           for first, cells, end in groups[1:] if end > cells):
-        return None   # a long run of words or a sentence between the numbers: running text, not a row name
+    named = [row_name(first, cells) for first, cells, _ in groups]
+    run = table_run(named, [end - cells for _, cells, end in groups], width)
+    if run is None or run[1] - run[0] < rules.settings["flat_rows_min"]:
+        return None   # no rows one after the other: running text with numbers in it
+    trailing = tokens[groups[run[1] - 1][2]][0] if run[1] < len(groups) and groups[run[1] - 1][2] < len(tokens) else None
+    groups = groups[run[0]:run[1]]   # (text before the table is the caption's; text after it a line of its own)
+    if trailing is not None:
+        groups.append((len(tokens) - 1, len(tokens) - 1, len(tokens) - 1))
     first, cells, _ = groups[0]
     for j in range(first, cells):   # the header: up to its last year or difference word
         token = tokens[j][2]
@@ -105,7 +114,40 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Sp
     rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
             + [(t[0], t[1]) for t in tokens[c:e]]
             for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
+    if trailing is not None:   # the text after the table's last row, whole
+        rows[-1] = [(trailing, len(raw))]
+        return caption, head, rows, False
     return caption, head, rows, 0 < groups[-1][2] - groups[-1][1] < width
+
+
+def table_run(named: list[bool], widths: list[int], width: int) -> tuple[int, int] | None:
+    """(first, end) of the longest run of groups that are rows — a row's
+    name (``named``) and ``width`` cells —, with the group before it when it
+    has as many cells (the caption and header run into the first row's
+    name) and, when it ends the line, the row after it with fewer (a last
+    row going on on the next line).
+
+    >>> table_run([False, False, True, True, True, False], [1, 4, 4, 4, 4, 1], 4)
+    (1, 5)
+    >>> table_run([False, True, True, True, True], [4, 4, 4, 4, 2], 4)
+    (0, 5)
+    """
+    fits = [n and w == width for n, w in zip(named, widths)]
+    best, k = None, 0
+    while k < len(fits):
+        if not fits[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(fits) and fits[end]:
+            end += 1
+        start = k - 1 if k and widths[k - 1] == width else k
+        if end + 1 == len(fits) and named[end] and 0 < widths[end] < width:
+            end += 1
+        if best is None or end - start > best[1] - best[0]:
+            best = (start, end)
+        k = end
+    return best
 
 
 def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:

@@ -22,6 +22,7 @@ from pipeline.facts.lines import (
     present,
     struct,
 )
+from pipeline.facts.text_columns import split_text_columns
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
@@ -216,10 +217,17 @@ def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
 
 # ------------------------------------------------------------ analysis in context
 
-def continues_note(prev: Line, line: Line) -> bool:
-    """A line that goes on with a ※ note begun above it (no full stop yet,
-    no new bullet)."""
-    return not prev.text.endswith("。") and line.text[:1] not in "※○●◆■・-" and len(prev.text) > 10
+def continues_note(prev: LineInfo, line: Line, rules: RulePack) -> bool:
+    """A line that goes on with a ※ note begun above it: no full stop yet, no
+    new bullet or enumerator (「(3)…」), and the line above did not already
+    end the note after its figure (「…として123億円がある」)."""
+    text = prev.text
+    if text.endswith("。") or line.text[:1] in "※○●◆■・-" or len(text) <= 10:
+        return False
+    if struct(rules, "enumerator", line.text) or struct(rules, "bullet", line.text):
+        return False
+    said = prev.amounts or prev.excluded
+    return not (said and text[-1] in "るたすいだ" and (said[-1].tail < len(text) - 1))
 
 
 def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
@@ -232,7 +240,7 @@ def analyze_page(lines: list[Line], rules: RulePack) -> list[LineInfo]:
         text = line.text
         if text.startswith("※"):
             note = text
-        elif note and k and continues_note(lines[k - 1], line):
+        elif note and k and continues_note(infos[-1], line, rules):
             note_before = note
             note += text
             if lits is None or lits.search(text):
@@ -262,7 +270,7 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     and after each page number (page_ends)."""
     out: list[Slide] = []
     for page in pages:
-        lines = split_joined_items(split_flat_tables(page.lines, rules), rules)
+        lines = split_joined_items(split_flat_tables(split_text_columns(page.lines, rules), rules), rules)
         lines = merge_listed_items(merge_wrapped_prose(lines, rules), rules)
         infos = analyze_page(merge_split_labels(lines, rules), rules)
         carry_trailing_flags(infos, rules)

@@ -357,31 +357,3 @@ def without_leading_flags(head: str, rules: RulePack) -> str:
         if rule.get("re_before") is not None:
             head = rule["re_before"].sub("", head)
     return head
-
-
-def unmatched_open(text: str) -> int | None:
-    """Where the first bracket that text leaves open opens.
-
-    >>> unmatched_open("ワクチン開発推進事業(厚労(AMED)、R2補:")
-    10
-    >>> unmatched_open("事業(拡充)") is None
-    True
-    """
-    stack = []
-    for k, ch in enumerate(text):
-        if ch == "(":
-            stack.append(k)
-        elif ch == ")" and stack:
-            stack.pop()
-    return stack[0] if stack else None
-
-
-def in_closed_bracket(text: str, start: int, end: int) -> bool:
-    """Does text[start:end] stand inside a bracket that closes before the
-    text ends?
-
-    >>> t = "総額は5兆円(米軍再編関係経費の一部は事項要求)で、前年度の"
-    >>> in_closed_bracket(t, t.index("米軍"), t.index("は事項")), in_closed_bracket(t, 0, 3)
-    (True, False)
-    """
-    return text.count("(", 0, start) > text.count(")", 0, start) and ")" in text[end:]

@@ -8,11 +8,13 @@ from pipeline.facts.titles import skippable
 from pipeline.rules import RulePack
 
 
-def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
+def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozenset = frozenset()) -> dict[int, str]:
     """Line -> name, where two or more name lines stand one under the other
     and the value lines below them (one stack or several, between year lines
     or section labels) are as many: the k-th value line is the k-th name's —
     a table whose rows came out as a column of names and columns of values.
+    Value lines a budget box's label stack took by order (``boxed``: the
+    box's own figures, first in the run) are not rows.
 
     >>> from pipeline.extract import Line
     >>> from pipeline.facts.lines import analyze
@@ -62,20 +64,29 @@ def name_stacks(lines: list[LineInfo], rules: RulePack) -> dict[int, str]:
         if len(names) < 2:
             continue
         for a, b in runs:
-            # a line wholly a bracketed figure (「[ 補正予算額 43億円 ]」) is a second line of a row's
-            # cell: of the row below when it opens the run, else of the row above
-            rows: list[list[int]] = []
-            for j in range(a, b):
-                if opens_figure(lines[j].text, rules) and (rows or j + 1 < b):
-                    if rows and j != a:
-                        rows[-1].append(j)
-                    else:
-                        rows.append([j, -1])   # joined with the next line
-                    continue
-                if rows and rows[-1][-1] == -1:
-                    rows[-1][-1] = j
-                else:
-                    rows.append([j])
+            rows = value_rows(lines, range(a, b), rules)
+            if len(rows) % len(names) and boxed:   # the box's own figures first in the run: the rest are the rows
+                rows = value_rows(lines, [j for j in range(a, b) if j not in boxed], rules)
             if len(rows) % len(names) == 0:   # one column of values, or several in turn
                 out.update({j: names[n % len(names)] for n, row in enumerate(rows) for j in row})
     return out
+
+
+def value_rows(lines: list[LineInfo], run, rules: RulePack) -> list[list[int]]:
+    """The rows of a run of value lines: a line wholly a bracketed figure
+    (「[ 補正予算額 43億円 ]」) is a second line of a row's cell — of the row
+    below when it opens the run, else of the row above."""
+    run = list(run)
+    rows: list[list[int]] = []
+    for n, j in enumerate(run):
+        if opens_figure(lines[j].text, rules) and (rows or n + 1 < len(run)):
+            if rows and n:
+                rows[-1].append(j)
+            else:
+                rows.append([j, -1])   # joined with the next line
+            continue
+        if rows and rows[-1][-1] == -1:
+            rows[-1][-1] = j
+        else:
+            rows.append([j])
+    return rows

@@ -7,6 +7,7 @@ import functools
 
 import regex
 
+from pipeline.facts.brackets import bracket_end, unmatched_open
 from pipeline.facts.lines import (
     FILLER,
     NOTE_MARK,
@@ -15,7 +16,6 @@ from pipeline.facts.lines import (
     remembered,
     sentence,
     struct,
-    unmatched_open,
 )
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
@@ -112,7 +112,40 @@ def _header_name(info: LineInfo, rules: RulePack) -> str | None:
     name = _name_before_figures(info, rules)
     if name and unmatched_open(name) is None:
         return name
-    return _name_before_bracket(info, rules)   # 「NAME(office、R3補:200億円)」: the name before the bracket
+    return _name_before_bracket(info, rules) \
+        or _name_after_figure(info, rules)   # 「NAME(office、R3補:200億円)」, 「○ 486億円 NAME(前年度 305億円)」
+
+
+def _name_after_figure(info: LineInfo, rules: RulePack) -> str | None:
+    """NAME of '○ 486億円 NAME (前年度 305億円)': a figure opens the line
+    (after a bullet at most) and the program's name follows it, up to the
+    line's next figure, label or bracket.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> info = analyze(make_line(1, 1, "○ 486億円 麦・大豆等の国産化の推進(前年度 305億円)"), rules)
+    >>> _name_after_figure(info, rules)
+    '麦・大豆等の国産化の推進'
+    >>> _name_after_figure(analyze(make_line(1, 1, "○ 486億円を計上"), rules), rules) is None
+    True
+    """
+    a = info.amounts[0]
+    if any(lab.start < a.start for lab in info.labels) or clean_name(info.text[:a.start if a.lead is None else a.lead], rules):
+        return None
+    ends = [b.start if b.lead is None else b.lead for b in info.amounts[1:] + info.excluded if b.start > a.tail]
+    ends += [lab.start for lab in info.labels if lab.start >= a.tail]
+    rest = info.text[a.tail:min(ends, default=len(info.text))]
+    opened = unmatched_open(rest)
+    rest = rest[:opened] if opened is not None else rest
+    if struct(rules, "figure_word", rest) is not None:
+        return None   # 「486億円を計上」, 「486億円規模」: the figure's own words, no name
+    name = clean_name(rest, rules)
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name) \
+            or name.startswith(PARTICLES) or struct(rules, "not_title", name) or struct(rules, "furniture", name):
+        return None
+    return name
 
 
 def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
@@ -123,12 +156,8 @@ def _name_before_bracket(info: LineInfo, rules: RulePack) -> str | None:
     opened = unmatched_open(info.text[:first])
     if opened is None or opened < 2:
         return None
-    depth, close = 0, len(info.text)
-    for k in range(opened, len(info.text)):
-        depth += {"(": 1, ")": -1}.get(info.text[k], 0)
-        if depth == 0:
-            close = k
-            break
+    after = bracket_end(info.text, opened, opened + 1, "()")
+    close = after - 1 if after > opened + 1 else len(info.text)
     inside = info.text[opened:close]
     if "。" in inside or len(inside) > rules.settings["max_name_length"] or FILLER.sub("", info.text[close + 1:]):
         return None
@@ -154,6 +183,9 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     if boxed:
         head = boxed.group("name")   # 「【科学技術振興費】 1兆4,100億円」: the name in its brackets
     name = clean_name(head, rules)
+    joint = struct(rules, "name_particle", name) if len(name) > 3 else None
+    if joint is not None:
+        name = name[:joint.start()]   # 「・科研費に2,600億円」: the particle joins the name to its figure
     if not name or struct(rules, "reference", name):
         return bracket_after_label(info, rules)   # 「(参考)21年度補正予算額(子育て応援特別手当) 2,495億円」
     if len(name) < 2 or len(name) > rules.settings["max_name_length"]:

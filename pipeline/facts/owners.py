@@ -111,9 +111,8 @@ class Claimed:
     def how(self) -> str:
         return self.note_how or self.figure.how
 
-    @property
-    def source(self) -> str:
-        return self.note_source or self.figure.source
+    def source(self, brackets: str) -> str:
+        return self.note_source or self.figure.source(brackets)
 
 
 def split_part(head: str, rules: RulePack) -> tuple[str, str]:

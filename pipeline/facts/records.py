@@ -17,14 +17,14 @@ def by_ocr(o: dict) -> bool:
     return o["rule"].endswith(OCR_SUFFIX)
 
 
-def observation(release: str, c: Claimed, programs: Programs) -> dict:
+def observation(release: str, c: Claimed, programs: Programs, brackets: str) -> dict:
     a, info = c.figure.amount, c.figure.info
     # a mention's own parent (the same name may be a part of two budgets), else the program's
     parent = c.owner.parent or (programs.known[c.owner.program]["parent"] if c.owner.program else "")
     return {"release": release, "program": c.owner.program, "parent": parent, "budget": c.ctx.budget,
             "supplementary_round": c.ctx.round, "stage": c.ctx.stage, "fiscal_year": c.ctx.fiscal_year, "amount_yen": a.yen,
             **{f: bool(a.flags.get(f, False)) for f in FLAGS},
-            "page": info.line.page, "line": info.line.number, "source": c.source,
+            "page": info.line.page, "line": info.line.number, "source": c.source(brackets),
             "rule": f"{c.ctx.rule}@{c.how}" + (OCR_SUFFIX if info.line.ocr else "")}
 
 

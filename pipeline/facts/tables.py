@@ -21,10 +21,20 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.facts.cells import number_tokens
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
-from pipeline.facts.lines import FILLER, Amount, LineInfo, flags_after, hit, is_bare_amount, sentence, struct, year_of
+from pipeline.facts.lines import (
+    FILLER,
+    Amount,
+    LineInfo,
+    flags_after,
+    hit,
+    is_bare_amount,
+    struct,
+    year_of,
+)
 from pipeline.facts.names import clean_name, continues_name, header_name, is_enumerated, is_name_like, name_of
 from pipeline.facts.units import nearest, unit_for, unit_lines
 from pipeline.guard import finditer
@@ -77,52 +87,15 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
     return False
 
 
-DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
-
-
-def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]] | None:
-    """(start, end, text) of the cells of a table row line — plain numbers,
-    and dashes for empty cells (「- - 8 33 50 84」); None when the line is not
-    a row of numbers. A name may stand before them (「全体 13,351」,
-    「○活断層調査の総合的推進:660(478)」)."""
-    text = info.text
-    rule = (rules.role("amount", "table_number") or (None,))[0]   # None when the pack has no table-number rule
-    if rule is None or info.amounts or info.labels or sentence(text):
-        return None
-    if not text.strip()[-1:].isdigit() and struct(rules, "page_number", text):
-        return None   # 「- 1 -」: the page's foot (「- - - - 10」 is a row of empty cells and a 10)
-    enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
-    cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
-                    if not enumerator or m.start() >= enumerator.end()]
-                   + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
-    if not any(c[2] != "-" for c in cells) and not (len(cells) == 1 and len(text.strip()) <= 3):
-        return None   # (a dash alone on its line is an empty cell of a table written one cell a line)
-    head, rest = text[:cells[0][0]], text[cells[0][0]:]
-    remark = text[cells[-1][1]:]
-    if len(cells) >= 2 and len(remark.strip()) <= rules.settings["table_remark_chars"] and not any(c.isdigit() for c in remark):
-        rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
-    for start, end, token in reversed(cells):
-        if token != "-":   # a flag written in the cell (「305,800+事項要求」) is the cell's
-            end = flags_after(text, end, start, rules)[1]
-        rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
-    for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
-        rest = ratio.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
-    if FILLER.sub("", rest):
-        return None   # words among the numbers: running text, not a row
-    name = clean_name(head, rules)
-    if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"]
-                                 or (len(name) < 2 and not struct(rules, "total", name))):
-        return None   # (a one-character name is an enumerator or a stray mark, except the total 計)
-    return cells
-
-
 def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: ReleaseContext,
                    has_unit: bool) -> list[Column] | None:
     """The columns of a header block starting at line k (consecutive lines of
     years, stage labels and difference words, no figures), or None."""
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
-    deltas = 0   # difference columns (増▲減額, 伸率: each its own column)
+    # difference columns (増▲減額, 伸率: each its own column) and total columns (計: the sum of the columns
+    # before it), each as (the year column it stands before, the order written, whether a total)
+    inserted: list[tuple[int, int, bool]] = []
     placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
     other: set[int] = set()   # year indexes whose cell says its figures are no budget (決算額)
     stacked = header_stack(lines, k, rules, has_unit)   # 8年度予算額 / 9年度予算額(案) / 増▲減額, a line each
@@ -174,7 +147,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         if text.startswith("前年度") and not info.labels and not prior:
             years.append((None, "prior"))
             found = True
-        by_cell = 2 <= len(written_at) >= len(info.labels) and not this_year
+        by_cell = (2 <= len(written_at) >= len(info.labels) or len(written_at) == 1 == len(info.labels)) and not this_year
         for lab in info.labels:
             if lab.opens_bracket and label_year(lab, info, rules, release.era, release.dated) is None and not prior:
                 years.insert(0, (None, "prior"))
@@ -185,15 +158,21 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             else:
                 stages.append((lab.budget, lab.stage, lab.rule["id"]))
             found = True
-        written_deltas = sum(1 for rule in rules.role("structure", "delta_column")
-                             for _ in finditer(rule["re_pattern"], text, rule["id"]))
-        if written_deltas:
-            deltas += written_deltas
+        written_deltas = sorted(d.start() for rule in rules.role("structure", "delta_column")
+                                for d in finditer(rule["re_pattern"], text, rule["id"]))
+        if written_deltas:   # each where it is written among the line's years (「令和7年度 比較増減 令和6年度補正」)
+            line_years = [at for at, _, _ in marks] if this_year else [at for at, _ in written_at]
+            base = len(years) - len(line_years)
+            inserted += [(base + sum(1 for at in line_years if at < d), len(inserted), False) for d in written_deltas]
+            found = True
+        if not found and years and j > k and struct(rules, "total", FILLER.sub("", text)):
+            inserted.append((len(years), len(inserted), True))   # 「令和7年度要求額 / 令和7年度要望額 / 計」
             found = True
         if not found and len(FILLER.sub("", text)) > 1:
             break
         j += 1
     explicit = sum(how == "year" for _, how in years)
+    deltas = [at for at, _, total in inserted if not total]
     if not (explicit >= 2 or (has_unit and len(years) + bool(deltas) >= 2 and years)):
         return None   # a budget box's label stack (a year and 前年度) is no table header
     columns = []
@@ -213,7 +192,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         else:
             budget, stage, rid = "initial", release.stage, "table.column"
         columns.append(Column(StageContext(budget, stage, year, rid)))
-    columns += [Column(None) for _ in range(deltas)]
+    for n, (at, _, total) in enumerate(sorted(inserted)):
+        before = columns[at + n - 1].ctx if total and at + n else None
+        columns.insert(at + n, Column(before))
     return columns
 
 
@@ -343,7 +324,10 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if cells and FILLER.sub("", text[:cells[0][0]]):
             # the name cell is the last before the numbers (「注記\t義務教育費国庫負担金\t1,562,735」)
             head = [c for c in text[:cells[0][0]].split("\t") if FILLER.sub("", c)]
-            row, cell, done = clean_name(head[-1], rules), 0, False
+            own = clean_name(head[-1], rules)
+            broken = bool(row) and cell == 0 and not done and k > 0 and not lines[k - 1].amounts \
+                and continues_name(lines[k - 1].text, own, rules)   # 「次世代スーパーコンピュータ」 / 「の開発 14,510 …」
+            row, cell, done = (row + own) if broken and row else own, 0, False
         first_cell = cells[0][0] if cells else values[0].amount.start if values else 0
         bracket_row = "(" in text[first_cell:] and (cells is not None or values)   # (not 「(1)」 numbering the row)
         opens_line = text.rstrip().endswith("(")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.facts.lines import hit, in_closed_bracket, struct
+from pipeline.facts.brackets import in_closed_bracket
+from pipeline.facts.lines import hit, struct
 from pipeline.facts.names import clean_name
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
@@ -144,9 +145,32 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
         name = bodies[0]   # 「厚生労働省分の一般会計総額は」: the ministry's account
     for pattern, _, _ in rules.patterns("structure", "stage_suffix"):   # 「インハウス研究予算案も…734億円」
         name = pattern.sub("", name) if len(name) > 5 else name
+    bare = name[1:-1] if name[:1] == "(" and name[-1:] == ")" else name   # 「(平成8年度)」: a year in brackets
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] \
-            or (struct(rules, "scope", name) and name not in bodies) \
+            or (struct(rules, "scope", bare) and name not in bodies) \
             or name.replace(",", "").replace(".", "").isdigit() \
             or (regex.match(r"\p{Hiragana}", name[-1]) and not name.endswith("など")):
         return None   # (a name ending in kana such as 新た of 新たに is an adverb or a verb's stem; 「費用など」 is one)
     return name
+
+
+def antecedent(name: str, before: str, rules: RulePack) -> str:
+    """A name that points back (struct.anaphora: 「同省関係分」, 「同交付金」)
+    written out with the last name the text before it gave that noun;
+    else the name as it is.
+
+    >>> from pipeline.rules import load_rules
+    >>> antecedent("同省関係分", "経済産業省は10日、2023年度補正予算案の", load_rules())
+    '経済産業省関係分'
+    >>> antecedent("同交付金", "減収分は、地方特例交付金で全額補塡する。", load_rules())
+    '地方特例交付金'
+    >>> antecedent("同事業", "予算の話。", load_rules())
+    '同事業'
+    """
+    m = struct(rules, "anaphora", name)
+    if m is None:
+        return name
+    noun = m.group("noun")
+    found = [w for w in regex.findall(r"[\p{Han}\p{Katakana}ー・A-Za-z]+?" + regex.escape(noun), before)
+             if not w.startswith("同") and len(w) > len(noun)]
+    return found[-1] + name[m.end():] if found else name

@@ -24,11 +24,14 @@ def _unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     unit_rules = rules.role("structure", "unit")
     gate = rules.gate("structure", "unit")   # (one search for the literals of every unit rule)
     for k, info in enumerate(lines):
-        if info.amounts or len(info.text) > 40 \
-                or not (gate.search(info.text) if gate is not None else any(may_match(r, info.text) for r in unit_rules)) \
+        listed = gate.search(info.text) if gate is not None else any(may_match(r, info.text) for r in unit_rules)
+        if info.amounts or ("。" in info.text and "単位" not in info.text) or not listed \
                 or hit(rules, "structure", "reference", info.text):
-            continue   # a unit header is a short line with no amount (「【参考】…の推移 (億円)」: a chart's)
+            continue   # a unit header is a line with no amount and no sentence, but for 「※単位:百万円。…」
         m = hit(rules, "structure", "unit", info.text)
+        if m is not None and len(info.text) > 40 and "単位" not in info.text and m.start() > 0:
+            continue   # a long line: a table's header row names its unit in a cell (「事項(単位:億円)\t…」,
+            # 「区分(百万円)\t令和6年度…」); a unit closing a long line is a chart's or a note's
         yen = unit_yen(m.group("unit")) if m else \
             unit_yen(info.text) if k + 1 < len(lines) and info.text in UNIT_WORDS and lines[k + 1].text == info.text \
             else None

@@ -1,0 +1,69 @@
+"""The cells of a table row line: plain numbers (amount.table_number), dashes
+for empty cells, a name before them and a remark after them; a number
+printed against the word after it is part of a name, not a cell."""
+from __future__ import annotations
+
+import regex
+
+from pipeline.facts.lines import FILLER, LineInfo, flags_after, sentence, struct
+from pipeline.facts.names import clean_name
+from pipeline.guard import finditer
+from pipeline.rules import RulePack
+
+WORD_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+
+
+def glued_to_word(line, end: int) -> bool:
+    """Is the number ending at text[end] printed right against the word after
+    it (「第2子以降」: part of a name), not apart from it (「100 新規含む」: a
+    cell and a remark; normalizing drops that space, the raw text keeps it)?
+
+    >>> from pipeline.extract import make_line
+    >>> line = make_line(1, 1, "第2子以降 1,250")
+    >>> glued_to_word(line, line.text.index("2") + 1), glued_to_word(make_line(1, 1, "うち深海探査 100 新規含む"), 8)
+    (True, False)
+    """
+    index_map = line.index_map
+    if not index_map or end >= len(line.text):
+        return False
+    k = index_map[end - 1] + 1
+    return k < len(line.raw_text) and WORD_LETTER.match(line.raw_text[k]) is not None
+
+
+DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
+
+
+def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]] | None:
+    """(start, end, text) of the cells of a table row line — plain numbers,
+    and dashes for empty cells (「- - 8 33 50 84」); None when the line is not
+    a row of numbers. A name may stand before them (「全体 13,351」,
+    「○活断層調査の総合的推進:660(478)」)."""
+    text = info.text
+    rule = (rules.role("amount", "table_number") or (None,))[0]   # None when the pack has no table-number rule
+    if rule is None or info.amounts or info.labels or sentence(text):
+        return None
+    if not text.strip()[-1:].isdigit() and struct(rules, "page_number", text):
+        return None   # 「- 1 -」: the page's foot (「- - - - 10」 is a row of empty cells and a 10)
+    enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
+    cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
+                    if (not enumerator or m.start() >= enumerator.end()) and not glued_to_word(info.line, m.end())]
+                   + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
+    if not any(c[2] != "-" for c in cells) and not (len(cells) == 1 and len(text.strip()) <= 3):
+        return None   # (a dash alone on its line is an empty cell of a table written one cell a line)
+    head, rest = text[:cells[0][0]], text[cells[0][0]:]
+    remark = text[cells[-1][1]:]
+    if len(cells) >= 2 and len(remark.strip()) <= rules.settings["table_remark_chars"] and not any(c.isdigit() for c in remark):
+        rest = rest[:len(rest) - len(remark)]   # a remark cell after the numbers (備考: 「新規含む」)
+    for start, end, token in reversed(cells):
+        if token != "-":   # a flag written in the cell (「305,800+事項要求」) is the cell's
+            end = flags_after(text, end, start, rules)[1]
+        rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
+    for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
+        rest = ratio.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
+    if FILLER.sub("", rest):
+        return None   # words among the numbers: running text, not a row
+    name = clean_name(head, rules)
+    if FILLER.sub("", head) and (len(head) > rules.settings["max_name_length"]
+                                 or (len(name) < 2 and not struct(rules, "total", name))):
+        return None   # (a one-character name is an enumerator or a stray mark, except the total 計)
+    return cells
