@@ -24,9 +24,10 @@ def _unit_lines(slide: Slide, rules: RulePack) -> dict[int, int]:
     unit_rules = rules.role("structure", "unit")
     gate = rules.gate("structure", "unit")   # (one search for the literals of every unit rule)
     for k, info in enumerate(lines):
+        if info.amounts:
+            continue
         listed = gate.search(info.text) if gate is not None else any(may_match(r, info.text) for r in unit_rules)
-        if info.amounts or ("。" in info.text and "単位" not in info.text) or not listed \
-                or hit(rules, "structure", "reference", info.text):
+        if ("。" in info.text and "単位" not in info.text) or not listed or hit(rules, "structure", "reference", info.text):
             continue   # a unit header is a line with no amount and no sentence, but for 「※単位:百万円。…」
         m = hit(rules, "structure", "unit", info.text)
         if m is not None and len(info.text) > 40 and "単位" not in info.text and m.start() > 0:
