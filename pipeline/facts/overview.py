@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
 from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
-from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure
+from pipeline.facts.names import header_name, is_name_like, lead_stripped, mention_name, name_of, opens_figure, wrapped_tail
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
 from pipeline.facts.topics import topic_name
 from pipeline.rules import RulePack
@@ -35,7 +35,7 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
         name = header_name(info, rules)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if name and not struct(rules, "enumerator", info.text):
-            heads[i] = name
+            heads[i] = name + wrapped_tail(lines, i, rules)
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
                 and not struct(rules, "part_of", info.text) and not struct(rules, "enumerator", info.text) \
                 and ((label_starts_line(nxt) and opens_figure(nxt.text, rules))
