@@ -88,7 +88,8 @@ def test_no_wrong_figure_on_the_probe_pages_is_marked_checked(scored):
     """The same on the made-up probe pages."""
     groups, _ = scored
     probes = [g for name, g in groups.items() if name.startswith("made-up")]
-    assert [g.pages for g in probes] == [14, 12, 12, 12, 12, 12, 12] and all(g.wrong_checked == 0 for g in probes)
+    assert len(probes) == len(scoring.PROBE_SETS) and all(g.pages >= 12 for g in probes)
+    assert {name: g.wrong_checked for name, g in groups.items() if name.startswith("made-up") and g.wrong_checked} == {}
 
 
 def test_no_wrong_figure_of_the_bundled_release_through_other_converters_is_marked_checked(scored):

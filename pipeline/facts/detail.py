@@ -32,6 +32,7 @@ from pipeline.facts.names import (
     name_of,
     opens_figure,
     without_closing_title_words,
+    wrapped_tail,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
@@ -235,6 +236,8 @@ class DetailWalk(Walk):
                 parent = self.component or program or (self.item if fig.row else "") or ""
                 return Owner(sub, parent, "component" if parent else "program", "")
         name = header_name(info, rules) if fig.row is None else (fig.row or None)
+        if name and fig.row is None:
+            name += wrapped_tail(self.lines, i, rules)
         if fig.row == "":
             return Owner("", "", "program", None)   # a table row whose name did not come through
         lab = fig.label if fig.how == "inline" else None

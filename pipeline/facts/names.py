@@ -108,6 +108,19 @@ def header_name(info: LineInfo, rules: RulePack) -> str | None:
     return remembered(info, "header", _header_name, rules)
 
 
+def wrapped_tail(lines: list[LineInfo], i: int, rules: RulePack) -> str:
+    """The closing word of the name on line i wrapped onto a line of its
+    own below it (struct.name_tail: 「○ 研究機器国産化加速 33億円」 / 「プロジェクト」),
+    past the items the same row of a two-column slide gave (「○ 国際頭脳… 19億円」)."""
+    number = lines[i].line.number
+    if i and lines[i - 1].line.number == number:
+        return ""   # the second item of a row cut in two: whose word a wrapped line is, the text does not say
+    j = i + 1
+    while j < len(lines) and lines[j].line.number == number:
+        j += 1
+    return lines[j].text if j < len(lines) and struct(rules, "name_tail", lines[j].text) else ""
+
+
 def _header_name(info: LineInfo, rules: RulePack) -> str | None:
     name = _name_before_figures(info, rules)
     if name and unmatched_open(name) is None:

@@ -17,6 +17,7 @@ from pipeline.facts.names import (
     mention_name,
     name_of,
     opens_figure,
+    wrapped_tail,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
 from pipeline.facts.topics import topic_name
@@ -43,7 +44,7 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
         name = header_name(info, rules)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if name and not is_enumerated(info, rules):   # (once per line: the detail walk asks it too)
-            heads[i] = name
+            heads[i] = name + wrapped_tail(lines, i, rules)
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
                 and not struct(rules, "part_of", info.text) and not is_enumerated(info, rules) \
                 and ((label_starts_line(nxt) and opens_figure(nxt.text, rules))
