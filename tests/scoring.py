@@ -28,7 +28,8 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
               ("made-up mixed", ROOT / "tests" / "fixtures" / "probes-mixed", ROOT / "tests" / "golden" / "probes-mixed"),
               ("made-up articles", ROOT / "tests" / "fixtures" / "probes-articles",
                ROOT / "tests" / "golden" / "probes-articles"),
-              ("made-up tables", ROOT / "tests" / "fixtures" / "probes-tables", ROOT / "tests" / "golden" / "probes-tables"))
+              ("made-up tables", ROOT / "tests" / "fixtures" / "probes-tables", ROOT / "tests" / "golden" / "probes-tables"),
+              ("made-up MOF pages", ROOT / "tests" / "fixtures" / "probes-mof", ROOT / "tests" / "golden" / "probes-mof"))
 # the bundled release's PDF as text by other converters, scored against the bundled release's golden
 CONVERTED = ROOT / "tests" / "fixtures" / "converters"
 BUNDLED_GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20" / "amounts.csv"
