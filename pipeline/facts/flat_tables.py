@@ -25,22 +25,26 @@ from pipeline.normalize import normalize
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
-NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?!\S)")   # a cheap first look: enough bare numbers?
+NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:[兆億万千]|百万|千万)?円?(?!\S)")   # a cheap first look: enough bare numbers?
 
 
 def is_cell(token: str, rules: RulePack) -> bool:
-    """A table cell that is no word: a plain number, a dash, a ratio, 皆増.
+    """A table cell that is no word: a plain number, an amount with its unit
+    (「291,220億円」, 「△710億円」: a table that writes 億円 in every cell), a
+    dash, a ratio, 皆増.
 
     >>> from pipeline.rules import load_rules
-    >>> [is_cell(t, load_rules()) for t in ("301,250", "△780", "1.5", "―", "皆増", "予備費", "2024")]
-    [True, True, True, True, True, False, False]
+    >>> [is_cell(t, load_rules()) for t in ("301,250", "△780", "1.5", "―", "皆増", "予備費", "2024", "△710億円")]
+    [True, True, True, True, True, False, False, True]
     """
     m = hit(rules, "amount", "table_number", token)
     if m is not None and m.start() == 0 and m.end() == len(token):
         return True
-    for kind, role in (("amount", "placeholder"), ("structure", "ratio_cell"), ("structure", "cell_word")):
-        m = hit(rules, kind, role, token)
-        if m is not None and m.start() == 0 and m.end() == len(token):
+    signed = token[1:] if token[:1] in "△▲+-" else token
+    for kind, role, text in (("amount", "amount", signed), ("amount", "placeholder", token),
+                             ("structure", "ratio_cell", token), ("structure", "cell_word", token)):
+        m = hit(rules, kind, role, text)
+        if m is not None and m.start() == 0 and m.end() == len(text):
             return True
     return False
 
@@ -48,22 +52,23 @@ def is_cell(token: str, rules: RulePack) -> bool:
 Span = tuple[int, int]
 
 
-def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Span]], bool] | None:
-    """(the caption's unit — the token naming it, 「(単位:千円)」 —,
-    where the header ends, the rows — each the span of its name then those
+def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, int, list[list[Span]], bool] | None:
+    """(the caption's unit — the token naming it, 「(単位:千円)」 —, where
+    the header begins and where it ends, the rows — each the span of its name then those
     of its cells —, whether the last row has some cells but fewer than the
     others, so that it may go on on the next line) of a line
     holding a table's rows one after the other, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
-    last token holding a year or a difference word; text before it (a page
+    last token holding a year or a difference word and begins after the
+    last sentence before it, at its 区分 if it has one; text before it (a page
     captured as one line: its sentences, then the table) is the caption's,
     and text after the last row is a line of its own.
 
     >>> from pipeline.rules import load_rules
     >>> raw = "区分 2年度 3年度 増減 A費 10 12 2 B 費 20 19 △1 C費 5 ― 皆減"
-    >>> unit, head, rows, short = flat_rows(raw, load_rules())
-    >>> raw[:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
+    >>> unit, top, head, rows, short = flat_rows(raw, load_rules())
+    >>> raw[top:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
     ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
     """
     if len(raw) < 20 or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
@@ -111,13 +116,20 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, list[list[Sp
         first = cells - 1   # 「区分 当初予算 補正後 社会保障関係費 …」: no year, but header words; the row's name is one token
     head = tokens[first][0] if first < len(tokens) else len(raw)
     caption = next(((t[0], t[1]) for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
+    top = groups[0][0]   # where the header begins: after the caption's last sentence, at its 区分 when it has one
+    for j in range(groups[0][0], first):
+        if "。" in tokens[j][2]:
+            top = j + 1
+    top = next((j for j in range(top, first) if struct(rules, "header_stub", tokens[j][2])),
+               next((j for j in range(top, first) if struct(rules, "header_word", tokens[j][2])), top))
+    start = tokens[top][0] if top < first else head
     rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
             + [(t[0], t[1]) for t in tokens[c:e]]
             for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
     if trailing is not None:   # the text after the table's last row, whole
         rows[-1] = [(trailing, len(raw))]
-        return caption, head, rows, False
-    return caption, head, rows, 0 < groups[-1][2] - groups[-1][1] < width
+        return caption, start, head, rows, False
+    return caption, start, head, rows, 0 < groups[-1][2] - groups[-1][1] < width
 
 
 def table_run(named: list[bool], widths: list[int], width: int) -> tuple[int, int] | None:
@@ -150,11 +162,13 @@ def table_run(named: list[bool], widths: list[int], width: int) -> tuple[int, in
     return best
 
 
-def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
+def split_flat_tables(lines: list[Line], rules: RulePack, depth: int = 0) -> list[Line]:
     """The page's lines with each line of run-together table rows cut into
-    its header and one line a row (flat_rows), its cells apart by tabs; a
-    row broken over two such lines (its last cells on the next line) is
-    joined first. Every piece keeps its line's number and box."""
+    its caption, its header and one line a row (flat_rows), its cells apart
+    by tabs; a row broken over two such lines (its last cells on the next
+    line) is joined first, and a caption is cut again (the rows before a
+    page's foot that interrupts the table). Every piece keeps its line's
+    number and box."""
     out: list[Line] = []
     k = 0
     fewest = 2 * rules.settings["flat_rows_min"]
@@ -183,12 +197,15 @@ def split_flat_tables(lines: list[Line], rules: RulePack) -> list[Line]:
             out.append(line)
             k += 1
             continue
-        unit, head, rows, _ = found
-        at, after = unit or (0, 0)
-        for s, e in ((0, at), (at, after), (after, head)):   # the caption, its unit, the column header
+        unit, top, head, rows, _ = found
+        cuts = sorted({0, top, head, *(unit or ())})   # the caption, its unit, the column header
+        for s, e in zip(cuts, cuts[1:]):
             piece = make_line(line.page, line.number, raw[s:e].strip(), line.bbox, line.font_size,
                               markdown=line.bbox is None) if e > s else None
-            out += [piece] if piece is not None else []
+            if piece is not None and e <= top and depth < 2:   # the caption may hold the table's first rows
+                out += split_flat_tables([piece], rules, depth + 1)   # (a page's foot between them)
+            elif piece is not None:
+                out.append(piece)
         out += [row_line(next(ln for at, ln in reversed(segments) if at <= row[0][0]), raw, row) for row in rows]
         k += 1
     return out

@@ -219,6 +219,8 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     tail = SHORT_NOTE.sub("", tail[first:])
     if "※" in tail:
         tail = tail[:tail.index("※")]
+    for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
+        tail = ratio.sub("", tail)   # a table row's 伸率 cell (「…\t13,950億円\t4.8%」)
     return name if not FILLER.sub("", tail).strip("⇒→+") else None   # (+: the sign of a change, 「+9億円」)
 
 
