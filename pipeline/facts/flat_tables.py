@@ -25,10 +25,12 @@ from pipeline.normalize import normalize
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
-NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:[兆億万千]|百万|千万)?円?(?!\S)")   # a cheap first look: enough bare numbers?
+UNIT_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:[兆億万千]|百万|千万)?円")
+# a cheap first look: enough numbers (bare, or with their unit: 「291,220億円」)?
+NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:[兆億万千]|百万|千万)?円?(?!\S)")
 
 
-def is_cell(token: str, rules: RulePack) -> bool:
+def is_cell(token: str, rules: RulePack, units: bool = True) -> bool:
     """A table cell that is no word: a plain number, an amount with its unit
     (「291,220億円」, 「△710億円」: a table that writes 億円 in every cell), a
     dash, a ratio, 皆増.
@@ -41,8 +43,8 @@ def is_cell(token: str, rules: RulePack) -> bool:
     if m is not None and m.start() == 0 and m.end() == len(token):
         return True
     signed = token[1:] if token[:1] in "△▲+-" else token
-    for kind, role, text in (("amount", "amount", signed), ("amount", "placeholder", token),
-                             ("structure", "ratio_cell", token), ("structure", "cell_word", token)):
+    for kind, role, text in ((("amount", "amount", signed),) if units else ()) + (
+            ("amount", "placeholder", token), ("structure", "ratio_cell", token), ("structure", "cell_word", token)):
         m = hit(rules, kind, role, text)
         if m is not None and m.start() == 0 and m.end() == len(text):
             return True
@@ -185,8 +187,9 @@ def split_flat_tables(lines: list[Line], rules: RulePack, depth: int = 0) -> lis
                 and k + 1 < len(lines):   # its last row goes on on the line below
             following = lines[k + 1].raw_text
             first = NUMBER_TOKEN.match(following.lstrip())
-            if first is None or not is_cell(normalize(first.group()), rules):
-                break
+            if first is None or not is_cell(normalize(first.group()), rules, units=False) \
+                    or (UNIT_AMOUNT.search(following) and not UNIT_AMOUNT.search(raw)):
+                break   # (a row's last cells go on as its others; 「2 GIGA… 120億円」 under plain numbers is a line of its own)
             longer = raw.rstrip() + " " + following.lstrip()
             again = flat_rows(longer, rules)
             if again is None:
