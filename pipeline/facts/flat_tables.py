@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import NamedTuple
 
 from pipeline.extract import Line, make_line
 from pipeline.facts.lines import hit, struct
@@ -54,12 +55,18 @@ def is_cell(token: str, rules: RulePack, units: bool = True) -> bool:
 Span = tuple[int, int]
 
 
-def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, int, list[list[Span]], bool] | None:
-    """(the caption's unit — the token naming it, 「(単位:千円)」 —, where
-    the header begins and where it ends, the rows — each the span of its name then those
-    of its cells —, whether the last row has some cells but fewer than the
-    others, so that it may go on on the next line) of a line
-    holding a table's rows one after the other, or None. Spans are offsets
+class TableCut(NamedTuple):
+    """Where flat_rows cuts a line (offsets in its raw text)."""
+    unit: Span | None          # the caption's unit, the token naming it (「(単位:千円)」)
+    top: int                   # where the column header begins ...
+    head: int                  # ... and where it ends
+    rows: list[list[Span]]     # each row: the span of its name, then those of its cells
+    short: bool                # the last row has some cells but fewer than the others: it may go on below
+    rest: int | None           # where the text after the last row begins (a line of its own), if any
+
+
+def flat_rows(raw: str, rules: RulePack) -> TableCut | None:
+    """How a line holding a table's rows one after the other is cut, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
     last token holding a year or a difference word and begins after the
@@ -69,8 +76,8 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, int, list[li
 
     >>> from pipeline.rules import load_rules
     >>> raw = "区分 2年度 3年度 増減 A費 10 12 2 B 費 20 19 △1 C費 5 ― 皆減"
-    >>> unit, top, head, rows, short = flat_rows(raw, load_rules())
-    >>> raw[top:head].strip(), [[raw[s:e] for s, e in row] for row in rows], short
+    >>> cut = flat_rows(raw, load_rules())
+    >>> raw[cut.top:cut.head].strip(), [[raw[s:e] for s, e in row] for row in cut.rows], cut.short
     ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
     """
     if len(raw) < 20 or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
@@ -128,10 +135,9 @@ def flat_rows(raw: str, rules: RulePack) -> tuple[Span | None, int, int, list[li
     rows = [[(tokens[a][0], tokens[c - 1][1]) if c > a else (tokens[c][0], tokens[c][0])]
             + [(t[0], t[1]) for t in tokens[c:e]]
             for a, c, e in [(first, cells, groups[0][2]), *groups[1:]]]
-    if trailing is not None:   # the text after the table's last row, whole
-        rows[-1] = [(trailing, len(raw))]
-        return caption, start, head, rows, False
-    return caption, start, head, rows, 0 < groups[-1][2] - groups[-1][1] < width
+    if trailing is not None:   # the text after the table's last row: cut on its own (TableCut.rest)
+        return TableCut(caption, start, head, rows[:-1], False, trailing)
+    return TableCut(caption, start, head, rows, 0 < groups[-1][2] - groups[-1][1] < width, None)
 
 
 def table_run(named: list[bool], widths: list[int], width: int) -> tuple[int, int] | None:
@@ -183,7 +189,7 @@ def split_flat_tables(lines: list[Line], rules: RulePack, depth: int = 0) -> lis
             continue
         found = flat_rows(raw, rules)
         segments = [(0, line)]   # (offset in raw, the line it came from) of each line joined
-        while (found is not None and found[3] or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \
+        while (found is not None and found.short or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \
                 and k + 1 < len(lines):   # its last row goes on on the line below
             following = lines[k + 1].raw_text
             first = NUMBER_TOKEN.match(following.lstrip())
@@ -200,18 +206,23 @@ def split_flat_tables(lines: list[Line], rules: RulePack, depth: int = 0) -> lis
             out.append(line)
             k += 1
             continue
-        unit, top, head, rows, _ = found
-        cuts = sorted({0, top, head, *(unit or ())})   # the caption, its unit, the column header
+        cuts = sorted({0, found.top, found.head, *(found.unit or ())})   # the caption, its unit, the column header
         for s, e in zip(cuts, cuts[1:]):
-            piece = make_line(line.page, line.number, raw[s:e].strip(), line.bbox, line.font_size,
-                              markdown=line.bbox is None) if e > s else None
-            if piece is not None and e <= top and depth < 2:   # the caption may hold the table's first rows
-                out += split_flat_tables([piece], rules, depth + 1)   # (a page's foot between them)
-            elif piece is not None:
-                out.append(piece)
-        out += [row_line(next(ln for at, ln in reversed(segments) if at <= row[0][0]), raw, row) for row in rows]
+            out += piece_lines(line, raw[s:e], rules, depth, again=e <= found.top)   # (its first rows, a foot between)
+        out += [row_line(next(ln for at, ln in reversed(segments) if at <= row[0][0]), raw, row) for row in found.rows]
+        if found.rest is not None:   # after the rows: notes, or a page's foot and the table's next rows
+            out += piece_lines(segments[-1][1], raw[found.rest:], rules, depth, again=True)
         k += 1
     return out
+
+
+def piece_lines(line: Line, raw: str, rules: RulePack, depth: int, again: bool) -> list[Line]:
+    """A piece of a cut line as a line of its own, cut again when it may
+    hold rows of the same table (``again``, at most twice over)."""
+    piece = make_line(line.page, line.number, raw.strip(), line.bbox, line.font_size, markdown=line.bbox is None)
+    if piece is None:
+        return []
+    return split_flat_tables([piece], rules, depth + 1) if again and depth < 2 else [piece]
 
 
 def row_line(line: Line, raw: str, row: list[Span]) -> Line:
