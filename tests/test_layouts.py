@@ -1376,3 +1376,19 @@ def test_a_sentence_naming_its_topic_beats_the_heading_above_it(tmp_path):
         "令和9年度予算案のポイント", "■A推進事業 10億円", "■B推進事業 20億円", "■C推進事業 30億円", "■D推進事業",
         "なお、E推進事業については、前年度同額の1,200億円を計上。"]))
     assert ("E推進事業", 1200 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
+
+
+def test_a_table_written_a_column_at_a_time_each_under_its_header(tmp_path):
+    """「区分」, the row names one a line, then each column's header over its
+    own numbers (a PDF's text taken cell by cell, column after column): the
+    n-th number of a column is the n-th name's; the difference column gives
+    no figure, and a table whose columns are short of a number is not read
+    this way (its numbers are not shared out by guess)."""
+    table = ["令和9年度 海洋関係予算案の概要", "(単位:億円)", "区分", "海洋観測費", "深海探査費",
+             "令和8年度予算額", "1,200", "800", "令和9年度予算額(案)", "1,250", "790", "増△減額", "50", "△10"]
+    f = facts_of_text(tmp_path, "\n".join(table), "headed")
+    assert rows(f) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU), ("深海探査費", "initial", "enacted", 2026, 800 * OKU),
+                       ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU), ("深海探査費", "initial", "draft", 2027, 790 * OKU)}
+    short = rows(facts_of_text(tmp_path, "\n".join(table[:7] + table[8:]), "short"))   # 800 lost
+    assert not {r for r in short if r[0] == "海洋観測費" and r[4] in (790 * OKU, 1_250 * OKU) and r[2] == "enacted"}
+    assert not {r for r in short if r[0] == "深海探査費" and r[4] == 1_250 * OKU}

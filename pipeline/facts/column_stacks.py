@@ -11,7 +11,10 @@ order the cells were drawn):
 
 Read only when the numbers are exactly as many as the names times the
 header's columns: the k-th number is then the (k mod names)-th row's, in
-column k // names. Anything else is left to the other table strategies.
+column k // names. The same when each column's header stands over its own
+numbers (「区分」, the names, 「令和元年度予算額」 and its numbers, 「令和2年度予算額(案)」
+and its, …: headed_columns). Anything else is left to the other table
+strategies.
 """
 from __future__ import annotations
 
@@ -19,8 +22,9 @@ from pipeline.facts.cells import number_tokens
 from pipeline.facts.context import ReleaseContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
+from pipeline.facts.lines import LineInfo, hit, struct
 from pipeline.facts.names import is_name_like, name_of
-from pipeline.facts.tables import cell_figure, header_blocks
+from pipeline.facts.tables import Column, cell_figure, header_blocks, header_columns
 from pipeline.facts.units import nearest, unit_lines
 from pipeline.rules import RulePack
 
@@ -40,18 +44,69 @@ def column_stack_figures(slide: Slide, release: ReleaseContext, rules: RulePack)
                 and is_name_like(lines[k], rules):
             names.append(k)
             k += 1
-        values = []
-        while k < len(lines) and not lines[k].amounts and len(number_tokens(lines[k], rules) or ()) == 1 \
-                and not lines[k].text.strip()[:1].isalpha():
-            values.append(k)
-            k += 1
+        values = values_below(lines, k, rules)
         if len(names) < 2 or len(values) != len(names) * len(columns):
             continue
         taken.update(names + values)
-        for n, v in enumerate(values):
-            column, row = columns[n // len(names)], names[n % len(names)]
-            if column.ctx is None:
-                continue   # a difference column: its numbers are changes
+        figures += column_figures(lines, names, [values[c * len(names):(c + 1) * len(names)] for c in range(len(columns))],
+                                  columns, units, rules)
+    for stub in (k for k, info in enumerate(lines) if struct(rules, "header_stub", info.text) and k not in taken):
+        found = headed_columns(lines, stub, release, rules)
+        if found is not None:
+            names, heads, runs, columns = found
+            taken.update([stub, *names, *heads, *(v for run in runs for v in run)])
+            figures += column_figures(lines, names, runs, columns, units, rules)
+    return figures, taken
+
+
+def values_below(lines: list[LineInfo], k: int, rules: RulePack) -> list[int]:
+    """The lines from k on that are one number each (a column's cells)."""
+    out = []
+    while k < len(lines) and not lines[k].amounts and len(number_tokens(lines[k], rules) or ()) == 1 \
+            and not lines[k].text.strip()[:1].isalpha():
+        out.append(k)
+        k += 1
+    return out
+
+
+def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, rules: RulePack):
+    """A table written a column at a time with each column's header over its
+    own numbers: 「区分」, the row names one a line, then 「令和元年度予算額」 and
+    its numbers, 「令和2年度予算額(案)」 and its, 「増△減額」 and its —
+    (names, header lines, each column's number lines, columns), or None
+    unless every column holds as many numbers as there are names."""
+    k = stub + 1
+    names = []
+    while k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None \
+            and is_name_like(lines[k], rules) and not hit(rules, "year", "year", lines[k].text):
+        names.append(k)
+        k += 1
+    heads, runs = [], []
+    while len(names) >= 2 and k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None:
+        run = values_below(lines, k + 1, rules)
+        if len(run) != len(names):
+            break
+        heads.append(k)
+        runs.append(run)
+        k = run[-1] + 1
+    if len(heads) < 2:
+        return None
+    columns = header_columns([lines[h] for h in heads], 0, rules, release, True)
+    if columns is None or len(columns) != len(heads):
+        return None
+    return names, heads, runs, columns
+
+
+def column_figures(lines: list[LineInfo], names: list[int], runs: list[list[int]], columns: list[Column],
+                   units: dict[int, int], rules: RulePack) -> list[Figure]:
+    """The figures of a table's columns: the n-th number of each column's
+    run is the n-th name's, in that column's stage context (a difference
+    column's numbers are changes, no figures)."""
+    figures = []
+    for column, run in zip(columns, runs):
+        if column.ctx is None:
+            continue
+        for row, v in zip(names, run):
             cell = (number_tokens(lines[v], rules) or [])[0]
             if cell[2] == "-":
                 continue
@@ -61,4 +116,4 @@ def column_stack_figures(slide: Slide, release: ReleaseContext, rules: RulePack)
                 f.amount.excluded_by = "table.empty_cell"
             if f.amount.excluded_by is None:
                 figures.append(f)
-    return figures, taken
+    return figures
