@@ -21,6 +21,7 @@ from pipeline.extract import Line, make_line
 from pipeline.facts.lines import struct
 from pipeline.rules import RulePack
 
+FIGURE_FIRST = re.compile(r"[\s\u3000]*[△▲+]?[\d０-９]")   # a side that opens with a figure: a name's, cut off
 WORDS = re.compile(r"[\u3040-\u30ff]|[\u3400-\u9fff]{3}")   # kana, or three kanji in a row
 LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fffA-Za-z]")
 AMOUNTS = re.compile(r"[\d,.]+\s*(?:兆|億|百万|千万|万|千)?円|[(（][^()（）]{0,6}[)）]")
@@ -49,22 +50,24 @@ def width(text: str) -> int:
 
 def gaps(raw: str, least: int) -> list[tuple[int, int, int]]:
     """(raw start, raw end, display column of the text after it) of each
-    wide gap between text on a line (not the indentation before it).
+    gap at least ``least`` display columns wide between text on a line (not
+    the indentation before it).
 
     >>> gaps("  ○ 事業  94億円      ○ 支援", 4)
     [(12, 18, 22)]
     """
     out = []
-    for m in re.finditer(r"[ \u3000]{%d,}" % least, raw):
-        if m.start() and raw[:m.start()].strip() and raw[m.end():].strip():
+    for m in re.finditer(r"[ \u3000]+", raw):   # (its width counted as displayed: 「　　」 is four columns)
+        if width(m.group()) >= least and m.start() and raw[:m.start()].strip() and raw[m.end():].strip():
             out.append((m.start(), m.end(), width(raw[:m.end()])))
     return out
 
 
-def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str] | str | None:
-    """The line's left and right sides at a text column (a pair); "left" or
-    "right" when all its text stands on one side; None when its text crosses
-    the column."""
+def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str, bool] | str | None:
+    """The line's left and right sides at a text column (a pair, and whether
+    the right side starts at the column rather than further right across a
+    gap spanning it); "left" or "right" when all its text stands on one
+    side; None when its text crosses the column."""
     text = raw.rstrip()
     if not text.strip():
         return None
@@ -73,9 +76,11 @@ def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str] |
     indent = len(raw) - len(raw.lstrip(" \u3000"))
     if width(raw[:indent]) >= column - slack:
         return "right"
-    for start, end, at in gaps(raw, least):
-        if abs(at - column) <= slack:
-            return raw[:start], raw[end:]
+    for start, end, at in gaps(raw, least):   # a gap at the column: the right side starts there, or, with
+        if abs(at - column) <= slack:          # text on both sides, the gap spans it
+            return raw[:start], raw[end:], True
+        if width(raw[:start]) <= column <= at and worded(raw[:start]) and worded(raw[end:]):
+            return raw[:start], raw[end:], False
     return None
 
 
@@ -88,7 +93,7 @@ def column_bands(lines: list[Line], rules: RulePack) -> list[tuple[int, int, int
         best = None
         if lines[k].bbox is None:
             for _, _, column in gaps(lines[k].raw_text, least):
-                end, both, texts, last = k, 0, 0, k
+                end, both, texts, last, cut, exact = k, 0, 0, k, 0, 0
                 while end < len(lines) and lines[end].bbox is None:
                     sides = split_at(lines[end].raw_text, column, least, slack)
                     if sides is None or struct(rules, "page_number", lines[end].text):
@@ -96,15 +101,19 @@ def column_bands(lines: list[Line], rules: RulePack) -> list[tuple[int, int, int
                     if isinstance(sides, tuple):
                         both += 1
                         texts += worded(sides[0]) and worded(sides[1])
+                        cut += bool(FIGURE_FIRST.match(sides[1]))
+                        exact += sides[2]
                         last = end
                     end += 1
                 end = last + 1   # (lines of one side after the band's last two-sided line: the next slide's)
-                if both >= need and texts * 2 > both and (best is None or end - k > best[1] - best[0]):
-                    best = (k, end, column)
+                # the longest band that does not part names from their figures (a third of its lines at most)
+                if exact >= need and texts * 2 > both and cut * 3 < both \
+                        and (best is None or (end - k, -cut) > (best[1] - best[0], -best[3])):
+                    best = (k, end, column, cut)
         if best is None:
             k += 1
             continue
-        bands.append(best)
+        bands.append(best[:3])
         k = best[1]
     return bands
 
@@ -130,7 +139,7 @@ def split_text_columns(lines: list[Line], rules: RulePack) -> list[Line]:
             elif sides == "right":
                 right.append(line)
             elif isinstance(sides, tuple):
-                for side, pieces in zip(sides, (left, right)):
+                for side, pieces in zip(sides[:2], (left, right)):
                     piece = make_line(line.page, line.number, side, markdown=True)
                     if piece is not None:
                         pieces.append(piece)
