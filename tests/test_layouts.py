@@ -1387,7 +1387,9 @@ def test_a_table_written_a_column_at_a_time_each_under_its_header(tmp_path):
     table = ["令和9年度 海洋関係予算案の概要", "(単位:億円)", "区分", "海洋観測費", "深海探査費",
              "令和8年度予算額", "1,200", "800", "令和9年度予算額(案)", "1,250", "790", "増△減額", "50", "△10"]
     f = facts_of_text(tmp_path, "\n".join(table), "headed")
-    assert rows(f) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU), ("深海探査費", "initial", "enacted", 2026, 800 * OKU),
-                       ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU), ("深海探査費", "initial", "draft", 2027, 790 * OKU)}
+    assert rows(f) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
+                       ("深海探査費", "initial", "enacted", 2026, 800 * OKU),
+                       ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU),
+                       ("深海探査費", "initial", "draft", 2027, 790 * OKU)}
     short = rows(facts_of_text(tmp_path, "\n".join(table[:7] + table[8:]), "short"))   # 800 lost
     assert not {r for r in short if r[0] == "海洋観測費" and r[4] in (790 * OKU, 1_250 * OKU) and r[2] == "enacted"}
