@@ -29,6 +29,7 @@ from pipeline.normalize import (
     normalize_with_map,
     strip_markdown,
 )
+from pipeline.pdf_images import draws_pictures
 from pipeline.progress import pages_bar
 
 BACKENDS = ("pymupdf", "pdfplumber")
@@ -213,28 +214,6 @@ def extract_text(path: Path) -> list[Page]:
 def _rounded(bbox) -> tuple[float, float, float, float]:
     # a bbox (x0, top, x1, bottom) in, its four values rounded out
     return cast("tuple[float, float, float, float]", tuple(round(float(v), 1) for v in bbox))
-
-
-def draws_pictures(doc, page, seen: dict[str, bool]) -> bool:
-    """Does the page's image list hold a picture? Pages that share their
-    XObject resources (a deck's pages mostly do) share the answer, and a page
-    without XObjects has none: the image list is built only once per
-    resource dictionary (building it walks the resources: a quarter of the
-    extraction time on the bench deck when done for every page)."""
-    try:
-        kind, xobjects = doc.xref_get_key(page.xref, "Resources/XObject")
-        if kind == "null" and doc.xref_get_key(page.xref, "Resources")[0] == "null":
-            kind = "inherited"   # resources from the page tree: ask the page itself
-    except Exception:   # an odd resource tree: ask the page itself
-        kind, xobjects = "unknown", ""
-    if kind == "null":
-        return False
-    if kind == "dict" and xobjects in seen:
-        return seen[xobjects]
-    images = bool(page.get_images())
-    if kind == "dict":
-        seen[xobjects] = images
-    return images
 
 
 def _raw_lines(blocks: list[dict]) -> list[tuple[str, tuple, float]]:
