@@ -22,7 +22,7 @@ from pipeline.facts.cells import number_tokens
 from pipeline.facts.context import ReleaseContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
-from pipeline.facts.lines import LineInfo, hit, struct
+from pipeline.facts.lines import FILLER, LineInfo, hit, struct
 from pipeline.facts.names import is_name_like, name_of
 from pipeline.facts.tables import Column, cell_figure, header_blocks, header_columns
 from pipeline.facts.units import nearest, unit_lines
@@ -44,18 +44,24 @@ def column_stack_figures(slide: Slide, release: ReleaseContext, rules: RulePack)
                 and is_name_like(lines[k], rules):
             names.append(k)
             k += 1
-        values = values_below(lines, k, rules)
-        if len(names) < 2 or len(values) != len(names) * len(columns):
-            continue
-        taken.update(names + values)
-        figures += column_figures(lines, names, [values[c * len(names):(c + 1) * len(names)] for c in range(len(columns))],
-                                  columns, units, rules)
+        values = [(v, one_cell(lines[v], rules)) for v in values_below(lines, k, rules)]
+        rows, width = len(names), len(columns)
+        if len(names) >= 2 and len(values) == rows * width:   # a column's numbers, then the next column's
+            runs = [values[c * rows:(c + 1) * rows] for c in range(width)]
+        else:   # the numbers row by row, several a line (「15,210 15,248 15,228 △20 10,945 …」)
+            values = grid_below(lines, k, rules)
+            if len(names) < 2 or len(values) != rows * width or len({v for v, _ in values}) == len(values):
+                continue
+            runs = [values[c::width] for c in range(width)]
+        taken.update(names + [v for v, _ in values])
+        figures += column_figures(lines, names, runs, columns, units, rules)
     for stub in (k for k, info in enumerate(lines) if struct(rules, "header_stub", info.text) and k not in taken):
         found = headed_columns(lines, stub, release, rules)
         if found is not None:
             names, heads, runs, columns = found
             taken.update([stub, *names, *heads, *(v for run in runs for v in run)])
-            figures += column_figures(lines, names, runs, columns, units, rules)
+            figures += column_figures(lines, names, [[(v, one_cell(lines[v], rules)) for v in run] for run in runs],
+                                      columns, units, rules)
     return figures, taken
 
 
@@ -97,17 +103,33 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
     return names, heads, runs, columns
 
 
-def column_figures(lines: list[LineInfo], names: list[int], runs: list[list[int]], columns: list[Column],
-                   units: dict[int, int], rules: RulePack) -> list[Figure]:
-    """The figures of a table's columns: the n-th number of each column's
-    run is the n-th name's, in that column's stage context (a difference
-    column's numbers are changes, no figures)."""
+def one_cell(info: LineInfo, rules: RulePack) -> tuple[int, int, str]:
+    """The one cell of a line that holds one number."""
+    return (number_tokens(info, rules) or [])[0]
+
+
+def grid_below(lines: list[LineInfo], k: int, rules: RulePack) -> list[tuple[int, tuple[int, int, str]]]:
+    """(line, cell) of each cell of the lines from k on that hold only
+    numbers, several a line: a table's numbers row after row, its names
+    written apart above them."""
+    out = []
+    while k < len(lines) and not lines[k].amounts and (cells := number_tokens(lines[k], rules)) \
+            and not FILLER.sub("", lines[k].text[:cells[0][0]]):
+        out += [(k, cell) for cell in cells]
+        k += 1
+    return out
+
+
+def column_figures(lines: list[LineInfo], names: list[int], runs: list[list[tuple[int, tuple[int, int, str]]]],
+                   columns: list[Column], units: dict[int, int], rules: RulePack) -> list[Figure]:
+    """The figures of a table's columns: the n-th (line, cell) of each
+    column's run is the n-th name's, in that column's stage context (a
+    difference column's numbers are changes, no figures)."""
     figures = []
     for column, run in zip(columns, runs):
         if column.ctx is None:
             continue
-        for row, v in zip(names, run):
-            cell = (number_tokens(lines[v], rules) or [])[0]
+        for row, (v, cell) in zip(names, run):
             if cell[2] == "-":
                 continue
             f = cell_figure(v, lines[v], cell, units[nearest(v, units)], lines[nearest(v, units)], rules)

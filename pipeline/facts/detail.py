@@ -75,9 +75,9 @@ class DetailWalk(Walk):
                 continue
             text = info.text
             noted = self.period_wait or i in noted_lines or i + 1 in noted_lines
-            if not noted and not info.amounts and not info.labels and i not in deferred \
+            if not noted and not info.amounts and not info.labels and i not in deferred and i not in by_line \
                     and (len(text) > longest or "。" in text):
-                continue   # running text: no figure, label, note or name on it
+                continue   # running text: no figure, label, note or name on it (a long line of table cells has figures)
             if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
             if i < last_figure and len(text) <= longest and is_enumerated(info, rules):
