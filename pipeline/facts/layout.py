@@ -267,7 +267,8 @@ def carry_trailing_flags(infos: list[LineInfo], rules: RulePack) -> None:
 
 def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     """A PDF page is a slide; unpaged text is cut after each （担当：…） footer
-    and after each page number (page_ends)."""
+    and after each page number (page_ends), and before each slide mark a
+    portal wrote (struct.slide_start: 「[2/4]」)."""
     out: list[Slide] = []
     for page in pages:
         lines = split_joined_items(split_flat_tables(split_text_columns(page.lines, rules), rules), rules)
@@ -284,6 +285,9 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
             if k in ends and not current and out:   # the number under a （担当：…） footer: that page's foot
                 out[-1].lines.append(info)
                 continue
+            if current and struct(rules, "slide_start", info.text):   # 「[2/4]」: a portal's mark over a slide
+                out.append(Slide(len(out), current))
+                current = []
             current.append(info)
             if k in ends or struct(rules, "office", info.text):
                 out.append(Slide(len(out), current))
