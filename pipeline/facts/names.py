@@ -20,6 +20,7 @@ from pipeline.facts.lines import (
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
+UNIT_TAILS = ("億円", "万円", "千円", "兆円", "百万円")   # a line opening with one: the rest of a figure
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
 
 
@@ -201,8 +202,8 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
         name = name[:joint.start()]   # 「・科研費に2,600億円」: the particle joins the name to its figure
     if not name or struct(rules, "reference", name):
         return bracket_after_label(info, rules)   # 「(参考)21年度補正予算額(子育て応援特別手当) 2,495億円」
-    if len(name) < 2 or len(name) > rules.settings["max_name_length"]:
-        return None
+    if len(name) < 2 or len(name) > rules.settings["max_name_length"] or name.startswith(UNIT_TAILS):
+        return None   # (「億円、R3補:70億円)」: the rest of a figure broken over two lines, no name)
     if sentence(name) or name.startswith(PARTICLES) or struct(rules, "part_of", lead_stripped(head, rules)):
         return None
     if struct(rules, "not_title", name) or struct(rules, "furniture", name):
