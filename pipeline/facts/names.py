@@ -153,8 +153,8 @@ def _name_after_figure(info: LineInfo, rules: RulePack) -> str | None:
     rest = info.text[a.tail:min(ends, default=len(info.text))]
     opened = unmatched_open(rest)
     rest = rest[:opened] if opened is not None else rest
-    if struct(rules, "figure_word", rest) is not None:
-        return None   # 「486億円を計上」, 「486億円規模」: the figure's own words, no name
+    if struct(rules, "figure_word", rest) is not None or rest.lstrip()[:1] in "([【<":
+        return None   # 「486億円を計上」, 「486億円規模」: the figure's own words; 「(±0)」: its note, no name
     name = clean_name(rest, rules)
     if len(name) < 2 or len(name) > rules.settings["max_name_length"] or sentence(name) \
             or name.startswith(PARTICLES) or struct(rules, "not_title", name) or struct(rules, "furniture", name):
