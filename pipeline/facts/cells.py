@@ -30,7 +30,6 @@ def glued_to_word(line, end: int) -> bool:
     return k < len(line.raw_text) and WORD_LETTER.match(line.raw_text[k]) is not None
 
 
-YEAR_IN_BRACKET = regex.compile(r"\(\s*(?:前年度|(?:令和|平成|[RH])?\d{1,2}年度)(?:予算額?)?\s*:?")
 DASH_CELL = regex.compile(r"(?<!\S)[-‐―−ー－]+(?!\S)")
 
 
@@ -61,7 +60,8 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
         rest = rest[:start - cells[0][0]] + rest[end - cells[0][0]:]
     for ratio, _, _ in rules.patterns("structure", "ratio_cell"):
         rest = ratio.sub("", rest)   # a 伸率 / 対前年度比 column's 「1.5%」 「△0.4%」 is no figure, and no word
-    rest = YEAR_IN_BRACKET.sub("(", rest)   # 「3,482,600 (6年度 2,910,400)」: the year the bracketed cell is of
+    for year, _, _ in rules.patterns("structure", "cell_year"):
+        rest = year.sub("(", rest)   # 「3,482,600 (6年度 2,910,400)」: the year the bracketed cell is of
     if FILLER.sub("", rest):
         return None   # words among the numbers: running text, not a row
     name = clean_name(head, rules)
