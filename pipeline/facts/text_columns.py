@@ -27,16 +27,16 @@ LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fffA-Za-z]")
 AMOUNTS = re.compile(r"[\d,.]+\s*(?:兆|億|百万|千万|万|千)?円|[(（][^()（）]{0,6}[)）]")
 
 
-def worded(side: str) -> bool:
-    """Does one side of a gap hold a text's words — a phrase of six letters
-    or more besides its figures —, not only figures and their flags, nor a
-    form's field name (「事業名」 「会計区分」)?
+def worded(side: str, letters: int = 6) -> bool:
+    """Does one side of a gap hold a text's words — a phrase of ``letters``
+    letters or more besides its figures (the setting ``text_column_letters``)
+    —, not only figures and their flags, nor a form's field name (「事業名」)?
 
     >>> worded("○ 博士人材キャリア開拓支援事業"), worded("1,234億円（新規）"), worded("総額 312億円"), worded("担当部局庁")
     (True, False, False, False)
     """
     words = AMOUNTS.sub("", side)
-    return WORDS.search(words) is not None and len(LETTER.findall(words)) >= 6
+    return WORDS.search(words) is not None and len(LETTER.findall(words)) >= letters
 
 
 def width(text: str) -> int:
@@ -63,7 +63,7 @@ def gaps(raw: str, least: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str, bool] | str | None:
+def split_at(raw: str, column: int, least: int, slack: int, letters: int = 6) -> tuple[str, str, bool] | str | None:
     """The line's left and right sides at a text column (a pair, and whether
     the right side starts at the column rather than further right across a
     gap spanning it); "left" or "right" when all its text stands on one
@@ -79,7 +79,7 @@ def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str, b
     for start, end, at in gaps(raw, least):   # a gap at the column: the right side starts there, or, with
         if abs(at - column) <= slack:          # text on both sides, the gap spans it
             return raw[:start], raw[end:], True
-        if width(raw[:start]) <= column <= at and worded(raw[:start]) and worded(raw[end:]):
+        if width(raw[:start]) <= column <= at and worded(raw[:start], letters) and worded(raw[end:], letters):
             return raw[:start], raw[end:], False
     return None
 
@@ -87,7 +87,8 @@ def split_at(raw: str, column: int, least: int, slack: int) -> tuple[str, str, b
 def column_bands(lines: list[Line], rules: RulePack) -> list[tuple[int, int, int]]:
     """(first line, end, display column) of each band of lines that hold two
     text columns side by side."""
-    least, need, slack = (rules.settings[k] for k in ("text_column_gap", "text_column_lines", "text_column_slack"))
+    least, need, slack, letters = (rules.settings[k] for k in ("text_column_gap", "text_column_lines",
+                                                               "text_column_slack", "text_column_letters"))
     bands, k = [], 0
     while k < len(lines):
         best = None
@@ -95,12 +96,12 @@ def column_bands(lines: list[Line], rules: RulePack) -> list[tuple[int, int, int
             for _, _, column in gaps(lines[k].raw_text, least):
                 end, both, texts, last, cut, exact = k, 0, 0, k, 0, 0
                 while end < len(lines) and lines[end].bbox is None:
-                    sides = split_at(lines[end].raw_text, column, least, slack)
+                    sides = split_at(lines[end].raw_text, column, least, slack, letters)
                     if sides is None or struct(rules, "page_number", lines[end].text):
                         break   # (a page's number ends its slide, and the band)
                     if isinstance(sides, tuple):
                         both += 1
-                        texts += worded(sides[0]) and worded(sides[1])
+                        texts += worded(sides[0], letters) and worded(sides[1], letters)
                         cut += bool(FIGURE_FIRST.match(sides[1]))
                         exact += sides[2]
                         last = end
@@ -125,7 +126,7 @@ def split_text_columns(lines: list[Line], rules: RulePack) -> list[Line]:
     bands = column_bands(lines, rules)
     if not bands:
         return lines
-    least, slack = rules.settings["text_column_gap"], rules.settings["text_column_slack"]
+    least, slack, letters = (rules.settings[k] for k in ("text_column_gap", "text_column_slack", "text_column_letters"))
     out: list[Line] = []
     k = 0
     for first, end, column in bands:
@@ -133,7 +134,7 @@ def split_text_columns(lines: list[Line], rules: RulePack) -> list[Line]:
         left: list[Line] = []
         right: list[Line] = []
         for line in lines[first:end]:
-            sides = split_at(line.raw_text, column, least, slack)
+            sides = split_at(line.raw_text, column, least, slack, letters)
             if sides == "left":
                 left.append(line)
             elif sides == "right":
