@@ -10,6 +10,7 @@ from pipeline.errors import ParseError
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 UNITS = {"兆": 10**12, "億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3}
+UNIT_PATTERN = "|".join(sorted(UNITS, key=len, reverse=True))   # 千万|百万|兆|億|万|千, for patterns that need a unit
 _TOKEN = regex.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇一二三四五六七八九十百千]+)"
     r"(兆|億|千万|百万|万|千)?")

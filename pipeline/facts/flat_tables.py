@@ -23,12 +23,13 @@ from typing import NamedTuple
 from pipeline.extract import Line, make_line
 from pipeline.facts.lines import hit, struct
 from pipeline.normalize import normalize
+from pipeline.parse import UNIT_PATTERN
 from pipeline.rules import RulePack
 
 TOKEN = re.compile(r"\S+")
-UNIT_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:[兆億万千]|百万|千万)?円")
+UNIT_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%s)?円" % UNIT_PATTERN)
 # a cheap first look: enough numbers (bare, or with their unit: 「291,220億円」)?
-NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:[兆億万千]|百万|千万)?円?(?!\S)")
+NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:%s)?円?(?!\S)" % UNIT_PATTERN)
 
 
 def is_cell(token: str, rules: RulePack, units: bool = True) -> bool:

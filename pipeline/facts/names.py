@@ -18,9 +18,10 @@ from pipeline.facts.lines import (
     struct,
 )
 from pipeline.guard import finditer
+from pipeline.parse import UNITS
 from pipeline.rules import RulePack
 
-UNIT_TAILS = ("億円", "万円", "千円", "兆円", "百万円")   # a line opening with one: the rest of a figure
+UNIT_TAILS = tuple(unit + "円" for unit in UNITS)   # a line opening with one (「億円、…」): the rest of a figure
 PARTICLES = ("の", "に", "を", "は", "へ", "より")   # a line starting with one continues the line before (not が: がん)
 
 

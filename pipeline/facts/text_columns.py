@@ -19,12 +19,13 @@ import unicodedata
 
 from pipeline.extract import Line, make_line
 from pipeline.facts.lines import struct
+from pipeline.parse import UNIT_PATTERN
 from pipeline.rules import RulePack
 
 FIGURE_FIRST = re.compile(r"[\s\u3000]*[△▲+]?[\d０-９]")   # a side that opens with a figure: a name's, cut off
 WORDS = re.compile(r"[\u3040-\u30ff]|[\u3400-\u9fff]{3}")   # kana, or three kanji in a row
 LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fffA-Za-z]")
-AMOUNTS = re.compile(r"[\d,.]+\s*(?:兆|億|百万|千万|万|千)?円|[(（][^()（）]{0,6}[)）]")
+AMOUNTS = re.compile(r"[\d,.]+\s*(?:%s)?円|[(（][^()（）]{0,6}[)）]" % UNIT_PATTERN)
 
 
 def worded(side: str, letters: int = 6) -> bool:
