@@ -58,7 +58,7 @@ ROLES = {
                   "inner_particle", "adnominal", "continues_line", "baseline",
                   "recipient", "allots", "figure_adverb", "figure_word", "anaphora", "name_particle",
                   "name_tail", "header_stub", "slide_start", "cell_year",
-                  "boxed_name", "compared_label", "item_break",
+                  "boxed_name", "compared_label", "item_break", "column_row_break",
                   "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
                   "page_number", "point", "lead_note", "reference", "bracket_legend", "program_field", "unit_column",
                   "ratio_cell", "cell_word", "speaker", "topic_mark", "header_word",

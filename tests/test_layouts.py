@@ -1393,3 +1393,39 @@ def test_a_table_written_a_column_at_a_time_each_under_its_header(tmp_path):
                        ("深海探査費", "initial", "draft", 2027, 790 * OKU)}
     short = rows(facts_of_text(tmp_path, "\n".join(table[:7] + table[8:]), "short"))   # 800 lost
     assert not {r for r in short if r[0] == "海洋観測費" and r[4] in (790 * OKU, 1_250 * OKU) and r[2] == "enacted"}
+
+
+def test_an_item_name_and_its_figure_line_below_it_are_one_item(tmp_path):
+    """A text whose items print their figures on the line below the name
+    (「○義務教育費国庫負担金」 / 「1兆5,627億円(+411億円)」): each figure is its
+    item's; the bracketed +411億円 and ±0 are changes, no figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和6年度 文教・科学技術予算のポイント", "令和6年度予算(政府案)", "",
+        "○義務教育費国庫負担金", "1兆5,627億円(+411億円)", "○科学研究費助成事業(科研費)", "2,377億円(±0)",
+    ]))
+    assert {(p, y, a) for p, _, _, y, a in rows(f)} == {("義務教育費国庫負担金", 2024, 15627 * OKU),
+                                                      ("科学研究費助成事業(科研費)", 2024, 2377 * OKU)}
+
+
+def test_two_columns_joined_line_by_line_are_read_column_by_column(tmp_path):
+    """Two columns of items a converter joined row by row, the names on one
+    line and their figures on the next (「○A ○B」 / 「1兆784億円(±0) 1,539億円(+12億円)」):
+    each column's figure goes to its own item."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和6年度 文教・科学技術予算のポイント", "令和6年度予算(政府案)", "",
+        "○国立大学法人運営費交付金 ○宇宙・航空分野の研究開発", "1兆784億円(±0) 1,539億円(+12億円)",
+    ]))
+    assert {(p, a) for p, _, _, _, a in rows(f)} == {("国立大学法人運営費交付金", 10784 * OKU),
+                                                   ("宇宙・航空分野の研究開発", 1539 * OKU)}
+
+
+def test_an_item_after_a_point_on_the_same_line_is_its_own(tmp_path):
+    """「・…指導者の養成 ○ B 215億円(219億円)」: two columns joined; B's figures
+    are B's, not a name run together from the point and B."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 スポーツ関係概算要求", "令和9年度要求額", "",
+        "○ 障害者スポーツ推進プロジェクト 9 億円(13 億円)",
+        "・パラスポーツの体験機会の創出、指導者の養成 ○ 日本スポーツ振興センター運営費交付金 215 億円(219 億円)",
+    ]))
+    assert ("日本スポーツ振興センター運営費交付金", "initial", "request", 2027, 215 * OKU) in rows(f)
+    assert ("日本スポーツ振興センター運営費交付金", "initial", "enacted", 2026, 219 * OKU) in rows(f)
