@@ -29,14 +29,15 @@ def _tables() -> dict:
         "space": [tuple(r) for r in data.get("space_ranges", [])],
         "range_mark": data["range_mark"],
         "range_forms": set(data["range_forms"]),
-        "radicals": dict(data["radicals_supplement"]),
+        "radicals": {**data["radicals_supplement"], **data.get("lookalikes", {})},
         "drop_categories": set(data["drop_categories"]),
         "drop_chars": set(data["drop_chars"]),
         "failures": regex.compile("|".join(data["failure_patterns"])),
         # what the table changes besides NFKC: a line that is NFKC already and holds
         # none of these is left as it is by the character mapping (see _beyond_nfkc)
         "beyond_chars": re.compile("[" + re.escape("".join(
-            {*data["range_forms"], *dict(data["radicals_supplement"]), *data["drop_chars"], "\r", "\n"}
+            {*data["range_forms"], *dict(data["radicals_supplement"]), *data.get("lookalikes", {}), *data["drop_chars"],
+             "\r", "\n"}
             - {data["range_mark"]})) + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in data.get("space_ranges", []))
             + "]"),
         "drop_categories_re": regex.compile("[" + "".join(rf"\p{{{cat}}}" for cat in data["drop_categories"]) + "]")

@@ -42,7 +42,7 @@ RULE_FILES = ("amounts.yaml", "fiscal_years.yaml", "stages.yaml", "flags.yaml",
               "not_budgets.yaml", "structure.yaml")
 DEFAULT_PACK = "mext-slides"
 PACK: str | None = None   # a pack every input uses (--rules PACK); else its sources.json "rules", else the default
-FIELDS = {"id", "kind", "role", "offsets", "flag", "description", "pattern", "before", "after", "match", "no_match",
+FIELDS = {"id", "kind", "role", "offsets", "from_title", "flag", "description", "pattern", "before", "after", "match", "no_match",
           "budget", "stage", "stage_if_draft", "relative", "requires"}
 KINDS = ("amount", "year", "stage", "flag", "not_budget", "structure")
 # The roles the facts stage asks for, by kind (stage, flag and not_budget rules

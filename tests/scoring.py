@@ -29,7 +29,10 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
               ("made-up articles", ROOT / "tests" / "fixtures" / "probes-articles",
                ROOT / "tests" / "golden" / "probes-articles"),
               ("made-up tables", ROOT / "tests" / "fixtures" / "probes-tables", ROOT / "tests" / "golden" / "probes-tables"),
-              ("made-up MOF pages", ROOT / "tests" / "fixtures" / "probes-mof", ROOT / "tests" / "golden" / "probes-mof"))
+              ("made-up MOF pages", ROOT / "tests" / "fixtures" / "probes-mof", ROOT / "tests" / "golden" / "probes-mof"),
+              # pages printed to PDF, scored as the PDF and as four converters' texts (NN.pdf, NN-<converter>.txt: golden NN.csv)
+              ("made-up PDFs and texts", ROOT / "tests" / "fixtures" / "probes-converted",
+               ROOT / "tests" / "golden" / "probes-converted"))
 # the bundled release's PDF as text by other converters, scored against the bundled release's golden
 CONVERTED = ROOT / "tests" / "fixtures" / "converters"
 BUNDLED_GOLDEN = ROOT / "tests" / "golden" / "mext-lifescience-r8-draft-2026-01-20" / "amounts.csv"
@@ -117,6 +120,12 @@ def score_page(stem: str, amounts: list[dict], kind: str = "", held_out: bool = 
     return s
 
 
+def probe_golden(golden: Path, stem: str) -> Path:
+    """A probe page's golden file: NN.csv for NN.txt, NN.pdf and NN-<converter>.txt."""
+    own = golden / f"{stem}.csv"
+    return own if own.exists() else golden / f"{stem.split('-')[0]}.csv"
+
+
 def run_page(entry: dict, tmp: Path, folder: Path | None = None) -> list[dict]:
     """The page through the pipeline on its own, as a user would run it."""
     from pipeline.extract import extract_pages
@@ -179,11 +188,11 @@ def score_all(tmp: Path | None = None) -> tuple[dict[str, Total], list[PageScore
         if s.kind in ("mext-slide", "prose"):
             groups[prefix + s.kind].add(s)
     for name, folder, golden in PROBE_SETS:
-        probes = sorted(folder.glob("*.txt"))
+        probes = sorted(folder.glob("*.txt")) + sorted(folder.glob("*.pdf"))
         total = groups[f"{name} ({len(probes)})"] = Total()
         for path in probes:
             total.add(score_page(path.stem, run_page({"file": path.name}, tmp or Path("/tmp"), folder), "probe",
-                                 False, golden))
+                                 False, probe_golden(golden, path.stem)))
     converted = sorted(CONVERTED.glob("*.txt"))
     total = groups[f"bundled via converters ({len(converted)})"] = Total()
     for path in converted:

@@ -1429,3 +1429,17 @@ def test_an_item_after_a_point_on_the_same_line_is_its_own(tmp_path):
     ]))
     assert ("日本スポーツ振興センター運営費交付金", "initial", "request", 2027, 215 * OKU) in rows(f)
     assert ("日本スポーツ振興センター運営費交付金", "initial", "enacted", 2026, 219 * OKU) in rows(f)
+
+
+def test_this_years_column_is_the_year_the_title_names_not_the_dates(tmp_path):
+    """「令和5年度予算の主要経費別内訳」 dated 「(令和5年3月28日成立)」 — the day
+    the budget passed, in fiscal 2022: its 本年度予算額 column is 2023's, its
+    前年度予算額 column 2022's (fy.relative from_title)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "財務省 主計局 資料 3", "令和5年度予算の主要経費別内訳", "(令和5年3月28日成立) 一般会計", "(単位:億円)",
+        "区 分 前年度予算額 本年度予算額 増△減額 伸率",
+        "社会保障関係費 362,735 368,889 6,154 1.7", "文教及び科学振興費 53,901 54,158 257 0.5",
+    ]))
+    assert {("社会保障関係費", "initial", "enacted", 2022, 362735 * OKU),
+            ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
+            ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)} <= rows(f)

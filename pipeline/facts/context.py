@@ -40,6 +40,7 @@ class ReleaseContext:
     era: str | None                   # for years written without an era (7年度)
     brackets: tuple = ()              # (open bracket, stage rule) a legend gives: 「※【 】内は前年度当初予算額」
     dated: int | None = None          # the fiscal year of the page's date (来年度 and 今年度 count from it)
+    titled: int | None = None         # the latest year the title and headers write before any figure (本年度 counts from it)
 
     def default(self) -> StageContext:
         """The context of a figure nothing else qualifies: the release's own
@@ -76,7 +77,8 @@ def line_year(info: LineInfo, before: int, rules: RulePack, era: str | None) -> 
     return last
 
 
-def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dated: int | None = None) -> int | None:
+def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dated: int | None = None,
+               titled: int | None = None) -> int | None:
     """The year a label names, on itself or just before it on its line — a
     year counted from the page's date (``dated``: 「来年度予算概算要求」 in a
     page of 2024年8月30日 is 2025's, year.relative) or, in running text, the
@@ -85,7 +87,7 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dat
     own = lab.year(era)
     if own is not None or lab.opens_bracket:
         return own
-    counted, year = relative_year(lab, info, rules, dated)
+    counted, year = relative_year(lab, info, rules, dated, titled)
     if counted:
         return year
     year = line_year(info, lab.start, rules, era)
@@ -97,17 +99,38 @@ def label_year(lab: Label, info: LineInfo, rules: RulePack, era: str | None, dat
     return year
 
 
-def relative_year(lab: Label, info: LineInfo, rules: RulePack, dated: int | None) -> tuple[bool, int | None]:
+def relative_year(lab: Label, info: LineInfo, rules: RulePack, dated: int | None,
+                  titled: int | None = None) -> tuple[bool, int | None]:
     """(whether a year.relative word stands just before the label, the year
     it counts to from the page's date ``dated`` — None without a date: such
-    a year is never taken from elsewhere)."""
+    a year is never taken from elsewhere). A word the rule counts from the
+    title (``from_title``: 本年度 of a table headed 「令和5年度予算の…」) counts
+    from the year the title writes, ``titled``, when it writes one: the date
+    may be the day the budget passed, in the fiscal year before."""
     before = info.text[max(0, lab.start - 10):lab.start]
     for rule in rules.role("year", "relative"):
         m = search(rule["re_pattern"], before, rule["id"]) if may_match(rule, before) else None
         if m is not None:
-            offset = (rule.get("offsets") or {}).get(m.group("relative"))
-            return True, dated + offset if dated is not None and offset is not None else None
+            word = m.group("relative")
+            offset = (rule.get("offsets") or {}).get(word)
+            base = titled if titled is not None and word in (rule.get("from_title") or ()) else dated
+            return True, base + offset if base is not None and offset is not None else None
     return False, None
+
+
+def title_year(infos: list[LineInfo], rules: RulePack) -> int | None:
+    """The latest year the title and headers write before any figure (on the
+    first figure's line too, before it)."""
+    latest = None
+    for info in infos:
+        head = info.text[:info.amounts[0].start] if info.amounts else info.text
+        for year_rule in rules.role("year", "year"):
+            for m in finditer(year_rule["re_pattern"], head, year_rule["id"]):
+                y = year_of(m, None)
+                latest = max(latest or y or 0, y or 0) or None
+        if info.amounts:
+            break
+    return latest
 
 
 def is_baseline(lab: Label, info: LineInfo, rules: RulePack) -> bool:
@@ -147,10 +170,10 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     that, the first stage named and the latest year written before the
     first figure (a 予算案 table's own year is its last column's). Never an error:
     a release that names no year gives figures whose year stays empty."""
-    dated = page_date(infos, rules)
+    dated, titled = page_date(infos, rules), title_year(infos, rules)
     year = stage = rule = supp = supp_stage = supp_rule = None
     western = False   # the release's year written 2025年度: era-less 「24年度」 is then 2024
-    first_stage = first_year = baseline = None
+    first_stage = baseline = None
     era = None
     before_figures = True
     supp_titled = False   # a supplementary label before any figure and any initial one: what the release is about
@@ -159,9 +182,9 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
         for lab in info.labels:
             if lab.opens_bracket or lab.year_only or reference:
                 continue   # (neither says the release's own stage, nor does a figure given for reference)
-            y = label_year(lab, info, rules, None, dated)
+            y = label_year(lab, info, rules, None, dated, titled)
             if lab.budget == "supplementary" and y is None and before_figures and dated is not None \
-                    and not relative_year(lab, info, rules, dated)[0]:
+                    and not relative_year(lab, info, rules, dated, titled)[0]:
                 y = dated   # a dated page titled 「補正予算案を閣議決定」: the supplementary budget of its own year
             if lab.budget == "supplementary":
                 if y is not None and supp is None and (before_figures or not own_label(lab, info)):
@@ -181,23 +204,17 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
                 first_stage = (lab.stage, lab.rule["id"])   # (「予算額は…予算(案)額」: the draft it is about)
         if year is not None and stage != "enacted" and supp is not None:
             break
-        if before_figures:   # the latest year the title and headers write before any figure, on its line too
-            head = info.text[:info.amounts[0].start] if info.amounts else info.text
-            for year_rule in rules.role("year", "year"):
-                for m in finditer(year_rule["re_pattern"], head, year_rule["id"]):
-                    y = year_of(m, None)
-                    first_year = max(first_year or y or 0, y or 0) or None
         if info.amounts:
             before_figures = False
     if year is None and supp is None and baseline is not None and first_stage and first_stage[0] in ("request", "draft"):
         year = baseline + 1   # a request or draft compared with an enacted budget is the next year's
         stage, rule = first_stage
     if year is None and supp is None:   # no label with a year: the latest year before the figures, the first stage
-        year = first_year
+        year = titled
         stage, rule = first_stage or (None, "")
     era = WESTERN if western else era_of(year) or era
     return ReleaseContext(year, stage, rule or "", supp, supp_stage, supp_rule or "", era, bracket_legend(infos, rules),
-                          dated)
+                          dated, titled)
 
 
 def page_date(infos: list[LineInfo], rules: RulePack) -> int | None:
@@ -247,8 +264,9 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     補正予算案 the release is about is that draft. A year alone before its
     figure (``relative: release``) has the release's stage for the
     release's year, enacted for an earlier one, none for a later one."""
-    year = label_year(lab, info, rules, release.era, release.dated)
-    counted = year is None and relative_year(lab, info, rules, release.dated)[0]   # 来年度 on an undated page: unknown
+    year = label_year(lab, info, rules, release.era, release.dated, release.titled)
+    # 来年度 on an undated page: unknown
+    counted = year is None and relative_year(lab, info, rules, release.dated, release.titled)[0]
     if year is None and not counted:
         if lab.opens_bracket:   # (a prior supplementary budget: before the release's supplementary one)
             own = release.supplementary_year if lab.budget == "supplementary" else None

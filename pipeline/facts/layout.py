@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
 from pipeline.facts.flat_tables import split_flat_tables
+from pipeline.facts.items import join_item_figures, joined
 from pipeline.facts.lines import (
     FILLER,
     NONE,
@@ -20,8 +21,6 @@ from pipeline.facts.lines import (
     is_bare_amount,
     literals,
     present,
-    residue,
-    sentence,
     struct,
 )
 from pipeline.facts.text_columns import split_text_columns
@@ -47,20 +46,6 @@ class Slide:
 
 
 # ------------------------------------------------------------ before analysis
-
-def joined(a: Line, b: Line) -> Line:
-    """Two lines read as one (a label split over two lines)."""
-    bbox = None
-    if a.bbox and b.bbox:
-        bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
-                max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-    confidences = [c for c in (a.confidence, b.confidence) if c is not None]
-    known = None   # each character's raw index: a's, then b's after a's raw text and the newline
-    if a.index_map and b.index_map:
-        known = a.index_map + [len(a.raw_text) + 1 + i for i in b.index_map]
-    return Line(a.page, a.number, a.text + b.text, a.raw_text + "\n" + b.raw_text, bbox, a.font_size,
-                known_map=known, ocr=a.ocr or b.ocr, confidence=min(confidences) if confidences else None)
-
 
 def continues(a: Line, b: Line, rules: RulePack) -> bool:
     """Does line b finish a label that line a breaks off (「令和6年度予算額」 /
@@ -274,58 +259,6 @@ def carry_trailing_flags(infos: list[LineInfo], rules: RulePack) -> None:
             m = search(after, info.text, rule["id"]) if after is not None else None
             if m and not FILLER.sub("", info.text[m.end():]):
                 prev.amounts[-1].flags[rule["flag"]] = True
-
-
-def figures_only(info: LineInfo) -> bool:
-    """A line that opens with its first amount and holds no word besides its
-    amounts and labels (「1兆5,627億円(+411億円)」, 「2,377億円(±0)」: a delta
-    sign or a zero change may stay)."""
-    return (bool(info.amounts) and not FILLER.sub("", info.text[:info.amounts[0].start])
-            and not any(c.isalpha() for c in residue(info)))
-
-
-def heads_below(infos: list[LineInfo], k: int, rules: RulePack) -> bool:
-    """Is line k a heading (a bullet or 「(3)」 item without a figure) whose
-    own figure is not on the line after it — so that the figure above it is
-    its figure, printed before its title (「10億円(新規)」 / 「(3) NAME」 / 「・…」)?"""
-    if k >= len(infos) or infos[k].amounts:
-        return False
-    text = infos[k].text
-    if not (struct(rules, "bullet", text) or struct(rules, "enumerator", text)):
-        return False
-    return k + 1 >= len(infos) or not figures_only(infos[k + 1])
-
-
-def join_item_figures(infos: list[LineInfo], rules: RulePack) -> list[LineInfo]:
-    """A listed item's name on its own line and its figures alone on the
-    next line of a text (「○科学研究費助成事業(科研費)」 / 「2,377億円(±0)」:
-    a converter broke the item's line, or read two columns row by row) are
-    read as one line, as the item is printed when it fits (「○… 2,377億円(±0)」).
-    Not when a stage label above, with no blank line since, still waits for
-    its value (「令和5年度予算額(案)」 … 「○…」 / 「12億円」: a box's label and
-    value), nor when more values
-    follow (「10億円」 / 「⇒」 / 「12億円」: a stack of its own), nor over a blank
-    line or above a heading whose own figure does not follow it (the figure
-    of the item below, printed before its title). A PDF's lines keep
-    their places: its value boxes are paired by position."""
-    out: list[LineInfo] = []
-    waiting = False   # a stage label since the last figure, its value not yet seen
-    for k, info in enumerate(infos):
-        prev = out[-1] if out else None
-        after = infos[k + 1] if k + 1 < len(infos) else None
-        next_line = prev is not None and info.line.number == prev.line.number + 1 + prev.line.raw_text.count("\n")
-        waiting = waiting and (prev is None or next_line)   # a blank line ends the box whose label waits
-        if (prev is not None and not waiting and info.line.bbox is None and prev.line.bbox is None and next_line
-                and figures_only(info) and not prev.amounts and not prev.labels and not prev.excluded
-                and len(prev.text) <= rules.settings["max_name_length"] and not sentence(prev.text)
-                and struct(rules, "bullet", prev.text)
-                and not (after is not None and (figures_only(after) or hit(rules, "structure", "arrow", after.text)))
-                and not heads_below(infos, k + 1, rules)):
-            out[-1] = analyzed(joined(prev.line, info.line), rules)
-            continue
-        waiting = (waiting or bool(info.labels)) and not info.amounts
-        out.append(info)
-    return out
 
 
 def slides(pages: list[Page], rules: RulePack) -> list[Slide]:

@@ -122,7 +122,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         for n, (at, _) in enumerate(written_at):   # 「令和4年度決算額」: a year's column of no budget
             if struct(rules, "other_column", text[at:written_at[n + 1][0] if n + 1 < len(written_at) else None]):
                 other.add(len(years) + n)
-        if any(label_year(lab, info, rules, release.era, release.dated) is not None for lab in info.labels) \
+        if any(label_year(lab, info, rules, release.era, release.dated, release.titled) is not None for lab in info.labels) \
                 and not beside_previous \
                 and len(written) < 2 and not stacked and not (len(info.labels) >= 2 and (
                     has_unit or hit(rules, "structure", "delta_column", text))):
@@ -149,7 +149,8 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             found = True
         by_cell = (2 <= len(written_at) >= len(info.labels) or len(written_at) == 1 == len(info.labels)) and not this_year
         for lab in info.labels:
-            if lab.opens_bracket and label_year(lab, info, rules, release.era, release.dated) is None and not prior:
+            if lab.opens_bracket and not prior \
+                    and label_year(lab, info, rules, release.era, release.dated, release.titled) is None:
                 years.insert(0, (None, "prior"))
             cell = [n for n, (at, _) in enumerate(written_at) if at <= lab.start] \
                 if by_cell and not lab.opens_bracket else []
