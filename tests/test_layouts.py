@@ -1443,3 +1443,20 @@ def test_this_years_column_is_the_year_the_title_names_not_the_dates(tmp_path):
     assert {("社会保障関係費", "initial", "enacted", 2022, 362735 * OKU),
             ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
             ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)} <= rows(f)
+
+
+def test_a_table_header_written_one_cell_a_line(tmp_path):
+    """A table as PyMuPDF or pdftotext write it, one cell a line: 「前年度予算額」
+    / 「(A)」 / 「本年度予算額」 / 「(B)」 / 「比較」 / 「増△減額」 under 「(単位:億円)」 —
+    the first column is the year before's, the second the title's year, the
+    difference and the rate are no figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和5年度予算の主要経費別内訳", "(令和5年3月28日成立) 一般会計", "(単位:億円)", "区分",
+        "前年度予算額", "(A)", "本年度予算額", "(B)", "比較", "増△減額", "(B)-(A)", "伸率", "(%)",
+        "社会保障関係費", "362,735", "368,889", "6,154", "1.7",
+        "文教及び科学振興費", "53,901", "54,158", "257", "0.5",
+    ]))
+    assert rows(f) == {("社会保障関係費", "initial", "enacted", 2022, 362735 * OKU),
+                       ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
+                       ("文教及び科学振興費", "initial", "enacted", 2022, 53901 * OKU),
+                       ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)}

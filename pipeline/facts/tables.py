@@ -135,10 +135,12 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         found = bool(written)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
-        if this_year:   # 「本年度予算額 前年度予算額 比較」: the release's year and the one before, in their order
-            marks = sorted([(at, release.year, "year") for at in this_year]
-                           + [(lab.start, None, "prior") for lab in info.labels
-                              if lab.rule.get("relative") == "prior" and lab.year(release.era) is None])
+        priors = [(lab.start, None, "prior") for lab in info.labels
+                  if lab.rule.get("relative") == "prior" and lab.year(release.era) is None]
+        if this_year or (has_unit and priors and not written and "(" not in text[:priors[0][0]]):
+            # 「本年度予算額 前年度予算額 比較」, or under a unit header a cell a line (「前年度予算額」 / 「(A)」 /
+            # 「本年度予算額」): the release's year and the one before, in their order
+            marks = sorted([(at, release.year, "year") for at in this_year] + priors)
             years += [(y, how) for _, y, how in marks]
             found = True
         else:
@@ -201,7 +203,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
 
 def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool) -> bool:
     """Do the lines from k on form a table header written one cell a line —
-    year labels (8年度予算額 / 9年度予算額(案)), at least two, then a
+    year labels (8年度予算額 / 9年度予算額(案), 前年度予算額 / (A) / 本年度予算額), at least two, then a
     difference column (増▲減額) or under a unit header — rather than a
     budget box's label stack, whose values follow its labels?"""
     years, delta = 0, False
@@ -210,10 +212,12 @@ def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool)
             break
         if hit(rules, "structure", "delta_column", info.text):
             delta = True
-        elif (info.labels or struct(rules, "header_word", info.text)) and hit(rules, "year", "year", info.text):
-            years += 1   # (「令和6年度予算(A)」: a year's budget, no stage label)
-        else:
-            break
+        elif (info.labels or struct(rules, "header_word", info.text)) and (
+                hit(rules, "year", "year", info.text) or struct(rules, "this_year", info.text)
+                or any(lab.rule.get("relative") == "prior" and not info.text.startswith("(") for lab in info.labels)):
+            years += 1   # (「令和6年度予算(A)」: a year's budget, no stage label; 「前年度予算額」, 「本年度予算額」)
+        elif len(FILLER.sub("", info.text)) > 1:
+            break   # (「(A)」 under a column's name is its letter)
     return years >= 2 and (delta or has_unit)
 
 
