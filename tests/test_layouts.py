@@ -1460,3 +1460,18 @@ def test_a_table_header_written_one_cell_a_line(tmp_path):
                        ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
                        ("文教及び科学振興費", "initial", "enacted", 2022, 53901 * OKU),
                        ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)}
+
+
+def test_a_table_written_a_column_at_a_time_with_column_letters(tmp_path):
+    """pdftotext's default order: 「区」 / 「分」 (the spaced-out stub a letter a
+    line), the row names, then 「前年度予算額」 / 「(A)」 and its numbers, then
+    「本年度予算額」 / 「(B)」 and its: each number is its row's, in its column."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和5年度予算の主要経費別内訳", "(令和5年3月28日成立) 一般会計", "区", "分",
+        "社会保障関係費", "文教及び科学振興費", "前年度予算額", "(A)", "362,735", "53,901",
+        "本年度予算額", "(B)", "368,889", "54,158", "(単位:億円)",
+    ]))
+    assert rows(f) == {("社会保障関係費", "initial", "enacted", 2022, 362735 * OKU),
+                       ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
+                       ("文教及び科学振興費", "initial", "enacted", 2022, 53901 * OKU),
+                       ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)}

@@ -77,8 +77,8 @@ def values_below(lines: list[LineInfo], k: int, rules: RulePack) -> list[int]:
 
 def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, rules: RulePack):
     """A table written a column at a time with each column's header over its
-    own numbers: 「区分」, the row names one a line, then 「令和元年度予算額」 and
-    its numbers, 「令和2年度予算額(案)」 and its, 「増△減額」 and its —
+    own numbers: 「区分」, the row names one a line, then 「令和元年度予算額」 (and
+    its letter, 「(A)」) and its numbers, 「令和2年度予算額(案)」 and its, 「増△減額」 and its —
     (names, header lines, each column's number lines, columns), or None
     unless every column holds as many numbers as there are names."""
     k = stub + 1
@@ -89,7 +89,10 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
         k += 1
     heads, runs = [], []
     while len(names) >= 2 and k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None:
-        run = values_below(lines, k + 1, rules)
+        first = k + 1
+        while first < len(lines) and len(FILLER.sub("", lines[first].text)) <= 1:
+            first += 1   # (「(A)」 under the column's name is its letter)
+        run = values_below(lines, first, rules)
         if len(run) != len(names):
             break
         heads.append(k)
