@@ -135,7 +135,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         found = bool(written)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
-        priors = [(lab.start, None, "prior") for lab in info.labels
+        priors: list[tuple[int, int | None, str]] = [(lab.start, None, "prior") for lab in info.labels
                   if lab.rule.get("relative") == "prior" and lab.year(release.era) is None]
         if this_year or (has_unit and priors and not written and "(" not in text[:priors[0][0]]):
             # 「本年度予算額 前年度予算額 比較」, or under a unit header a cell a line (「前年度予算額」 / 「(A)」 /
