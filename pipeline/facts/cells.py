@@ -69,3 +69,31 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
                                  or (len(name) < 2 and not struct(rules, "total", name))):
         return None   # (a one-character name is an enumerator or a stray mark, except the total 計)
     return cells
+
+
+def one_cell_over_two_lines(lines: list[LineInfo], k: int) -> bool:
+    """On a PDF page: are lines k-1 and k one name cell written over two
+    lines — the same left edge, k right under k-1 — whose row's numbers (on
+    line k+1) stand between them, centred on the cell (「先端研究基盤共用」 /
+    「促進事業」 beside 「1,245,310」)? A row's own one-line name stands level
+    with its numbers.
+
+    >>> from pipeline.extract import Line
+    >>> def at(text, top):
+    ...     x0 = 408.2 if text[0].isdigit() else 329.1
+    ...     return LineInfo(Line(1, 0, text, text, (x0, top, x0 + 40, top + 8.5)), [], [], [])
+    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 213)], 1)
+    True
+    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 219)], 1)
+    False
+    """
+    if k + 1 >= len(lines):
+        return False
+    above, name, numbers = (lines[j].line.bbox for j in (k - 1, k, k + 1))
+    if above is None or name is None or numbers is None:
+        return False
+    height = name[3] - name[1]
+    middle = (numbers[1] + numbers[3]) / 2
+    return abs(above[0] - name[0]) <= 1 and 0 <= name[1] - above[3] <= height \
+        and (above[1] + above[3]) / 2 < middle < (name[1] + name[3]) / 2 - height / 4 \
+        and numbers[0] > name[2]
