@@ -29,6 +29,7 @@ def _tables() -> dict:
         "space": [tuple(r) for r in data.get("space_ranges", [])],
         "range_mark": data["range_mark"],
         "range_forms": set(data["range_forms"]),
+        "space_before": frozenset(data.get("space_before", "")),
         "radicals": {**data["radicals_supplement"], **data.get("lookalikes", {})},
         "drop_categories": set(data["drop_categories"]),
         "drop_chars": set(data["drop_chars"]),
@@ -112,7 +113,6 @@ def is_japanese(c: str) -> bool:
 
 
 _WHITE = re.compile(r"[ \t]+")   # (re: plain characters; faster than regex)
-ITEM_MARKS = frozenset("●○◆◇■□◎▽▼")   # bullets: the space before one, after other text, stays (「…負担金 ○科学研究費…」)
 CELL_GAP = 3   # a run of this many spaces or more inside a line separates two boxes or cells, as a tab does
 _SPACED_DIGITS = regex.compile(r"(?<![\d,.])\d(?: \d){2,}(?![\d,.])")
 
@@ -139,7 +139,7 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, int | None]]:
             edits.append((s, e, text.index("\t", s)))
         elif e - s >= CELL_GAP and not _spaced_letters(text, s, e):
             edits.append((s, e, -1 - s))   # a wide gap between two boxes (pdftotext -layout): a cell boundary
-        elif text[e] in ITEM_MARKS and text[s - 1] not in ITEM_MARKS:
+        elif text[e] in (marks := _tables()["space_before"]) and text[s - 1] not in marks:
             if e - s > 1:   # a space before a bullet after other text: where a joined line's next item starts
                 edits.append((s, e, s))
         elif is_japanese(text[s - 1]) or is_japanese(text[e]):
