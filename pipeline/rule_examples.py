@@ -30,6 +30,8 @@ def in_context(rule: dict, text: str, start: int, end: int) -> bool:
 
 
 def _value(key: str, m, rule: dict):
+    if key == "span":   # the text the first match covers
+        return m.group(0)
     if key == "yen":
         return parse_amount(m.group(0))
     if key == "year":

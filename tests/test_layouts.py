@@ -300,6 +300,27 @@ def test_a_table_a_converter_glued_or_wrote_one_cell_a_line(tmp_path, layout):
                        ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU)}
 
 
+def test_a_table_run_into_the_prose_with_no_space_at_all(tmp_path):
+    """A converter that dropped every space and line break: the prose, the
+    caption, the header and the rows run together, each row's cells glued to
+    its name and to each other (told apart by their thousands commas and
+    signs), a remark between two rows. The rows keep their own names (not
+    the header's words, not the remark), 「8年度予算(当初)」 is the enacted
+    budget, and 「9年度予算」 is the draft the text says awaits the Diet."""
+    text = ("令和9年度予算は、国会での御審議を経て速やかに成立することが期待されている。令和9年度予算の主要経費(単位:億円)"
+            "8年度予算(当初)9年度予算増減額増減率備考文教関係予算40,30340,250▲53▲0.1%うち科学技術振興費13,63913,648+9+0.1%"
+            "重点化:+2.0%(基金分を除く。)防衛関係費1,2341,300+66+5.3%予備費5,0005,000--")
+    f = facts_of_text(tmp_path, text)
+    assert rows(f) == {("文教関係予算", "initial", "enacted", 2026, 40_303 * OKU),
+                       ("文教関係予算", "initial", "draft", 2027, 40_250 * OKU),
+                       ("科学技術振興費", "initial", "enacted", 2026, 13_639 * OKU),
+                       ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU),
+                       ("防衛関係費", "initial", "enacted", 2026, 1_234 * OKU),
+                       ("防衛関係費", "initial", "draft", 2027, 1_300 * OKU),
+                       ("予備費", "initial", "enacted", 2026, 5_000 * OKU),
+                       ("予備費", "initial", "draft", 2027, 5_000 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

@@ -12,7 +12,9 @@ a ratio (struct.ratio_cell) or a word standing for a number
 (struct.cell_word: 皆増). A row is a name and its cells; the line is a
 table's rows when at least ``flat_rows_min`` rows have the same number of
 cells (two or more). A row broken over two lines (its last cells start the
-next line) is read whole.
+next line) is read whole. A line whose spaces a converter dropped
+(「一般歳出617,184669,020+51,837+8.4%社会保障関係費…」) is cut the same way
+once its tokens are cut around the cells glued into them (glued_tokens).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from typing import NamedTuple
 
 from pipeline.extract import Line, make_line
 from pipeline.facts.lines import hit, struct
-from pipeline.normalize import normalize
+from pipeline.normalize import normalize, normalize_pairs
 from pipeline.parse import UNIT_PATTERN
 from pipeline.rules import RulePack
 
@@ -30,6 +32,8 @@ TOKEN = re.compile(r"\S+")
 UNIT_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%s)?円" % UNIT_PATTERN)
 # a cheap first look: enough numbers (bare, or with their unit: 「291,220億円」)?
 NUMBER_TOKEN = re.compile(r"(?<!\S)[△▲+\-]?\d[\d,.，．]*(?:%s)?円?(?!\S)" % UNIT_PATTERN)
+# ... and in a line whose spaces were dropped, numbers with thousands commas (glued or not)
+GLUED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def is_cell(token: str, rules: RulePack, units: bool = True) -> bool:
@@ -66,7 +70,45 @@ class TableCut(NamedTuple):
     rest: int | None           # where the text after the last row begins (a line of its own), if any
 
 
-def flat_rows(raw: str, rules: RulePack) -> TableCut | None:
+def glued_tokens(raw: str, rules: RulePack) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """The tokens of a line whose spaces a converter dropped — (start, end
+    in raw, normalized text) —, each whitespace token cut around the table
+    cells glued into it (struct.glued_cell) and after what ends run-in text
+    before a row's name (a sentence, the unit caption, a column header's
+    word, a remark's figure: struct.glued_name_end, unit, delta_column);
+    with the indices of the tokens that end such text.
+
+    >>> from pipeline.rules import load_rules
+    >>> tokens, ends = glued_tokens("増減率備考一般歳出617,184669,020+51,837+8.4%", load_rules())
+    >>> [t for _, _, t in tokens], sorted(ends)
+    (['増減率', '備考', '一般歳出', '617,184', '669,020', '+51,837', '+8.4%'], [0, 1])
+    """
+    tokens: list[tuple[int, int, str]] = []
+    ends: set[int] = set()
+    for m in TOKEN.finditer(raw):
+        pairs = normalize_pairs([(c, m.start() + i) for i, c in enumerate(m.group())])
+        text = "".join(c for c, _ in pairs)
+        cuts, stops = {0, len(text)}, set()
+        for role in ("glued_cell", "glued_name_end", "unit", "delta_column"):
+            pos = 0
+            while pos < len(text) and (c := struct(rules, role, text, pos)) is not None and c.end() > c.start():
+                pos = c.end()
+                if role == "glued_cell":
+                    cuts |= {c.start(), pos}
+                    continue
+                while pos < len(text) and text[pos] in ")]」』":   # (「(単位:億円)」 ends after its bracket)
+                    pos += 1
+                cuts.add(pos)
+                stops.add(pos)
+        cuts_in_order = sorted(cuts)
+        for a, b in zip(cuts_in_order, cuts_in_order[1:]):
+            if b in stops:
+                ends.add(len(tokens))
+            tokens.append((pairs[a][1], pairs[b - 1][1] + 1, text[a:b]))
+    return tokens, ends
+
+
+def flat_rows(raw: str, rules: RulePack, glued: bool = False) -> TableCut | None:
     """How a line holding a table's rows one after the other is cut, or None. Spans are offsets
     in the raw text: its tokens are the raw text's (normalizing drops the
     spaces between Japanese words and numbers). The header ends after its
@@ -81,17 +123,23 @@ def flat_rows(raw: str, rules: RulePack) -> TableCut | None:
     >>> raw[cut.top:cut.head].strip(), [[raw[s:e] for s, e in row] for row in cut.rows], cut.short
     ('区分 2年度 3年度 増減', [['A費', '10', '12', '2'], ['B 費', '20', '19', '△1'], ['C費', '5', '―', '皆減']], False)
     """
-    if len(raw) < 20 or len(NUMBER_TOKEN.findall(raw)) < 2 * rules.settings["flat_rows_min"]:
+    if len(raw) < 20 or len((GLUED_NUMBER if glued else NUMBER_TOKEN).findall(raw)) < 2 * rules.settings["flat_rows_min"]:
         return None
-    tokens = [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(raw)]
+    if glued:   # (ends: the tokens that end run-in text before a row's name)
+        tokens, ends = glued_tokens(raw, rules)
+    else:
+        tokens, ends = [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(raw)], set()
     if len(tokens) < 3 * rules.settings["flat_rows_min"]:
         return None
     groups: list[tuple[int, int, int]] = []   # (first name token, first cell token, end)
+    leads: list[int] = []   # where each group's text begins (its name, or run-in text and its name)
     k = 0
     while k < len(tokens):
         name = k
+        leads.append(k)
         while k < len(tokens) and not is_cell(tokens[k][2], rules):
             k += 1
+            name = k if k - 1 in ends else name
         cells = k
         while k < len(tokens) and is_cell(tokens[k][2], rules):
             k += 1
@@ -112,22 +160,24 @@ def flat_rows(raw: str, rules: RulePack) -> TableCut | None:
     if run is None or run[1] - run[0] < rules.settings["flat_rows_min"]:
         return None   # no rows one after the other: running text with numbers in it
     trailing = tokens[groups[run[1] - 1][2]][0] if run[1] < len(groups) and groups[run[1] - 1][2] < len(tokens) else None
+    lead = leads[run[0]]
     groups = groups[run[0]:run[1]]   # (text before the table is the caption's; text after it a line of its own)
     if trailing is not None:
         groups.append((len(tokens) - 1, len(tokens) - 1, len(tokens) - 1))
-    first, cells, _ = groups[0]
+    _, cells, _ = groups[0]
+    first = lead
     for j in range(first, cells):   # the header: up to its last year or difference word
         token = tokens[j][2]
         if hit(rules, "year", "year", token) is not None or struct(rules, "delta_column", token) is not None \
-                or struct(rules, "unit", token) is not None:
+                or struct(rules, "unit", token) is not None or j in ends:
             first = j + 1   # (a header ending in a year column: the first row has no name of its own, "")
-    if first == groups[0][0] and cells - first > 1 \
+    if first == lead and cells - first > 1 \
             and struct(rules, "header_word", "".join(t[2] for t in tokens[first:cells - 1])):
         first = cells - 1   # 「区分 当初予算 補正後 社会保障関係費 …」: no year, but header words; the row's name is one token
     head = tokens[first][0] if first < len(tokens) else len(raw)
-    caption = next(((t[0], t[1]) for t in reversed(tokens[groups[0][0]:first]) if struct(rules, "unit", t[2])), None)
-    top = groups[0][0]   # where the header begins: after the caption's last sentence, at its 区分 when it has one
-    for j in range(groups[0][0], first):
+    caption = next(((t[0], t[1]) for t in reversed(tokens[lead:first]) if struct(rules, "unit", t[2])), None)
+    top = lead   # where the header begins: after the caption's last sentence, at its 区分 when it has one
+    for j in range(lead, first):
         if "。" in tokens[j][2]:
             top = j + 1
     top = next((j for j in range(top, first) if struct(rules, "header_stub", tokens[j][2])),
@@ -184,11 +234,12 @@ def split_flat_tables(lines: list[Line], rules: RulePack, depth: int = 0) -> lis
     while k < len(lines):
         line = lines[k]
         raw = line.raw_text
-        if len(NUMBER_TOKEN.findall(raw)) < 2 <= fewest:
+        glued = len(GLUED_NUMBER.findall(raw)) >= fewest
+        if len(NUMBER_TOKEN.findall(raw)) < 2 <= fewest and not glued:
             out.append(line)   # (fewer than two numbers: no row on it, nor one going on below; most lines)
             k += 1
             continue
-        found = flat_rows(raw, rules)
+        found = flat_rows(raw, rules) or (flat_rows(raw, rules, glued=True) if glued else None)
         segments = [(0, line)]   # (offset in raw, the line it came from) of each line joined
         while (found is not None and found.short or found is None and len(NUMBER_TOKEN.findall(raw)) >= 2) \
                 and k + 1 < len(lines):   # its last row goes on on the line below
