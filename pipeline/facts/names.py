@@ -38,6 +38,8 @@ def clean_name(text: str, rules: RulePack) -> str:
     '先端研究基盤刷新事業'
     >>> clean_name("23.再生医療の実現化プロジェクト(拡充) 【達成目標10-1-2】", load_rules())
     '再生医療の実現化プロジェクト'
+    >>> clean_name("-研究基盤設備強化プログラム-", load_rules())
+    '研究基盤設備強化プログラム'
     """
     name = text.strip()
     for pattern, needs, _ in rules.patterns("structure", "listed_bullet"):   # 「…推進や▽医療や…」: one item
@@ -60,6 +62,9 @@ def clean_name(text: str, rules: RulePack) -> str:
         name = name[:m.start()]
     if len(name) > 2 and name[0] in "「『" and name[-1] in "」』" and name.count(name[0]) == 1:
         name = name[1:-1]
+    marks = rules.settings.get("name_frame_marks", "")
+    if len(name) > 2 and name[0] in marks and name[-1] == name[0] and name.count(name[0]) == 2:
+        name = name[1:-1]   # 「-…プログラム-」: a name between two of one mark
     return name.strip()
 
 
