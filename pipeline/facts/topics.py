@@ -156,8 +156,9 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
 
 def antecedent(name: str, before: str, rules: RulePack) -> str:
     """A name that points back (struct.anaphora: 「同省関係分」, 「同交付金」)
-    written out with the last name the text before it gave that noun;
-    else the name as it is.
+    written out with the last name the text before it gave that noun, else
+    with the last name it quoted (「…の目玉が、「東北メディカル・メガバンク」
+    である。同施策には…」); else the name as it is.
 
     >>> from pipeline.rules import load_rules
     >>> antecedent("同省関係分", "経済産業省は10日、2023年度補正予算案の", load_rules())
@@ -166,6 +167,8 @@ def antecedent(name: str, before: str, rules: RulePack) -> str:
     '地方特例交付金'
     >>> antecedent("同事業", "予算の話。", load_rules())
     '同事業'
+    >>> antecedent("同施策", "復興のための施策の目玉が、「メディカル・バンク」である。", load_rules())
+    'メディカル・バンク'
     """
     m = struct(rules, "anaphora", name)
     if m is None:
@@ -173,4 +176,7 @@ def antecedent(name: str, before: str, rules: RulePack) -> str:
     noun = m.group("noun")
     found = [w for w in regex.findall(r"[\p{Han}\p{Katakana}ー・A-Za-z]+?" + regex.escape(noun), before)
              if not w.startswith("同") and len(w) > len(noun)]
-    return found[-1] + name[m.end():] if found else name
+    if found:
+        return found[-1] + name[m.end():]
+    quoted = regex.findall(r"「([^「」。]{2,40})」", before)
+    return quoted[-1] if quoted else name
