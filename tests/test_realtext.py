@@ -76,7 +76,7 @@ def test_pages_with_no_budget_figure_give_few(scored):
     all wrong — at most the number this pipeline reaches (tuned pages)."""
     _, pages = scored
     empty = [p for p in pages if p.expected == 0 and not p.held_out]
-    assert len(empty) >= 4 and sum(p.predicted for p in empty) <= 3, [(p.stem, p.predicted) for p in empty]
+    assert len(empty) >= 4 and sum(p.predicted for p in empty) <= 1, [(p.stem, p.predicted) for p in empty]
 
 
 def test_every_figure_names_the_rule_and_strategy_that_read_it():
