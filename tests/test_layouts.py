@@ -321,6 +321,22 @@ def test_a_table_run_into_the_prose_with_no_space_at_all(tmp_path):
                        ("予備費", "initial", "draft", 2027, 5_000 * OKU)}
 
 
+def test_two_columns_of_items_merged_line_by_line_give_a_lone_figure_to_the_item_without_one(tmp_path):
+    """Two columns of ○ items a converter merged line by line: the right
+    column's item and its figure come on the line under the left one's
+    heading, and the left one's figure alone on the line after. That figure
+    is the left item's (the one above without a figure), not the item's
+    that already has one."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算政府案 重要分野の推進",
+        "○ 海洋研究開発機構の研究開発",
+        "○ 次世代データ基盤プログラム (新規)[35億円]",
+        "[410億円]",
+        "研究船の建造等を推進。 データ駆動型研究を支える基盤を強化。"]))
+    assert rows(f) == {("海洋研究開発機構の研究開発", "initial", "draft", 2027, 410 * OKU),
+                       ("次世代データ基盤プログラム", "initial", "draft", 2027, 35 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

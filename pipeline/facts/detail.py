@@ -9,6 +9,7 @@ total."""
 from __future__ import annotations
 
 from pipeline.facts.figure import Figure
+from pipeline.facts.items import merged_item_above
 from pipeline.facts.lines import (
     FILLER,
     LineInfo,
@@ -406,6 +407,8 @@ class DetailWalk(Walk):
         note between them), unless it is a subtitle."""
         for j in range(i - 1, max(-1, i - 3), -1):
             prev = self.lines[j]
+            if j == i - 1 and j and prev.amounts and merged_item_above(self.lines[j - 1], prev, self.rules):
+                return name_of(self.lines[j - 1], self.rules)
             if is_name_like(prev, self.rules):
                 return None if struct(self.rules, "subtitle", prev.text) else \
                     self.rest_after_box(name_of(prev, self.rules), j)

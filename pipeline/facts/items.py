@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pipeline.extract import Line
 from pipeline.facts.lines import FILLER, LineInfo, analyzed, hit, residue, sentence, struct
+from pipeline.facts.names import is_name_like
 from pipeline.rules import RulePack
 
 
@@ -72,3 +73,13 @@ def join_item_figures(infos: list[LineInfo], rules: RulePack) -> list[LineInfo]:
         waiting = (waiting or bool(info.labels)) and not info.amounts
         out.append(info)
     return out
+
+
+def merged_item_above(above: LineInfo, item: LineInfo, rules: RulePack) -> bool:
+    """Is ``item`` an item with its figure (「○ B (新規)[41億円]」) right under
+    an item of the same bullet without one (``above``, 「○ A」), so that a
+    figure alone on the line below is A's — two columns of items a converter
+    merged line by line?"""
+    mark, other = struct(rules, "bullet", above.text), struct(rules, "bullet", item.text)
+    return bool(mark and other and mark.group(0).strip() == other.group(0).strip() and not above.amounts
+                and not above.labels and is_name_like(above, rules))
