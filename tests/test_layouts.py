@@ -337,6 +337,21 @@ def test_two_columns_of_items_merged_line_by_line_give_a_lone_figure_to_the_item
                        ("次世代データ基盤プログラム", "initial", "draft", 2027, 35 * OKU)}
 
 
+def test_a_sentence_over_lines_gives_its_figure_to_the_topic_it_opened_with(tmp_path):
+    """Running text whose sentence opens with its topic (「Xについては、」),
+    lists numbered items over lines (the last ending in a comma) and only
+    then states its figure: the figure is the topic's, not the last item's
+    nor nobody's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算概算要求について",
+        "主な政策は以下のとおりです。",
+        "防災・減災関係については、基本計画を踏まえ、",
+        "①観測網の整備による早期警戒の推進",
+        "②被災地支援の体制強化等のため、",
+        "前年度から20億円増となる310億円の要求を行っています。"]))
+    assert rows(f) == {("防災・減災関係", "initial", "request", 2027, 310 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

@@ -9,7 +9,7 @@ total."""
 from __future__ import annotations
 
 from pipeline.facts.figure import Figure
-from pipeline.facts.items import merged_item_above
+from pipeline.facts.items import clause_goes_on, merged_item_above, sentence_lead
 from pipeline.facts.lines import (
     FILLER,
     LineInfo,
@@ -81,7 +81,8 @@ class DetailWalk(Walk):
                 continue   # running text: no figure, label, note or name on it (a long line of table cells has figures)
             if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
-            if i < last_figure and len(text) <= longest and is_enumerated(info, rules):
+            if i < last_figure and len(text) <= longest and is_enumerated(info, rules) \
+                    and not (i + 1 < len(self.lines) and clause_goes_on(info, self.lines[i + 1])):
                 name = header_name(info, rules) or (name_of(info, rules) if is_name_like(info, rules) else None)
                 if name:
                     self.component = name
@@ -160,7 +161,7 @@ class DetailWalk(Walk):
                 if struct(rules, "subtitle", info.text):
                     candidates.append(info.text[1:-1].strip())
                     continue
-                if is_name_like(info, rules) and just_above(info, lines[i], rules):
+                if is_name_like(info, rules) and just_above(info, lines[i], rules) and not clause_goes_on(info, lines[j + 1]):
                     candidates.insert(0, self.rest_after_box(title_lines(lines, j, rules), j))
                     title_at = j
                 break
@@ -275,13 +276,15 @@ class DetailWalk(Walk):
     def told(self, info: LineInfo, fig: Figure) -> Owner | None:
         """The owner running text names for a figure (topics.topic_name): a
         part of the budget it named before when the clause says このうち; a
-        total the sentence says whose it is (total_named); for a figure of no
-        named clause, what unnamed() finds."""
+        total the sentence says whose it is (total_named), its sentence's topic
+        when it began lines above (items.sentence_lead); else what unnamed() finds."""
         start = max([a.tail for a in info.amounts if a.tail <= fig.amount.start], default=0)
         total = self.total_named(info, fig, start)
         if total is not None:
             return total
-        topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail)
+        lead = "" if start or "。" in info.text[:fig.amount.start] else sentence_lead(self.lines, fig.index)
+        topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail) or (topic_name(
+            lead + info.text, 0, len(lead) + fig.amount.start, self.rules, len(lead) + fig.amount.tail) if lead else None)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
         if topic is None:
             return self.unnamed(info, fig, sentence_start, start)

@@ -83,3 +83,40 @@ def merged_item_above(above: LineInfo, item: LineInfo, rules: RulePack) -> bool:
     mark, other = struct(rules, "bullet", above.text), struct(rules, "bullet", item.text)
     return bool(mark and other and mark.group(0).strip() == other.group(0).strip() and not above.amounts
                 and not above.labels and is_name_like(above, rules))
+
+
+def clause_goes_on(info: LineInfo, below: LineInfo) -> bool:
+    """Does the line end in a comma that the sentence on the line below goes
+    on from (「②AIの安全性確保に関する取組の推進等のため、」 / 「前年度から100億円増となる
+    681億円の要求を行っています。」)? Then it is that sentence's opening clause,
+    no item's or title's name."""
+    return info.text.endswith("、") and "。" in below.text
+
+
+def sentence_lead(lines: list[LineInfo], i: int, most: int = 6) -> str:
+    """The text of the lines above line i that its sentence began on: back
+    over lines with no 「。」 and no figure (at most ``most``), from after the
+    「。」 of the line that ends the sentence before; "" when line i starts
+    its sentence.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> lines = [analyzed(make_line(1, n, t), rules) for n, t in enumerate(
+    ...     ["前の文。X関係については、", "①Aの推進", "②Bのため、", "681億円の要求を行う。"])]
+    >>> sentence_lead(lines, 3)
+    'X関係については、①Aの推進②Bのため、'
+    """
+    lead: list[str] = []
+    for j in range(i - 1, max(-1, i - 1 - most), -1):
+        text = lines[j].text
+        if "。" in text and not any(a.start > text.rindex("。") for a in lines[j].amounts):
+            lead.append(text[text.rindex("。") + 1:])
+            break
+        if lines[j].amounts or lines[j].labels:
+            return ""
+        lead.append(text)
+    else:
+        if i - 1 - most >= 0:
+            return ""   # (more lines than that: no sentence of this page's)
+    return "".join(reversed(lead))
