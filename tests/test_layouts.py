@@ -352,6 +352,21 @@ def test_a_sentence_over_lines_gives_its_figure_to_the_topic_it_opened_with(tmp_
     assert rows(f) == {("防災・減災関係", "initial", "request", 2027, 310 * OKU)}
 
 
+def test_numbered_clauses_name_their_figures_with_what_a_compound_particle_joins(tmp_path):
+    """Numbered clauses of running text, each ending in its figure in
+    brackets: the name is the words a compound particle (による, に向けた,
+    に関する) joins to the head noun, not the bare 「経費」; the last clause
+    goes on with 「など、」."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度予算概算要求について",
+        "防災関係については、",
+        "①観測体制の整備・強化に関する経費(12億円)",
+        "②地域防災基金による支援の拡充に向けた経費(8億円)など、",
+        "を要求しています。"]))
+    assert rows(f) == {("観測体制の整備・強化に関する経費", "initial", "request", 2027, 12 * OKU),
+                       ("地域防災基金による支援の拡充に向けた経費", "initial", "request", 2027, 8 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

@@ -81,8 +81,7 @@ class DetailWalk(Walk):
                 continue   # running text: no figure, label, note or name on it (a long line of table cells has figures)
             if noted and self.notes(i, info, self.program, self.program, "program", self.program):
                 continue
-            if i < last_figure and len(text) <= longest and is_enumerated(info, rules) \
-                    and not (i + 1 < len(self.lines) and clause_goes_on(info, self.lines[i + 1])):
+            if i < last_figure and len(text) <= longest and is_enumerated(info, rules) and not clause_goes_on(self.lines, i):
                 name = header_name(info, rules) or (name_of(info, rules) if is_name_like(info, rules) else None)
                 if name:
                     self.component = name
@@ -161,7 +160,7 @@ class DetailWalk(Walk):
                 if struct(rules, "subtitle", info.text):
                     candidates.append(info.text[1:-1].strip())
                     continue
-                if is_name_like(info, rules) and just_above(info, lines[i], rules) and not clause_goes_on(info, lines[j + 1]):
+                if is_name_like(info, rules) and just_above(info, lines[i], rules) and not clause_goes_on(lines, j):
                     candidates.insert(0, self.rest_after_box(title_lines(lines, j, rules), j))
                     title_at = j
                 break
@@ -243,7 +242,8 @@ class DetailWalk(Walk):
         if fig.row == "":
             return Owner("", "", "program", None)   # a table row whose name did not come through
         lab = fig.label if fig.how == "inline" else None
-        if fig.how not in ("box", "order") and not name and sentence(info.text):
+        if fig.how not in ("box", "order") and not name and (sentence(info.text) or (
+                "、" in info.text[fig.amount.tail:] and is_enumerated(info, rules))):   # (「③…経費(10億円)など、」)
             told = self.told(info, fig)
             if told:
                 return told

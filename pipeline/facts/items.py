@@ -85,12 +85,12 @@ def merged_item_above(above: LineInfo, item: LineInfo, rules: RulePack) -> bool:
                 and not above.labels and is_name_like(above, rules))
 
 
-def clause_goes_on(info: LineInfo, below: LineInfo) -> bool:
-    """Does the line end in a comma that the sentence on the line below goes
+def clause_goes_on(lines: list[LineInfo], i: int) -> bool:
+    """Does line i end in a comma that the sentence on the line below goes
     on from (「②AIの安全性確保に関する取組の推進等のため、」 / 「前年度から100億円増となる
     681億円の要求を行っています。」)? Then it is that sentence's opening clause,
     no item's or title's name."""
-    return info.text.endswith("、") and "。" in below.text
+    return lines[i].text.endswith("、") and i + 1 < len(lines) and "。" in lines[i + 1].text
 
 
 def sentence_lead(lines: list[LineInfo], i: int, most: int = 6) -> str:

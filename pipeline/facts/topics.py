@@ -76,7 +76,8 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
             return given[-1], "うち" in text[opened:end]
     named = []
     for group in (quoted, near, topics):   # the last of each kind that names something
-        named += [(name, m) for m in group[::-1] if (name := topic_words(m.group("quoted") or m.group("name"), rules))][:1]
+        named += [(name, m) for m in group[::-1] if (name := topic_words(
+            with_modifiers(clause, m, rules) if group is near else m.group("quoted") or m.group("name"), rules))][:1]
     named = named[:2]
     if len(named) == 2 and struct(rules, "body", named[0][0]):
         named.reverse()   # 「文科省は…健康・医療分野に 860億円」: the office only when nothing narrower is named
@@ -85,6 +86,23 @@ def topic_name(text: str, start: int, end: int, rules: RulePack, after: int | No
     name, m = named[0]
     opened = text.rfind("。", 0, end) + 1      # このうち anywhere earlier in the sentence: 「このうち、AはX、BはY」
     return name, "うち" in text[opened:offset + m.end()]
+
+
+def with_modifiers(clause: str, m, rules: RulePack) -> str:
+    """The name a topic match found just before its figure, with the words
+    before it that a compound particle joins to it (struct.name_modifier).
+
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> clause = "③宇宙戦略基金による支援の拡充・強化に向けた経費("
+    >>> m = [m for p, _, _ in rules.patterns("structure", "topic") for m in p.finditer(clause)][-1]
+    >>> m.group("name"), with_modifiers(clause, m, rules)
+    ('経費', '宇宙戦略基金による支援の拡充・強化に向けた経費')
+    """
+    start = m.start("name")
+    while (joint := struct(rules, "name_modifier", clause[:start])) is not None:
+        start = joint.start()
+    return clause[start:m.end("name")]
 
 
 def sentence_subject(text: str, rules: RulePack) -> str | None:
