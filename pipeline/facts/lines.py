@@ -314,12 +314,12 @@ def trailing_label(info: LineInfo) -> Label | None:
     return last if not FILLER.sub("", info.text[last.end:]) else None
 
 
-CLAUSE = re.compile(r"[はがも][、,]")
+CLAUSE = re.compile(r"(?:[はがも]|おり|あり|ので|ても|れば)[、,]")   # 「…は、」, 「…急拡大しており、」: a clause goes on
 
 
 def sentence(text: str) -> bool:
-    """Running text: a full stop, a clause (「…は、」), or a comma in a line
-    too long to be a name."""
+    """Running text: a full stop, a clause (「…は、」, 「…しており、」), or a
+    comma in a line too long to be a name."""
     return "。" in text or CLAUSE.search(text) is not None or ("、" in text and len(text) > 40)
 
 
