@@ -367,6 +367,27 @@ def test_numbered_clauses_name_their_figures_with_what_a_compound_particle_joins
                        ("地域防災基金による支援の拡充に向けた経費", "initial", "request", 2027, 8 * OKU)}
 
 
+def test_a_header_whose_column_labels_are_split_over_three_lines(tmp_path):
+    """A text converter that wrote a table header line by line as printed:
+    「前年度 令和9年度」 / 「事 項 比較増減 備 考」 / 「予算額 要求額」. The first
+    column is the prior year's budget, the second the request; the
+    difference column is no budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 概算要求の概要",
+        "(単位:百万円)",
+        "前年度 令和9年度",
+        "事 項 比較増減 備 考",
+        "予算額 要求額",
+        "1 海洋観測網の整備 4,520 5,010 490",
+        "2 防災研究の推進 2,300 2,250 △50",
+        "合 計 6,820 7,260 440"]))
+    assert {r for r in rows(f) if r[0] != "合計"} == {
+        ("海洋観測網の整備", "initial", "enacted", 2026, 4_520_000_000),
+        ("海洋観測網の整備", "initial", "request", 2027, 5_010_000_000),
+        ("防災研究の推進", "initial", "enacted", 2026, 2_300_000_000),
+        ("防災研究の推進", "initial", "request", 2027, 2_250_000_000)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

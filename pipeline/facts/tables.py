@@ -132,7 +132,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
                 sum(1 for rule in rules.role("year", "year")
                     for _ in finditer(rule["re_pattern"], below.text, rule["id"])) >= 2 for below in lines[j + 1:j + 3]):
             return None   # 「令和9年度 海洋関係予算の概要」 (a breadcrumb, then it) over 「区分 8年度予算 9年度予算案 増▲減」
-        found = bool(written)
+        found, line_start = bool(written), len(years)
         this_year = [m.start() for rule in rules.role("structure", "this_year")
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
         priors: list[tuple[int, int | None, str]] = [(lab.start, None, "prior") for lab in info.labels
@@ -147,7 +147,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
             years += [(y, "year") for y in written]
         prior = any(how == "prior" for _, how in years)
         if text.startswith("前年度") and not info.labels and not prior:
-            years.append((None, "prior"))
+            years.insert(line_start, (None, "prior"))   # (「前年度 令和7年度」: the first column)
             found = True
         by_cell = (2 <= len(written_at) >= len(info.labels) or len(written_at) == 1 == len(info.labels)) and not this_year
         for lab in info.labels:
