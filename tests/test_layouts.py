@@ -388,6 +388,20 @@ def test_a_header_whose_column_labels_are_split_over_three_lines(tmp_path):
         ("防災研究の推進", "initial", "request", 2027, 2_250_000_000)}
 
 
+def test_a_table_one_cell_a_line_whose_rows_are_ministries(tmp_path):
+    """A table a converter wrote one cell a line whose rows are ministries
+    (内閣府, 総務省: names that elsewhere are a slide's logo, never a title):
+    inside the table each is its row's name; 「－」 is an empty cell."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "防災関係予算の府省別内訳", "(単位:億円)", "府 省 名",
+        "令和8年度当初予算額", "令和7年度補正予算額",
+        "内閣府", "42", "120", "総務省", "18", "－", "国土交通省", "186", "432"]))
+    assert rows(f) == {("内閣府", "initial", "enacted", 2026, 42 * OKU), ("内閣府", "supplementary", "enacted", 2025, 120 * OKU),
+                       ("総務省", "initial", "enacted", 2026, 18 * OKU),
+                       ("国土交通省", "initial", "enacted", 2026, 186 * OKU),
+                       ("国土交通省", "supplementary", "enacted", 2025, 432 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

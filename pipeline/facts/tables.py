@@ -316,7 +316,8 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 row += info.text   # a row name broken over several lines (「教育の質の向上」 「に向けた、学校」 …)
                 widths.append(len(info.text))
                 continue
-            if is_name_like(info, rules) and not hit(rules, "structure", "subtitle", info.text):
+            if (is_name_like(info, rules) or (not info.amounts and not info.labels and struct(rules, "body", info.text))) \
+                    and not hit(rules, "structure", "subtitle", info.text):   # (a ministry's row: 「内閣府」, no logo here)
                 name = name_of(info, rules)
                 if row and k and cell == 0 and (lines[k - 1].text[-1:] in rules.settings["title_continues"]
                                                 or one_cell_over_two_lines(lines, k)):
