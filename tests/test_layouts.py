@@ -367,17 +367,19 @@ def test_numbered_clauses_name_their_figures_with_what_a_compound_particle_joins
                        ("地域防災基金による支援の拡充に向けた経費", "initial", "request", 2027, 8 * OKU)}
 
 
-def test_a_header_whose_column_labels_are_split_over_three_lines(tmp_path):
+@pytest.mark.parametrize("header", [("前年度 令和9年度", "事 項 比較増減 備 考", "予算額 要求額"),
+                                    ("事 項          前年度         令和9年度        比較増減   備 考",
+                                     "                予算額          要求額")], ids=["three-lines", "layout"])
+def test_a_header_whose_column_labels_are_split_over_lines(tmp_path, header):
     """A text converter that wrote a table header line by line as printed:
-    「前年度 令和9年度」 / 「事 項 比較増減 備 考」 / 「予算額 要求額」. The first
-    column is the prior year's budget, the second the request; the
+    「前年度 令和9年度」 / 「事 項 比較増減 備 考」 / 「予算額 要求額」, or with the
+    page's layout, 「事 項 前年度 令和9年度 比較増減 備 考」 / 「予算額 要求額」. The
+    first column is the prior year's budget, the second the request; the
     difference column is no budget."""
     f = facts_of_text(tmp_path, "\n".join([
         "令和9年度 概算要求の概要",
         "(単位:百万円)",
-        "前年度 令和9年度",
-        "事 項 比較増減 備 考",
-        "予算額 要求額",
+        *header,
         "1 海洋観測網の整備 4,520 5,010 490",
         "2 防災研究の推進 2,300 2,250 △50",
         "合 計 6,820 7,260 440"]))

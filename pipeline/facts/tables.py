@@ -146,8 +146,9 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
         else:
             years += [(y, "year") for y in written]
         prior = any(how == "prior" for _, how in years)
-        if text.startswith("前年度") and not info.labels and not prior:
-            years.insert(line_start, (None, "prior"))   # (「前年度 令和7年度」: the first column)
+        alone = struct(rules, "prior_column", text) if not info.labels and not prior else None
+        if alone is not None:   # 「前年度 令和7年度」, 「事 項 前年度 令和7年度 比較増減」: a column where it is written
+            years.insert(line_start + sum(1 for at, _ in written_at if at < alone.start()), (None, "prior"))
             found = True
         by_cell = (2 <= len(written_at) >= len(info.labels) or len(written_at) == 1 == len(info.labels)) and not this_year
         for lab in info.labels:
