@@ -708,14 +708,17 @@ def test_running_text_clauses_that_describe_a_name_and_a_cap_per_award(tmp_path)
     assert got == {("深海探査推進事業", "supplementary", 300 * OKU), ("観測研究予算", "initial", 73 * OKU)}
 
 
-def test_a_table_written_column_by_column(tmp_path):
+@pytest.mark.parametrize("order", ["header-first", "names-first"])
+def test_a_table_written_column_by_column(tmp_path, order):
     """A converter wrote the table a column at a time: the header's cells, the
-    row names, then each column's numbers in the rows' order. With exactly
-    names × columns numbers, each is its row's at its column's stage; the
-    difference column gives none."""
+    row names (or the stub and the row names, then the header's cells: the
+    order pdftotext takes them in), then each column's numbers in the rows'
+    order. With exactly names × columns numbers, each is its row's at its
+    column's stage; the difference column gives none."""
+    head, names = ["令和8年度予算", "令和9年度予算案", "増▲減額"], ["海洋観測費", "深海探査費"]
+    cells = head + names if order == "header-first" else names + head
     f = facts_of_text(tmp_path, "\n".join([
-        "令和9年度 海洋関係予算", "（単位：億円）", "区分", "令和8年度予算", "令和9年度予算案", "増▲減額",
-        "海洋観測費", "深海探査費", "1,200", "800", "1,250", "790", "50", "▲10"]))
+        "令和9年度 海洋関係予算", "（単位：億円）", "区分", *cells, "1,200", "800", "1,250", "790", "50", "▲10"]))
     assert rows(f) == {("海洋観測費", "initial", "enacted", 2026, 1_200 * OKU),
                        ("深海探査費", "initial", "enacted", 2026, 800 * OKU),
                        ("海洋観測費", "initial", "draft", 2027, 1_250 * OKU),

@@ -87,6 +87,14 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
             and is_name_like(lines[k], rules) and not hit(rules, "year", "year", lines[k].text):
         names.append(k)
         k += 1
+    heads = []   # 「区分」, the names, then every column's header, then the columns' numbers one after the other
+    while len(names) >= 2 and k + len(heads) < len(lines) and column_head(lines[k + len(heads)], rules):
+        heads.append(k + len(heads))
+    stacked = values_below(lines, k + len(heads), rules) if len(heads) >= 2 else []
+    if stacked and len(stacked) == len(names) * len(heads):
+        columns = header_columns([lines[h] for h in heads], 0, rules, release, True)
+        if columns is not None and len(columns) == len(heads):
+            return names, heads, [stacked[c * len(names):(c + 1) * len(names)] for c in range(len(heads))], columns
     heads, runs = [], []
     while len(names) >= 2 and k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None:
         first = k + 1
@@ -104,6 +112,13 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
     if columns is None or len(columns) != len(heads):
         return None
     return names, heads, runs, columns
+
+
+def column_head(info: LineInfo, rules: RulePack) -> bool:
+    """A column's header cell on a line of its own: a year or a stage label
+    (令和8年度予算, 予算案) or a difference column (増▲減額), no number."""
+    return not info.amounts and number_tokens(info, rules) is None and bool(
+        info.labels or hit(rules, "year", "year", info.text) or hit(rules, "structure", "delta_column", info.text))
 
 
 def one_cell(info: LineInfo, rules: RulePack) -> tuple[int, int, str]:
