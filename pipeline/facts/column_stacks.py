@@ -87,7 +87,7 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
             and is_name_like(lines[k], rules) and not hit(rules, "year", "year", lines[k].text):
         names.append(k)
         k += 1
-    heads = []   # 「区分」, the names, then every column's header, then the columns' numbers one after the other
+    heads: list[int] = []   # 「区分」, the names, then every column's header, then the columns' numbers one after the other
     while len(names) >= 2 and k + len(heads) < len(lines) and column_head(lines[k + len(heads)], rules):
         heads.append(k + len(heads))
     stacked = values_below(lines, k + len(heads), rules) if len(heads) >= 2 else []
