@@ -404,6 +404,21 @@ def test_a_table_one_cell_a_line_whose_rows_are_ministries(tmp_path):
                        ("国土交通省", "supplementary", "enacted", 2025, 432 * OKU)}
 
 
+def test_a_table_whose_numbers_one_a_line_go_row_by_row_and_add_up_to_its_total(tmp_path):
+    """pdftotext's order for a table of ministries: the stub, the row names
+    (the last its total 「計」), a line heading the columns, the columns'
+    headers, then the numbers one a line — row by row, which only the total
+    tells (taken a column at a time they would not add up)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "防災関係予算の府省別内訳", "(単位:億円)", "府 省 名", "内閣府", "総務省", "国土交通省", "計",
+        "防災関係予算", "令和8年度当初予算額", "令和7年度補正予算額",
+        "42", "120", "18", "－", "186", "432", "246", "552"]))
+    assert {r for r in rows(f) if r[0] != "計"} == {
+        ("内閣府", "initial", "enacted", 2026, 42 * OKU), ("内閣府", "supplementary", "enacted", 2025, 120 * OKU),
+        ("総務省", "initial", "enacted", 2026, 18 * OKU),
+        ("国土交通省", "initial", "enacted", 2026, 186 * OKU), ("国土交通省", "supplementary", "enacted", 2025, 432 * OKU)}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

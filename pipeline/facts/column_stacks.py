@@ -84,17 +84,20 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
     k = stub + 1
     names = []
     while k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None \
-            and is_name_like(lines[k], rules) and not hit(rules, "year", "year", lines[k].text):
+            and (is_name_like(lines[k], rules) or struct(rules, "body", lines[k].text)) \
+            and not hit(rules, "year", "year", lines[k].text):   # (a ministry's row, 「内閣府」, too)
         names.append(k)
         k += 1
     heads: list[int] = []   # 「区分」, the names, then every column's header, then the columns' numbers one after the other
     while len(names) >= 2 and k + len(heads) < len(lines) and column_head(lines[k + len(heads)], rules):
         heads.append(k + len(heads))
     stacked = values_below(lines, k + len(heads), rules) if len(heads) >= 2 else []
+    if len(names) > 2 and stacked and len(stacked) == (len(names) - 1) * len(heads):
+        names = names[:-1]   # the line after the names heads the columns (「スタートアップ育成関係予算」)
     if stacked and len(stacked) == len(names) * len(heads):
         columns = header_columns([lines[h] for h in heads], 0, rules, release, True)
         if columns is not None and len(columns) == len(heads):
-            return names, heads, [stacked[c * len(names):(c + 1) * len(names)] for c in range(len(heads))], columns
+            return names, heads, split_runs(stacked, lines, names, len(heads), rules), columns
     heads, runs = [], []
     while len(names) >= 2 and k < len(lines) and not lines[k].amounts and number_tokens(lines[k], rules) is None:
         first = k + 1
@@ -112,6 +115,43 @@ def headed_columns(lines: list[LineInfo], stub: int, release: ReleaseContext, ru
     if columns is None or len(columns) != len(heads):
         return None
     return names, heads, runs, columns
+
+
+def split_runs(values: list[int], lines: list[LineInfo], names: list[int], width: int, rules: RulePack) -> list[list[int]]:
+    """Each column's number lines, of numbers written one a line: a column
+    after the other, unless the table's last row is its total and only the
+    numbers taken row by row add up to it (42 / 120 / 18 / － / … / 980 / 2,789).
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyzed
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> lines = [analyzed(make_line(1, n, t), rules) for n, t in enumerate(["A省", "B省", "計", "1", "10", "2", "20", "3", "30"])]
+    >>> split_runs([3, 4, 5, 6, 7, 8], lines, [0, 1, 2], 2, rules)
+    [[3, 5, 7], [4, 6, 8]]
+    """
+    rows = len(names)
+    by_column = [values[c * rows:(c + 1) * rows] for c in range(width)]
+    by_row = [values[c::width] for c in range(width)]
+    if not struct(rules, "total", FILLER.sub("", lines[names[-1]].text)):
+        return by_column
+    return by_row if all(map(adds_up, ([cell_number(lines[v], rules) for v in run] for run in by_row))) \
+        and not all(map(adds_up, ([cell_number(lines[v], rules) for v in run] for run in by_column))) else by_column
+
+
+def cell_number(info: LineInfo, rules: RulePack) -> float:
+    """The number a one-number line holds (a dash: 0)."""
+    token = one_cell(info, rules)[2].replace(",", "").lstrip("+")
+    token = "-" + token[1:] if token[:1] in "△▲" else token
+    try:
+        return float(token)
+    except ValueError:
+        return 0.0
+
+
+def adds_up(column: list[float]) -> bool:
+    """Do a column's numbers but the last add up to the last, within rounding?"""
+    return abs(sum(column[:-1]) - column[-1]) <= max(1.0, 0.005 * abs(column[-1]))
 
 
 def column_head(info: LineInfo, rules: RulePack) -> bool:
