@@ -419,6 +419,21 @@ def test_a_table_whose_numbers_one_a_line_go_row_by_row_and_add_up_to_its_total(
         ("国土交通省", "initial", "enacted", 2026, 186 * OKU), ("国土交通省", "supplementary", "enacted", 2025, 432 * OKU)}
 
 
+def test_listed_items_with_descriptions_then_their_figures_in_order(tmp_path):
+    """A list slide a converter wrote column by column: the first items with
+    their figures, then items each with a description line but no figure,
+    then those items' figures one a line in the same order (and the scale of
+    the projects, 事業規模, which is no budget)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和8年度補正予算(案)の概要", "国土交通省関係 令和8年度補正予算(案)総額", "9,000億円",
+        "○ 道路防災事業", "3,000億円", "○ 港湾強靱化事業", "1,000億円",
+        "○ 河川整備基金", "流域の治水対策を支援", "○ 空港機能強化事業", "滑走路の改修を支援", "○ 鉄道耐震化事業",
+        "2,500億円", "1,200億円", "300億円", "※ 上記施策による事業規模は 約3兆円。"]))
+    got = {r[0]: r[4] for r in rows(f)}
+    assert got == {"総額": 9_000 * OKU, "道路防災事業": 3_000 * OKU, "港湾強靱化事業": 1_000 * OKU,
+                   "河川整備基金": 2_500 * OKU, "空港機能強化事業": 1_200 * OKU, "鉄道耐震化事業": 300 * OKU}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

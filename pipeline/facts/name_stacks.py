@@ -61,6 +61,10 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
         while first >= 0 and name_line(lines[first]):
             first -= 1
         names = [name_of(info, rules) for info in lines[first + 1:top + 1]]
+        items = bulleted_items(lines, top, rules)
+        count = sum(len(value_rows(lines, range(a, b), rules)) for a, b in runs)
+        if len(items) >= 2 and len(items) == count and (not names or count % len(names)):
+            names = [name_of(lines[j], rules) for j in items]   # 「○ A」 / what A does / 「○ B」 / … , then their figures
         if len(names) < 2:
             continue
         for a, b in runs:
@@ -70,6 +74,39 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
             if len(rows) % len(names) == 0:   # one column of values, or several in turn
                 out.update({j: names[n % len(names)] for n, row in enumerate(rows) for j in row})
     return out
+
+
+def bulleted_items(lines: list[LineInfo], top: int, rules: RulePack, gap: int = 2) -> list[int]:
+    """The lines of a list of items with one bullet ending at line ``top``,
+    each item's description (at most ``gap`` lines, no bullet, no figure)
+    under its name: 「○ 半導体生産基盤整備基金」 / 「先端半導体の…を支援」 / 「○ 蓄電池…」 / … —
+    the names whose figures a converter wrote after the list, in order.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> texts = ["1,000億円", "○ 半導体基金", "製造拠点を支援", "○ 蓄電池事業", "設備投資を支援", "○ 省エネ事業"]
+    >>> bulleted_items([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], 5, rules)
+    [1, 3, 5]
+    """
+    mark = struct(rules, "bullet", lines[top].text) if top >= 0 else None
+    if mark is None or not is_name_like(lines[top], rules):
+        return []
+    items, between = [top], 0
+    for j in range(top - 1, -1, -1):
+        info = lines[j]
+        if info.amounts or info.labels:
+            break
+        other = struct(rules, "bullet", info.text)
+        if other is not None and other.group(0).strip() == mark.group(0).strip() and is_name_like(info, rules):
+            items.insert(0, j)
+            between = 0
+        elif other is not None or between == gap:
+            break
+        else:
+            between += 1
+    return items
 
 
 def value_rows(lines: list[LineInfo], run, rules: RulePack) -> list[list[int]]:

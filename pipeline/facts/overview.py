@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
 from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
+from pipeline.facts.name_stacks import name_stacks
 from pipeline.facts.names import (
     header_name,
     is_enumerated,
@@ -58,6 +59,7 @@ class OverviewWalk(Walk):
         rules = self.rules
         first = min(headers) if headers else None
         category, last_owner = "", None
+        self.stacked = name_stacks(self.lines, rules)   # items listed with no figure, then their figures in order
         for i, info in enumerate(self.lines):
             if i in self.skip:
                 continue
@@ -114,6 +116,8 @@ class OverviewWalk(Walk):
             return Owner(headers[i], "", "program", category)
         if self.beside.get(i) in headers:
             return Owner(headers[self.beside[i]], "", "program", category)
+        if is_bare_amount(info) and i in self.stacked:   # 「○ A」 / what A does / … / 「○ D」, then 4 figures in order
+            return Owner(self.stacked[i], "", "program", category, nearby=True)
         if i - 1 in headers and is_bare_amount(info):
             return Owner(headers[i - 1], "", "program", category)
         mention = mention_name(info, fig.label if fig.how == "inline" else None, rules)
