@@ -71,20 +71,25 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     return cells
 
 
-def one_cell_over_two_lines(lines: list[LineInfo], k: int) -> bool:
+def one_cell_over_two_lines(lines: list[LineInfo], k: int, rules: RulePack) -> bool:
     """On a PDF page: are lines k-1 and k one name cell written over two
     lines — the same left edge, k right under k-1 — whose row's numbers (on
     line k+1) stand between them, centred on the cell (「先端研究基盤共用」 /
     「促進事業」 beside 「1,245,310」)? A row's own one-line name stands level
-    with its numbers.
+    with its numbers. Tolerances: the settings ``cell_edge_slack`` (points
+    the left edges may differ) and ``cell_centre_margin`` (the numbers'
+    middle stands at least this share of a line height above the second
+    line's).
 
     >>> from pipeline.extract import Line
     >>> def at(text, top):
     ...     x0 = 408.2 if text[0].isdigit() else 329.1
     ...     return LineInfo(Line(1, 0, text, text, (x0, top, x0 + 40, top + 8.5)), [], [], [])
-    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 213)], 1)
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 213)], 1, rules)
     True
-    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 219)], 1)
+    >>> one_cell_over_two_lines([at("先端研究基盤共用", 207), at("促進事業", 219), at("1,245,310", 219)], 1, rules)
     False
     """
     if k + 1 >= len(lines):
@@ -94,6 +99,7 @@ def one_cell_over_two_lines(lines: list[LineInfo], k: int) -> bool:
         return False
     height = name[3] - name[1]
     middle = (numbers[1] + numbers[3]) / 2
-    return abs(above[0] - name[0]) <= 1 and 0 <= name[1] - above[3] <= height \
-        and (above[1] + above[3]) / 2 < middle < (name[1] + name[3]) / 2 - height / 4 \
+    margin = rules.settings["cell_centre_margin"] * height
+    return abs(above[0] - name[0]) <= rules.settings["cell_edge_slack"] and 0 <= name[1] - above[3] <= height \
+        and (above[1] + above[3]) / 2 < middle < (name[1] + name[3]) / 2 - margin \
         and numbers[0] > name[2]

@@ -321,7 +321,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                     and not hit(rules, "structure", "subtitle", info.text):   # (a ministry's row: 「内閣府」, no logo here)
                 name = name_of(info, rules)
                 if row and k and cell == 0 and (lines[k - 1].text[-1:] in rules.settings["title_continues"]
-                                                or one_cell_over_two_lines(lines, k)):
+                                                or one_cell_over_two_lines(lines, k, rules)):
                     name = row + name    # a row name broken over two lines
                     widths.append(len(info.text))
                 else:
