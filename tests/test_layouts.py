@@ -310,15 +310,11 @@ def test_a_table_run_into_the_prose_with_no_space_at_all(tmp_path):
     text = ("令和9年度予算は、国会での御審議を経て速やかに成立することが期待されている。令和9年度予算の主要経費(単位:億円)"
             "8年度予算(当初)9年度予算増減額増減率備考文教関係予算40,30340,250▲53▲0.1%うち科学技術振興費13,63913,648+9+0.1%"
             "重点化:+2.0%(基金分を除く。)防衛関係費1,2341,300+66+5.3%予備費5,0005,000--")
-    f = facts_of_text(tmp_path, text)
-    assert rows(f) == {("文教関係予算", "initial", "enacted", 2026, 40_303 * OKU),
-                       ("文教関係予算", "initial", "draft", 2027, 40_250 * OKU),
-                       ("科学技術振興費", "initial", "enacted", 2026, 13_639 * OKU),
-                       ("科学技術振興費", "initial", "draft", 2027, 13_648 * OKU),
-                       ("防衛関係費", "initial", "enacted", 2026, 1_234 * OKU),
-                       ("防衛関係費", "initial", "draft", 2027, 1_300 * OKU),
-                       ("予備費", "initial", "enacted", 2026, 5_000 * OKU),
-                       ("予備費", "initial", "draft", 2027, 5_000 * OKU)}
+    table = {"文教関係予算": (40_303, 40_250), "科学技術振興費": (13_639, 13_648), "防衛関係費": (1_234, 1_300),
+             "予備費": (5_000, 5_000)}   # (8年度予算(当初), 9年度予算) in 億円
+    assert rows(facts_of_text(tmp_path, text)) == {
+        row for name, (before, after) in table.items()
+        for row in ((name, "initial", "enacted", 2026, before * OKU), (name, "initial", "draft", 2027, after * OKU))}
 
 
 def test_two_columns_of_items_merged_line_by_line_give_a_lone_figure_to_the_item_without_one(tmp_path):
