@@ -137,7 +137,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
                      for m in finditer(rule["re_pattern"], text, rule["id"])]
         priors: list[tuple[int, int | None, str]] = [(lab.start, None, "prior") for lab in info.labels
                   if lab.rule.get("relative") == "prior" and lab.year(release.era) is None]
-        if this_year or (has_unit and priors and not written and "(" not in text[:priors[0][0]]):
+        if this_year or (has_unit and priors and not written and not bracketed_label(text, priors[0][0])):
             # 「本年度予算額 前年度予算額 比較」, or under a unit header a cell a line (「前年度予算額」 / 「(A)」 /
             # 「本年度予算額」): the release's year and the one before, in their order
             marks = sorted([(at, release.year, "year") for at in this_year] + priors)
@@ -202,6 +202,16 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     return columns
 
 
+def bracketed_label(text: str, start: int) -> bool:
+    """Is the label at ``start`` inside a bracket opened before it on its
+    line (「(前年度予算額」: a budget box's prior-year label, not a column)?
+
+    >>> bracketed_label("(前年度予算額", 1), bracketed_label("前年度予算額", 0)
+    (True, False)
+    """
+    return "(" in text[:start]
+
+
 def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool) -> bool:
     """Do the lines from k on form a table header written one cell a line —
     year labels (8年度予算額 / 9年度予算額(案), 前年度予算額 / (A) / 本年度予算額), at least two, then a
@@ -215,7 +225,7 @@ def header_stack(lines: list[LineInfo], k: int, rules: RulePack, has_unit: bool)
             delta = True
         elif (info.labels or struct(rules, "header_word", info.text)) and (
                 hit(rules, "year", "year", info.text) or struct(rules, "this_year", info.text)
-                or any(lab.rule.get("relative") == "prior" and not info.text.startswith("(") for lab in info.labels)):
+                or any(lab.rule.get("relative") == "prior" and not bracketed_label(info.text, lab.start) for lab in info.labels)):
             years += 1   # (「令和6年度予算(A)」: a year's budget, no stage label; 「前年度予算額」, 「本年度予算額」)
         elif len(FILLER.sub("", info.text)) > 1:
             break   # (「(A)」 under a column's name is its letter)
