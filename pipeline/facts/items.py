@@ -50,11 +50,11 @@ def join_item_figures(infos: list[LineInfo], rules: RulePack) -> list[LineInfo]:
     read as one line, as the item is printed when it fits (「○… 2,377億円(±0)」).
     Not when a stage label above, with no blank line since, still waits for
     its value (「令和5年度予算額(案)」 … 「○…」 / 「12億円」: a box's label and
-    value), nor when more values
-    follow (「10億円」 / 「⇒」 / 「12億円」: a stack of its own), nor over a blank
-    line or above a heading whose own figure does not follow it (the figure
-    of the item below, printed before its title). A PDF's lines keep
-    their places: its value boxes are paired by position."""
+    value), nor when more values follow (「10億円」 / 「⇒」 / 「12億円」: a stack
+    of its own), nor over a blank line or above a heading whose own figure
+    does not follow it (the figure of the item below, printed before its
+    title). A PDF's lines keep their places: its value boxes are paired by
+    position."""
     out: list[LineInfo] = []
     waiting = False   # a stage label since the last figure, its value not yet seen
     for k, info in enumerate(infos):
