@@ -62,7 +62,7 @@ ROLES = {
                   "list_continues", "subordinate", "account", "year_rows", "year_cell", "title_words", "this_year",
                   "page_number", "point", "lead_note", "reference", "bracket_legend", "program_field", "unit_column",
                   "ratio_cell", "cell_word", "glued_cell", "glued_name_end", "name_modifier", "speaker", "topic_mark",
-                  "header_word", "prior_column",
+                  "header_word", "prior_column", "named_value",
                   "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
                   "lead_conjunction", "also_in", "set_to", "set_object",
                   "launched", "listed_bullet", "stage_suffix"},

@@ -430,6 +430,24 @@ def test_listed_items_with_descriptions_then_their_figures_in_order(tmp_path):
                    "河川整備基金": 2_500 * OKU, "空港機能強化事業": 1_200 * OKU, "鉄道耐震化事業": 300 * OKU}
 
 
+def test_a_newspaper_list_of_items_equal_to_bare_numbers_under_a_unit_note(tmp_path):
+    """A newspaper's list of a budget's main items: 「◆NAME=二、六一二(…%)」, the
+    number bare (positional kanji or digits) in the unit a note above declares
+    (「金額単位・百万円」); the year written without its era, the page dated
+    2016-02-02 (so 二十八年度 is 平成28年度); a (新規) after the name is the
+    figure's flag. A line with no bullet, or no unit note above, gives nothing."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁の二十八年度予算案主要事項( 2016-02-02付)",
+        "海洋庁の二十八年度予算案主要事項はつぎのとおり(金額単位・百万円。カッコ内%は前年度予算比)。",
+        "◆深海探査の推進=二、六一二(一一九・三%)",
+        "探査船による調査を進める。",
+        "▽沿岸観測網の整備(新規)=269(観測事業の一部)",
+        "なお、令和N=2018+N である。"]))
+    assert rows(f) == {("深海探査の推進", "initial", "draft", 2016, 2_612_000_000),
+                       ("沿岸観測網の整備", "initial", "draft", 2016, 269_000_000)}
+    assert {a["program"]: a["new"] for a in f.amounts} == {"深海探査の推進": False, "沿岸観測網の整備": True}
+
+
 def test_a_table_with_a_rate_column_and_a_part_row(tmp_path):
     """A 主要経費別内訳 table: two difference columns (増▲減額, 伸率), a 「うち」
     row that is a part of the row above; neither difference is a budget."""

@@ -209,6 +209,12 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     if year is None and supp is None and baseline is not None and first_stage and first_stage[0] in ("request", "draft"):
         year = baseline + 1   # a request or draft compared with an enacted budget is the next year's
         stage, rule = first_stage
+    if year is None and supp is None and dated is not None and era is None and not western:
+        # no era written anywhere, a page dated 2016-02-02: 「二十八年度予算案」 is the date's era's (平成28)
+        year, stage, rule = next(((y, lab.stage, lab.rule["id"]) for info in infos for lab in info.labels
+                                  if not (lab.opens_bracket or lab.year_only) and lab.budget == "initial"
+                                  and (y := label_year(lab, info, rules, era_of(dated), dated, titled)) is not None),
+                                 (None, None, None))
     if year is None and supp is None:   # no label with a year: the latest year before the figures, the first stage
         year = titled
         stage, rule = first_stage or (None, "")

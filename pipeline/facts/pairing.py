@@ -40,6 +40,7 @@ from pipeline.facts.lines import (
     trailing_label,
     without_leading_flags,
 )
+from pipeline.facts.named_values import named_value_figures
 from pipeline.facts.names import header_name, is_name_like, opens_figure
 from pipeline.facts.tables import table_rows
 from pipeline.facts.year_rows import year_row_figures
@@ -311,7 +312,9 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
     figures, waiting = on_their_lines(slide, release, rules)
     by_year, years_taken = year_row_figures(slide, release, rules)
     by_column, columns_taken = column_stack_figures(slide, release, rules)
-    table = table_rows(slide, figures, release, rules, years_taken | columns_taken) + by_year + by_column
+    by_name, names_taken = named_value_figures(slide, release, rules)
+    table = table_rows(slide, figures, release, rules, years_taken | columns_taken | names_taken) \
+        + by_year + by_column + by_name
     if table:
         figures = sorted(figures + table, key=lambda f: (f.index, f.amount.start))
     link_arrows(figures)
