@@ -7,7 +7,7 @@ import regex
 
 from pipeline.errors import ParseError
 
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 UNITS = {"兆": 10**12, "億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3}
 UNIT_PATTERN = "|".join(sorted(UNITS, key=len, reverse=True))   # 千万|百万|兆|億|万|千, for patterns that need a unit
@@ -24,8 +24,8 @@ def kanji_to_int(text: str) -> int:
     """
     total, digit = 0, None
     for c in text:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c] if digit is None else digit * 10 + _KANJI_DIGITS[c]
+        if c in KANJI_DIGITS:
+            digit = KANJI_DIGITS[c] if digit is None else digit * 10 + KANJI_DIGITS[c]
         elif c in _KANJI_SMALL:
             total += (digit if digit is not None else 1) * _KANJI_SMALL[c]
             digit = None

@@ -85,6 +85,7 @@ def glued_tokens(raw: str, rules: RulePack) -> tuple[list[tuple[int, int, str]],
     """
     tokens: list[tuple[int, int, str]] = []
     ends: set[int] = set()
+    closers = rules.settings["bracket_pairs"][1::2]
     for m in TOKEN.finditer(raw):
         pairs = normalize_pairs([(c, m.start() + i) for i, c in enumerate(m.group())])
         text = "".join(c for c, _ in pairs)
@@ -96,7 +97,7 @@ def glued_tokens(raw: str, rules: RulePack) -> tuple[list[tuple[int, int, str]],
                 if role == "glued_cell":
                     cuts |= {c.start(), pos}
                     continue
-                while pos < len(text) and text[pos] in ")]」』":   # (「(単位:億円)」 ends after its bracket)
+                while pos < len(text) and text[pos] in closers:   # (「(単位:億円)」 ends after its bracket)
                     pos += 1
                 cuts.add(pos)
                 stops.add(pos)

@@ -20,9 +20,10 @@ from pipeline.facts.lines import flags_after, struct
 from pipeline.facts.names import clean_name
 from pipeline.facts.tables import cell_figure
 from pipeline.facts.units import unit_lines
+from pipeline.parse import KANJI_DIGITS
 from pipeline.rules import RulePack
 
-POSITIONAL = str.maketrans("〇一二三四五六七八九、", "0123456789,")
+POSITIONAL = str.maketrans({**{k: str(v) for k, v in KANJI_DIGITS.items()}, "、": ","})
 
 
 def digits(number: str) -> str:
