@@ -103,3 +103,13 @@ def one_cell_over_two_lines(lines: list[LineInfo], k: int, rules: RulePack) -> b
     return abs(above[0] - name[0]) <= rules.settings["cell_edge_slack"] and 0 <= name[1] - above[3] <= height \
         and (above[1] + above[3]) / 2 < middle < (name[1] + name[3]) / 2 - margin \
         and numbers[0] > name[2]
+
+
+def cell_value(token: str) -> float:
+    """A plain number cell's value, signed (△5 and ▲5 are -5); a dash is 0.
+
+    >>> cell_value("1,245,310"), cell_value("△1,615"), cell_value("+9"), cell_value("－")
+    (1245310.0, -1615.0, 9.0, 0.0)
+    """
+    digits = regex.sub(r"[^\d.]", "", token)
+    return (-1 if token[:1] in "△▲" else 1) * float(digits) if digits.strip(".") else 0.0

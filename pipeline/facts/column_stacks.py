@@ -18,7 +18,7 @@ strategies.
 """
 from __future__ import annotations
 
-from pipeline.facts.cells import number_tokens
+from pipeline.facts.cells import cell_value, number_tokens
 from pipeline.facts.context import ReleaseContext
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
@@ -141,12 +141,7 @@ def split_runs(values: list[int], lines: list[LineInfo], names: list[int], width
 
 def cell_number(info: LineInfo, rules: RulePack) -> float:
     """The number a one-number line holds (a dash: 0)."""
-    token = one_cell(info, rules)[2].replace(",", "").lstrip("+")
-    token = "-" + token[1:] if token[:1] in "△▲" else token
-    try:
-        return float(token)
-    except ValueError:
-        return 0.0
+    return cell_value(one_cell(info, rules)[2])
 
 
 def adds_up(column: list[float]) -> bool:

@@ -19,9 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import regex
-
-from pipeline.facts.cells import number_tokens, one_cell_over_two_lines
+from pipeline.facts.cells import cell_value, number_tokens, one_cell_over_two_lines
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
@@ -409,7 +407,7 @@ def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, u
     signed cell is a change (△5 a decrease, +5 an increase), never a budget."""
     start, end, token = cell
     sign = -1 if token[:1] in "△▲" else 1
-    yen = sign * round(float(regex.sub(r"[^\d.]", "", token)) * unit)
+    yen = round(cell_value(token) * unit)
     flags, tail = flags_after(info.text, end, start, rules)
     flags.pop("_lead", None)
     a = Amount(start, end, tail, yen, flags,
