@@ -1626,3 +1626,21 @@ def test_a_table_written_a_column_at_a_time_with_column_letters(tmp_path):
                        ("社会保障関係費", "initial", "enacted", 2023, 368889 * OKU),
                        ("文教及び科学振興費", "initial", "enacted", 2022, 53901 * OKU),
                        ("文教及び科学振興費", "initial", "enacted", 2023, 54158 * OKU)}
+
+
+def test_a_figure_bracketed_after_its_own_label_is_the_baseline_of_the_figure_before(tmp_path):
+    """「要求総額はX で、今年度当初予算（Y）を…上回った」 and, a sentence later,
+    「前年度の補正予算（Y）を…下回る」 / 「…（Y）から…の減」: Y, bracketed right
+    after its own stage label with no name of its own, is the baseline of the
+    figure before it — the same owner, never left unattributed."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年8月30日",
+        "農林水産省は30日、2032年度予算の概算要求を公表した。要求総額は2兆6,140億円で、"
+        "今年度当初予算（2兆2,712億円）を3,428億円上回った。",
+        "国土交通省は同日、2031年度補正予算案に計上する同省分の総額が1兆4,020億円になると発表した。"
+        "前年度の補正予算（1兆5,110億円）を1,090億円下回る。"]))
+    assert rows(f) == {
+        ("農林水産省", "initial", "request", 2032, 26140 * OKU), ("農林水産省", "initial", "enacted", 2031, 22712 * OKU),
+        ("国土交通省", "supplementary", "draft", 2031, 14020 * OKU),
+        ("国土交通省", "supplementary", "enacted", 2030, 15110 * OKU)}
+

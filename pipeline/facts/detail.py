@@ -338,15 +338,14 @@ class DetailWalk(Walk):
         owner of the figure before it."""
         if self.topic and self.topic_sentence == sentence_start:
             return Owner(self.topic, "", "program", None, told=True)
-        last_fig = self.claimed[-1].figure if self.claimed else None
-        if fig.label is not None and fig.label.opens_bracket and last_fig is not None and last_fig.info is info \
-                and "。" not in info.text[last_fig.amount.tail:fig.amount.start] and self.claimed[-1].owner.program:
-            last = self.claimed[-1].owner   # 「Xは約1,020億円で、前年度当初予算(約980億円)を…」: X's prior year
+        prev = self.claimed[-1] if self.claimed else None   # the figure before it, and its owner:
+        compared = prev is not None and fig.label is not None and (fig.label.opens_bracket or fig.bracketed_by_label) \
+            and prev.figure.info is info and "。" not in info.text[prev.figure.amount.tail:fig.amount.start]
+        if prev is not None and (last := prev.owner).program and (
+                compared or struct(self.rules, "also_in", info.text[start:fig.amount.start])):
+            # 「Xは約1,020億円で、前年度当初予算(約980億円)を…」: X's prior year; 「…で、今年度当初予算(5兆3,642億円)を
+            # 上回った」: X's baseline; 「…24年度補正予算でも115億円」: X's in another budget
             return Owner(last.program, last.parent, last.level, last.category, told=True)
-        if self.claimed and struct(self.rules, "also_in", info.text[start:fig.amount.start]):
-            last = self.claimed[-1].owner
-            if last.program:
-                return Owner(last.program, last.parent, last.level, last.category, told=True)
         purpose = struct(self.rules, "purpose_after", info.text[fig.amount.tail:])
         name = topic_words(purpose.group("name"), self.rules) if purpose else None
         if name:

@@ -27,6 +27,14 @@ class Figure:
     unit_info: LineInfo | None = None     # a table number: the header line that gave its unit
     bracket_rule: dict | None = None      # a bracketed figure: the stage rule the release's legend gives its bracket
 
+    @property
+    def bracketed_by_label(self) -> bool:
+        """Is the figure in a bracket its own label opens on its line
+        (「今年度当初予算(5兆3,642億円)」): a figure given for comparison?"""
+        lab, a = self.label, self.amount
+        return lab is not None and self.label_info is None and lab.end <= (a.start if a.lead is None else a.lead) \
+            and self.info.text[lab.end:a.start if a.lead is None else a.lead].strip() in ("(", "（")
+
     def raw(self, start: int, end: int, brackets: str) -> str:
         """The raw text behind text[start:end] of the figure's line, to the close of a bracket it opens."""
         return source_of(self.info.line.raw_text, self.info.line.index_map, start,
