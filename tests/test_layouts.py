@@ -1644,3 +1644,33 @@ def test_a_figure_bracketed_after_its_own_label_is_the_baseline_of_the_figure_be
         ("国土交通省", "supplementary", "draft", 2031, 14020 * OKU),
         ("国土交通省", "supplementary", "enacted", 2030, 15110 * OKU)}
 
+
+def test_prose_wrapped_at_a_fixed_display_width_is_read_across_its_breaks(tmp_path):
+    """A news page wrapped at a fixed number of display columns (a wide
+    character two, a half-width digit one): its lines hold 29 to 33
+    characters, so it is the width in columns that shows the wrap; a stage
+    label broken by it (「…令和13年度当初予算」 / 「額の3,120億円を上回った」) is read
+    whole, and the figure is the prior year's enacted budget."""
+    from pipeline.facts.text_columns import width as columns
+    body = ("復興庁は8月30日、令和14年度予算の概算要求をまとめた。一般会計の要求額は総額4,386億2,100万円で、"
+            "令和13年度当初予算額の3,120億円を上回った。被災地の産業再生を支える復興交付金には1,210億円を計上し、"
+            "前年度比で約12％増とした。交付金は沿岸部の約40市町村が活用しており、1市町村あたりの上限を引き上げる。"
+            "心のケアの拠点整備に関する経費として46億円を要求した。")
+    label = body.index("当初予算額") + len("当初予算")
+
+    def wrap(cols: int) -> list[str]:
+        out, line = [], ""
+        for ch in body:
+            if columns(line + ch) > cols:
+                out.append(line)
+                line = ""
+            line += ch
+        return out + [line]
+    cols = next(c for c in range(50, 70) if any(
+        sum(map(len, wrap(c)[:k])) == label for k in range(1, len(wrap(c)))))   # a break inside 当初予算額
+    lines = wrap(cols)
+    assert len({len(x) for x in lines[:-1]}) >= 3   # as characters the lines differ in length
+    f = facts_of_text(tmp_path, "\n".join(["地方行政ウィークリー　2032年9月5日", "", *lines]))
+    assert {(a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} >= {
+        ("request", 2032, 438621 * 10**6), ("enacted", 2031, 3120 * OKU), ("request", 2032, 1210 * OKU)}
+    assert ("復興庁", "initial", "enacted", 2031, 3120 * OKU) in rows(f)

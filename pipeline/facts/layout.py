@@ -5,7 +5,6 @@ wraps onto, and the geometry of label and value boxes."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
@@ -24,6 +23,7 @@ from pipeline.facts.lines import (
     struct,
 )
 from pipeline.facts.text_columns import split_text_columns
+from pipeline.facts.wrapped_prose import merge_wrapped_prose
 from pipeline.guard import finditer, may_match, search
 from pipeline.rules import RulePack
 
@@ -143,58 +143,6 @@ def split_items(line: Line, patterns: list[tuple]) -> list[Line]:
                     ocr=line.ocr, confidence=line.confidence)
     out.append(line)
     return out
-
-
-def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
-    """Unpaged text with its sentences wrapped at a fixed width (a news page
-    saved as text): a line of running text that stops mid-sentence goes on
-    on the next (struct.wraps), a line as long as the page's wrap width goes
-    on on the line right after it unless that one opens a paragraph
-    (indented, a bullet, a number, ※), or an amount is broken between its
-    number and its unit (struct.amount_breaks); the two are read as one line."""
-    if not lines or lines[0].bbox is not None:
-        return list(lines)   # (a PDF page: its lines are where the page put them)
-    width = wrap_width(lines, rules)
-    out: list[Line] = []
-    last_raw, last_number = "", -1   # the last source line joined into out[-1]
-    for line in lines:
-        prev = out[-1] if out else None
-        if prev is not None and prev.bbox is None and line.bbox is None and line.text:
-            opens = bool(struct(rules, "bullet", line.text) or struct(rules, "enumerator", line.text)
-                         or line.text.startswith("※"))
-            full = width is not None and width - 1 <= len(last_raw.rstrip()) <= width and not last_raw.rstrip().endswith("。") \
-                and line.number == last_number + 1 and not line.raw_text[:1].isspace() and not opens
-            if full or (struct(rules, "wraps", prev.text) and not opens) \
-                    or struct(rules, "amount_breaks", prev.text[-4:] + "\n" + line.text[:4]):
-                out[-1] = joined(prev, line)
-                last_raw, last_number = line.raw_text, line.number
-                continue
-        out.append(line)
-        last_raw, last_number = line.raw_text, line.number
-    return out
-
-
-def wrap_width(lines: list[Line], rules: RulePack) -> int | None:
-    """The width, in characters, a text page's running text was wrapped at:
-    the most common length of its long lines (``wrap_min_chars``), when at
-    least ``wrap_min_lines`` lines one after the other have it (or one
-    less), half of such lines hold a comma or a full stop, and they are a
-    ``wrap_share`` of the long lines; None for a page not wrapped so."""
-    lengths = Counter(len(line.raw_text.rstrip()) for line in lines
-                      if line.bbox is None and "\t" not in line.raw_text
-                      and len(line.raw_text.rstrip()) >= rules.settings["wrap_min_chars"])
-    if not lengths:
-        return None
-    width = lengths.most_common(1)[0][0]
-    full = [line for line in lines if line.bbox is None and width - 1 <= len(line.raw_text.rstrip()) <= width]
-    run = longest = 1
-    for a, b in zip(full, full[1:]):   # lines of that length one after the other: a paragraph's
-        run = run + 1 if b.number == a.number + 1 else 1
-        longest = max(longest, run)
-    if longest < rules.settings["wrap_min_lines"] or 2 * sum("、" in t.text or "。" in t.text for t in full) < len(full) \
-            or len(full) < rules.settings["wrap_share"] * sum(lengths.values()):
-        return None   # (a slide deck's text boxes: a few wrapped paragraphs among its many lines)
-    return width
 
 
 def merge_listed_items(lines: list[Line], rules: RulePack) -> list[Line]:
