@@ -1674,3 +1674,26 @@ def test_prose_wrapped_at_a_fixed_display_width_is_read_across_its_breaks(tmp_pa
     assert {(a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} >= {
         ("request", 2032, 438621 * 10**6), ("enacted", 2031, 3120 * OKU), ("request", 2032, 1210 * OKU)}
     assert ("復興庁", "initial", "enacted", 2031, 3120 * OKU) in rows(f)
+
+
+def test_a_text_table_one_cell_a_line_whose_narrow_name_cells_wrap(tmp_path):
+    """A converter's text of a table written one cell a line, its name column
+    narrow: a name that fills the column (「海洋観測ネットワ」) goes on on the next
+    line (「ーク整備事業」, 「用」) before the row's numbers; a short name
+    (「深海探査」) is a row of its own. The figures add up to 計 (witnessed), so
+    the whole name matters: a half would be a witnessed wrong owner."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋研究開発局 2030年12月", "2031年度 海洋研究関係予算案のポイント",
+        "（参考）海洋研究関係の主な事業", "（単位：千円）", "事　業　名", "2030年度", "2031年度", "増減額",
+        "予算額", "予算額", "（案）",
+        "海洋観測ネットワ", "ーク整備事業", "2,410,500", "2,512,300", "101,800",
+        "北極域研究船の運", "用", "1,803,220", "1,910,000", "106,780",
+        "深海探査", "640,118", "655,000", "14,882",
+        "計", "4,853,838", "5,077,300", "223,462"]))
+    got = {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert got >= {("海洋観測ネットワーク整備事業", "enacted", 2030, 2410500 * 1000),
+                   ("海洋観測ネットワーク整備事業", "draft", 2031, 2512300 * 1000),
+                   ("北極域研究船の運用", "enacted", 2030, 1803220 * 1000),
+                   ("北極域研究船の運用", "draft", 2031, 1910000 * 1000),
+                   ("深海探査", "enacted", 2030, 640118 * 1000), ("深海探査", "draft", 2031, 655000 * 1000)}
+    assert not {a["program"] for a in f.amounts} & {"ーク整備事業", "用"}

@@ -89,12 +89,9 @@ def test_every_figure_names_the_rule_and_strategy_that_read_it():
             assert (rid in rules or rid in ("", "table.column")) and how in strategies, (entry["file"], a["rule"][:80])
 
 
-# A known defect, not a bar to reach: on the made-up PDFs and texts (added 2026-12-03) two wrong
-# figures add up with their table's other figures and are marked witnessed — a text table's name
-# wrapped over two lines read as its second half (05-pymupdf, twice). (A third, a sentence fragment
-# owning a box figure on 06.pdf, is gone: 「…しており、」 is a clause, no title.) README "How well it
-# reads"; issue 11's note. Any other such figure fails.
-KNOWN_WITNESSED_WRONG = {"made-up PDFs and texts (40)": 2}
+# No known defect left: the two witnessed-but-wrong figures of 05-pymupdf (a text table's name wrapped
+# over two lines read as its second half) went on 2026-12-03 with cells.fills_name_cell. Any such figure fails.
+KNOWN_WITNESSED_WRONG: dict[str, int] = {}
 
 
 def test_no_wrong_figure_on_the_probe_pages_is_marked_checked(scored):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.facts.lines import FILLER, LineInfo, flags_after, sentence, struct
-from pipeline.facts.names import clean_name
+from pipeline.facts.names import clean_name, is_name_like
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
 
@@ -103,6 +103,32 @@ def one_cell_over_two_lines(lines: list[LineInfo], k: int, rules: RulePack) -> b
     return abs(above[0] - name[0]) <= rules.settings["cell_edge_slack"] and 0 <= name[1] - above[3] <= height \
         and (above[1] + above[3]) / 2 < middle < (name[1] + name[3]) / 2 - margin \
         and numbers[0] > name[2]
+
+
+def name_column_width(lines: list[LineInfo], rules: RulePack) -> int:
+    """Text of a table written one cell a line (``lines``: from its first
+    row on): the width of its name column — the longest line that is a name
+    cell (no number, no label, a name, short) up to its last number cell,
+    in characters — as fills_name_cell() compares with it."""
+    numbered = [k for k, info in enumerate(lines) if number_tokens(info, rules) is not None]
+    return max((len(info.text) for info in lines[:numbered[-1]] if not info.amounts and not info.labels
+                and len(info.text) <= rules.settings["max_name_length"] and number_tokens(info, rules) is None
+                and is_name_like(info, rules)), default=0) if numbered else 0
+
+
+def fills_name_cell(lines: list[LineInfo], k: int, width: int, rules: RulePack) -> bool:
+    """In text (no positions) of a table written one cell a line: is line k
+    the rest of the name cell on line k-1, the converter having wrapped it
+    (「先端研究基盤共用」 / 「促進事業」 / 「1,245,310」 / 「1,302,580」)? Line k-1
+    fills the name column (``width``, name_column_width(): at most one
+    character short of it, and ``cell_min_chars`` or more), and the row's
+    number cells follow line k one a line."""
+    if k + 1 >= len(lines) or lines[k].line.bbox is not None:
+        return False
+    above = len(lines[k - 1].text)
+    cells = number_tokens(lines[k + 1], rules)
+    return width >= rules.settings["cell_min_chars"] and width - 1 <= above <= width \
+        and cells is not None and len(cells) == 1 and not FILLER.sub("", lines[k + 1].text[:cells[0][0]])
 
 
 def cell_value(token: str) -> float:

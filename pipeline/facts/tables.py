@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.facts.cells import cell_value, number_tokens, one_cell_over_two_lines
+from pipeline.facts.cells import cell_value, fills_name_cell, name_column_width, number_tokens, one_cell_over_two_lines
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
@@ -291,6 +291,8 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     widths: list[int] = []   # the lengths of the lines the row's name was read from
     cell, done, last, skip_to, own_units = 0, False, None, -1, False
     last_block, unitless = -1, False
+    first_row = min((end for end, _ in blocks.values()), default=len(lines)) + 1
+    name_width = name_column_width(lines[first_row:], rules) if not slide.paged else 0
     for k, info in enumerate(lines):
         if k <= skip_to or k in taken:
             continue
@@ -321,8 +323,9 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if cells is None and not values:
             if row and cell == 0 and not done and k and not info.amounts and not info.labels \
                     and len(info.text) <= rules.settings["max_name_length"] \
-                    and (continues_name(lines[k - 1].text, info.text, rules) or wraps_in_cell(widths, info.text)):
-                row += info.text   # a row name broken over several lines (「教育の質の向上」 「に向けた、学校」 …)
+                    and (continues_name(lines[k - 1].text, info.text, rules) or wraps_in_cell(widths, info.text)
+                         or fills_name_cell(lines, k, name_width, rules)):
+                row = clean_name(row + info.text, rules)   # a row name over lines (「教育の質の向上」 「に向けた、学校」 …)
                 widths.append(len(info.text))
                 continue
             if (is_name_like(info, rules) or (not info.amounts and not info.labels and struct(rules, "body", info.text))) \
