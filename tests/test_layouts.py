@@ -1697,3 +1697,18 @@ def test_a_text_table_one_cell_a_line_whose_narrow_name_cells_wrap(tmp_path):
                    ("北極域研究船の運用", "draft", 2031, 1910000 * 1000),
                    ("深海探査", "enacted", 2030, 640118 * 1000), ("深海探査", "draft", 2031, 655000 * 1000)}
     assert not {a["program"] for a in f.amounts} & {"ーク整備事業", "用"}
+
+
+def test_a_name_joined_by_oyobi_or_narabini_is_one_name(tmp_path):
+    """「文教及び科学振興費」 is one name (及び, 並びに join two nouns into one
+    budget's name), also where the name opens after a bracket or a space
+    (「令和12年度予算（案） 農林水産業振興及び漁港整備費 2兆1,040億円」) and in a note
+    (「※3 上記のほか、…補正予算において、研究開発並びに人材育成費 1,230億円を計上。」)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和11年12月", "令和12年度 農林水産予算のポイント",
+        "令和12年度予算（案） 農林水産業振興及び漁港整備費 2兆1,040億円 （＋52億円、＋0.2％）",
+        "※1 計数は四捨五入のため、合計と一致しない場合がある。",
+        "※3 上記のほか、令和11年度補正予算において、研究開発並びに人材育成費 1,230億円を計上。"]))
+    assert rows(f) == {("農林水産業振興及び漁港整備費", "initial", "draft", 2030, 21040 * OKU),
+                       ("研究開発並びに人材育成費", "supplementary", "enacted", 2029, 1230 * OKU)}
+
