@@ -1712,3 +1712,15 @@ def test_a_name_joined_by_oyobi_or_narabini_is_one_name(tmp_path):
     assert rows(f) == {("農林水産業振興及び漁港整備費", "initial", "draft", 2030, 21040 * OKU),
                        ("研究開発並びに人材育成費", "supplementary", "enacted", 2029, 1230 * OKU)}
 
+
+def test_a_figure_a_note_leaves_out_is_no_budget(tmp_path):
+    """「（注3）デジタル庁一括計上分 24,600百万円を除く。」: a figure the table's
+    note excludes from its figures belongs to no program here (like 「外に」)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度 環境省所管予算 概算要求の概要", "", " 1 総括表", "",
+        "│区分            │令和8年度 │令和9年度     │比較増減│",
+        "│（単位：百万円）│予算額    │要求額        │        │",
+        "│一般会計        │ 3,210,345│ 3,530,120    │ 319,775│",
+        "（注1）デジタル庁一括計上分 24,600百万円 を除く。",
+        "（注2）計数は四捨五入による。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {3210345 * 10**6, 3530120 * 10**6}
