@@ -1724,3 +1724,24 @@ def test_a_figure_a_note_leaves_out_is_no_budget(tmp_path):
         "（注1）デジタル庁一括計上分 24,600百万円 を除く。",
         "（注2）計数は四捨五入による。"]))
     assert {a["amount_yen"] for a in f.amounts} == {3210345 * 10**6, 3530120 * 10**6}
+
+
+def test_a_tab_table_under_a_numbered_heading_with_remarks_and_parts(tmp_path):
+    """A tab-separated table under 「1. 総括表」: a row whose last cell is a
+    remark ending in kana (「…\\t新規含む」) is a row, not running text going on
+    on the next line; a 「うち…」 row is a part of the row above it, not of the
+    section heading; 「うち【新規】X」 is X's (a new item). The rows then add up
+    to 合計 (witnessed)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和10年度 復興庁予算（案）の概要", "", "1. 総括表", "\t\t\t\t（単位：千円）",
+        "事項\t令和9年度予算額\t令和10年度予算額（案）\t比較増△減額\t備考",
+        "被災者支援経費\t21,300,450\t20,110,300\t△1,190,150",
+        "住宅再建・復興まちづくり経費\t310,220,100\t322,480,900\t12,260,800\t各府省分を含む",
+        "　うち災害公営住宅整備\t41,200,000\t45,300,000\t4,100,000",
+        "　うち【新規】移転元地活用支援\t－\t2,150,000\t2,150,000\t新規",
+        "合計\t331,520,550\t342,591,200\t11,070,650"]))
+    got = {(a["program"], a["parent"], a["stage"], a["amount_yen"], a["check"]) for a in f.amounts}
+    assert {("住宅再建・復興まちづくり経費", "", "draft", 322480900 * 1000, "witnessed"),
+            ("災害公営住宅整備", "住宅再建・復興まちづくり経費", "draft", 45300000 * 1000, "single"),
+            ("移転元地活用支援", "住宅再建・復興まちづくり経費", "draft", 2150000 * 1000, "single"),
+            ("合計", "", "draft", 342591200 * 1000, "witnessed")} <= got

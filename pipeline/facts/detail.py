@@ -35,7 +35,7 @@ from pipeline.facts.names import (
     without_closing_title_words,
     wrapped_tail,
 )
-from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, split_part, strict_sentence
+from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, row_above, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
 from pipeline.facts.topics import antecedent, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
@@ -234,7 +234,8 @@ class DetailWalk(Walk):
         if part:   # 「うち…」: a part of the program, or of the table row above
             sub = fig.row or part_name(info, fig, part, rules)
             if sub:
-                parent = self.component or program or (self.item if fig.row else "") or ""
+                parent = (row_above(self.claimed, rules) if fig.row else None) or self.component or program \
+                    or (self.item if fig.row else "") or ""
                 return Owner(sub, parent, "component" if parent else "program", "")
         name = header_name(info, rules) if fig.row is None else (fig.row or None)
         if name and fig.row is None:

@@ -45,7 +45,7 @@ def clean_name(text: str, rules: RulePack) -> str:
     for pattern, needs, _ in rules.patterns("structure", "listed_bullet"):   # 「…推進や▽医療や…」: one item
         if needs is None or any(n in name for n in needs):
             name = pattern.sub(r"\g<joint>", name)
-    for role in ("bullet", "speaker", "enumerator", "lead_note", "lead_conjunction", "part_of"):
+    for role in ("bullet", "speaker", "enumerator", "lead_note", "lead_conjunction", "part_of", "lead_note"):   # (うち【新規】X)
         m = struct(rules, role, name)
         if m:
             name = name[m.end():]

@@ -256,6 +256,19 @@ class Walk:
         return False
 
 
+def row_above(claimed: list[Claimed], rules: RulePack) -> str | None:
+    """The table row a 「うち…」 row is part of: the last row claimed so far
+    that is itself no part (its line opens with no うち), when it is newer
+    than any heading (a section heading 「1. 総括表」 above the table is no
+    row: 「うちガバメントクラウド」 is a part of the row above it)."""
+    for c in reversed(claimed):
+        if not c.figure.row:
+            return None
+        if not struct(rules, "part_of", lead_stripped(c.figure.info.text, rules)):
+            return c.owner.program or None
+    return None
+
+
 def part_name(info: LineInfo, fig: Figure, part, rules: RulePack) -> str:
     """The name after うち on a line such as 「(うちAMED予算額(案) 583億円…」."""
     text = info.text

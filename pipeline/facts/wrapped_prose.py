@@ -19,7 +19,8 @@ def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
     on the next (struct.wraps), a line as long as the page's wrap width goes
     on on the line right after it unless that one opens a paragraph
     (indented, a bullet, a number, ※), or an amount is broken between its
-    number and its unit (struct.amount_breaks); the two are read as one line."""
+    number and its unit (struct.amount_breaks); the two are read as one line.
+    A line of tab-separated cells is a table's row, never running text."""
     if not lines or lines[0].bbox is not None:
         return list(lines)   # (a PDF page: its lines are where the page put them)
     wrap = wrap_width(lines, rules)
@@ -27,7 +28,8 @@ def merge_wrapped_prose(lines: list[Line], rules: RulePack) -> list[Line]:
     last_raw, last_number = "", -1   # the last source line joined into out[-1]
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and prev.bbox is None and line.bbox is None and line.text:
+        if prev is not None and prev.bbox is None and line.bbox is None and line.text \
+                and "\t" not in prev.raw_text:   # (a table row ending in a remark, 「…\t新規含む」, goes on nowhere)
             opens = bool(struct(rules, "bullet", line.text) or struct(rules, "enumerator", line.text)
                          or line.text.startswith("※"))
             full = wrap is not None and wrap.fills(last_raw) and not last_raw.rstrip().endswith("。") \
