@@ -1745,3 +1745,18 @@ def test_a_tab_table_under_a_numbered_heading_with_remarks_and_parts(tmp_path):
             ("災害公営住宅整備", "住宅再建・復興まちづくり経費", "draft", 45300000 * 1000, "single"),
             ("移転元地活用支援", "住宅再建・復興まちづくり経費", "draft", 2150000 * 1000, "single"),
             ("合計", "", "draft", 342591200 * 1000, "witnessed")} <= got
+
+
+def test_a_budget_bills_first_article_is_the_account_its_title_names(tmp_path):
+    """Budget bills: 「議案第2号 令和12年度南浜町水道事業特別会計予算」 over 「第1条 歳入歳出
+    予算の総額は、歳入歳出それぞれ四十二億三千万円と定める。」 — the article's figure is
+    the titled account's (「第1条」 and 「歳入歳出予算の総額」 name nothing), one
+    account a bill, never merged into one conflicting 「第1条歳入歳出予算」."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 南浜町当初予算案の概要", "南浜町 総務課", "令和12年2月", "",
+        "議案第1号　令和12年度南浜町一般会計予算",
+        "　第１条　歳入歳出予算の総額は、歳入歳出それぞれ百八十五億円と定める。", "",
+        "議案第2号　令和12年度南浜町水道事業特別会計予算",
+        "　第１条　歳入歳出予算の総額は、歳入歳出それぞれ四十二億三千万円と定める。"]))
+    assert rows(f) == {("南浜町一般会計", "initial", "draft", 2030, 185 * OKU),
+                       ("南浜町水道事業特別会計", "initial", "draft", 2030, 4230 * 10**6)}

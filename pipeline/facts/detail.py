@@ -37,7 +37,7 @@ from pipeline.facts.names import (
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, row_above, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
-from pipeline.facts.topics import antecedent, sentence_subject, topic_name, topic_words
+from pipeline.facts.topics import antecedent, bill_budget, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
 
 
@@ -283,7 +283,7 @@ class DetailWalk(Walk):
         total = self.total_named(info, fig, start)
         if total is not None:
             return total
-        lead = "" if start or "。" in info.text[:fig.amount.start] else sentence_lead(self.lines, fig.index)
+        lead = "" if start or "。" in info.text[:fig.amount.start] else sentence_lead(self.lines, fig.index, self.rules)
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail) or (topic_name(
             lead + info.text, 0, len(lead) + fig.amount.start, self.rules, len(lead) + fig.amount.tail) if lead else None)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
@@ -359,7 +359,7 @@ class DetailWalk(Walk):
         if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
                 and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
             return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
-        subject = self.page_subject()
+        subject = (bill_budget(above, self.rules) if above is not None else None) or self.page_subject()
         return Owner(subject, "", "program", None, told=True) if subject else None
 
     def page_subject(self) -> str | None:

@@ -93,18 +93,19 @@ def clause_goes_on(lines: list[LineInfo], i: int) -> bool:
     return lines[i].text.endswith("、") and i + 1 < len(lines) and "。" in lines[i + 1].text
 
 
-def sentence_lead(lines: list[LineInfo], i: int, most: int = 6) -> str:
+def sentence_lead(lines: list[LineInfo], i: int, rules: RulePack, most: int = 6) -> str:
     """The text of the lines above line i that its sentence began on: back
     over lines with no 「。」 and no figure (at most ``most``), from after the
     「。」 of the line that ends the sentence before; "" when line i starts
-    its sentence.
+    its sentence or a title stands over it (a budget bill's, struct.bill_title:
+    「議案第2号 …特別会計予算」 over 「第1条 歳入歳出予算の総額は…」).
 
     >>> from pipeline.extract import make_line
     >>> from pipeline.rules import load_rules
     >>> rules = load_rules()
     >>> lines = [analyzed(make_line(1, n, t), rules) for n, t in enumerate(
     ...     ["前の文。X関係については、", "①Aの推進", "②Bのため、", "681億円の要求を行う。"])]
-    >>> sentence_lead(lines, 3)
+    >>> sentence_lead(lines, 3, rules)
     'X関係については、①Aの推進②Bのため、'
     """
     lead: list[str] = []
@@ -113,7 +114,7 @@ def sentence_lead(lines: list[LineInfo], i: int, most: int = 6) -> str:
         if "。" in text and not any(a.start > text.rindex("。") for a in lines[j].amounts):
             lead.append(text[text.rindex("。") + 1:])
             break
-        if lines[j].amounts or lines[j].labels:
+        if lines[j].amounts or lines[j].labels or struct(rules, "bill_title", text):
             return ""
         lead.append(text)
     else:

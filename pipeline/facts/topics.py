@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.facts.brackets import in_closed_bracket
-from pipeline.facts.lines import hit, struct
+from pipeline.facts.lines import LineInfo, hit, struct
 from pipeline.facts.names import clean_name
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
@@ -198,3 +198,18 @@ def antecedent(name: str, before: str, rules: RulePack) -> str:
         return found[-1] + name[m.end():]
     quoted = regex.findall(r"「([^「」。]{2,40})」", before)
     return quoted[-1] if quoted else name
+
+
+def bill_budget(info: LineInfo, rules: RulePack) -> str | None:
+    """The account a budget bill's title line names (struct.bill_title), its
+    year aside: the owner of the figure of the article below it.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> bill_budget(analyze(make_line(1, 1, "議案第２号　令和７年度北浜市介護保険事業特別会計予算"), rules), rules)
+    '北浜市介護保険事業特別会計'
+    """
+    m = struct(rules, "bill_title", info.text) if not info.amounts else None
+    return clean_name(m.group("name"), rules) if m else None
