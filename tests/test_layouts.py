@@ -1760,3 +1760,28 @@ def test_a_budget_bills_first_article_is_the_account_its_title_names(tmp_path):
         "　第１条　歳入歳出予算の総額は、歳入歳出それぞれ四十二億三千万円と定める。"]))
     assert rows(f) == {("南浜町一般会計", "initial", "draft", 2030, 185 * OKU),
                        ("南浜町水道事業特別会計", "initial", "draft", 2030, 4230 * 10**6)}
+
+
+def test_a_ruled_table_whose_name_cells_wrap_onto_a_row_of_their_own(tmp_path):
+    """A table drawn with box characters: a name too long for its cell goes on
+    on the next text row, every other cell empty or going on with the cell
+    above (「│ 交付金 │ │＋事項要求 │」): the row's name is whole (「地方譲与税交付金」,
+    「観光振興分野」); a row of its own with a dash or 事項要求 in its cells
+    (「│ うち離島振興 │ ―│事項要求 │」) is no rest of the row above."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和11年度 国土交通省所管予算 概算要求の概要", "", " 1 総括表", "",
+        "┌────────────────┬──────────┬──────────────┬────────┐",
+        "│区分            │令和10年度│令和11年度    │比較増減│",
+        "│（単位：百万円）│予算額    │要求額        │        │",
+        "├────────────────┼──────────┼──────────────┼────────┤",
+        "│一般会計        │ 6,102,345│ 6,530,120    │ 427,775│",
+        "│ うち地方譲与税 │ 1,310,200│ 1,340,800    │  30,600│",
+        "│ 交付金         │          │＋事項要求    │        │",
+        "│ うち観光振興分 │    48,540│    61,300    │  12,760│",
+        "│ 野             │          │              │        │",
+        "│ うち離島振興   │        ―│事項要求      │      ―│",
+        "└────────────────┴──────────┴──────────────┴────────┘"]))
+    got = {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("地方譲与税交付金", "enacted", 2028, 1310200 * 10**6), ("地方譲与税交付金", "request", 2029, 1340800 * 10**6),
+            ("観光振興分野", "enacted", 2028, 48540 * 10**6), ("観光振興分野", "request", 2029, 61300 * 10**6)} <= got
+    assert not {a["program"] for a in f.amounts} & {"地方譲与税", "観光振興分", "観光振興分野離島振興"}

@@ -139,3 +139,43 @@ def cell_value(token: str) -> float:
     """
     digits = regex.sub(r"[^\d.]", "", token)
     return (-1 if token[:1] in "△▲" else 1) * float(digits) if digits.strip(".") else 0.0
+
+
+def wraps_in_cell(widths: list[int], text: str) -> bool:
+    """Does a name go on in a narrow cell: the lines it was read from so far
+    are two or more of one width (the cell's), and this one is no wider?
+
+    >>> wraps_in_cell([7, 7, 7], "改革の更なる加"), wraps_in_cell([5], "深海探査費"), wraps_in_cell([7, 6], "遇改善")
+    (True, False, False)
+    """
+    return len(widths) >= 2 and min(widths) == max(widths) >= 6 and len(text) <= widths[0]
+
+
+RULED_CELL = regex.compile(r"[│|┃]")
+
+
+def name_cell_rest(info: LineInfo, rules: RulePack) -> str | None:
+    """A line of a ruled or tab-separated table that only goes on with the
+    name cell of the row above it, the name wrapped in its cell (「│ うち地方交付税
+    │16,310,200│…」 over 「│ 交付金 │ │＋事項要求 │ │」): the rest of the name (its
+    first cell), when every other cell is empty or goes on with the cell
+    above it (「＋事項要求」); else None.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> name_cell_rest(analyze(make_line(1, 1, "│ 交付金         │          │＋事項要求    │        │"), rules), rules)
+    '交付金'
+    >>> [name_cell_rest(analyze(make_line(1, 1, t), rules), rules) for t in ("│ 野 │  │ 12 │", "│ うち地域おこし │ ―│事項要求 │")]
+    [None, None]
+    """
+    raw = info.line.raw_text.strip()
+    ruled = RULED_CELL.search(raw) is not None
+    if not ruled and "\t" not in raw:
+        return None
+    cells = [c.strip() for c in (RULED_CELL.split(raw.strip("│|┃")) if ruled else raw.split("\t"))]
+    if len(cells) < 2 or not cells[0] or any(c and c[0] not in "+＋" for c in cells[1:]) \
+            or any(struct(rules, role, cells[0]) for role in ("part_of", "bullet", "enumerator")):
+        return None   # (a cell of its own, 「―」 or 「事項要求」, or 「うち…」: a row of its own; 「＋事項要求」 goes on above)
+    return clean_name(info.text.split("\t")[0], rules) or None

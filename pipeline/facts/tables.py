@@ -19,7 +19,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.facts.cells import cell_value, fills_name_cell, name_column_width, number_tokens, one_cell_over_two_lines
+from pipeline.facts.cells import (
+    cell_value,
+    fills_name_cell,
+    name_cell_rest,
+    name_column_width,
+    number_tokens,
+    one_cell_over_two_lines,
+    wraps_in_cell,
+)
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
 from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide, same_row
@@ -236,8 +244,7 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     out: dict[int, tuple[int, list[Column]]] = {}
     k = 0
     lines = slide.lines
-    # a header names at least two years (or a unit stands over the table): most slides have neither —
-    # their years are in box labels (令和8年度予算額(案)) and periods (令和4年度~令和8年度)
+    # a header names two years (or a unit stands over it): most slides' years are in box labels and periods
     year_literals = [n for r in rules.role("year", "year") for n in (r.get("requires") or ("",))]
     if not has_unit and not any(not info.amounts and two_years_and_a_change(info.text, year_literals, rules)
                                 for info in lines) \
@@ -289,7 +296,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
     columns: list[Column] | None = None
     row: str | None = None
     widths: list[int] = []   # the lengths of the lines the row's name was read from
-    cell, done, last, skip_to, own_units = 0, False, None, -1, False
+    cell, done, last, skip_to, own_units, below = 0, False, None, -1, False, -1
     last_block, unitless = -1, False
     first_row = min((end for end, _ in blocks.values()), default=len(lines)) + 1
     name_width = name_column_width(lines[first_row:], rules) if not slide.paged else 0
@@ -321,6 +328,11 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
         if values and named_row:
             row, cell, done = named_row, 0, False   # 「文教関係予算 4兆303億円 4兆250億円 ▲53億円」
         if cells is None and not values:
+            if row and last is not None and k in (last.index + 1, below) and (rest := name_cell_rest(info, rules)):
+                old, row, below = row, clean_name(row + rest, rules), k + 1   # 「│うち地方交付税│16,310,200│」/「│交付金│ │」
+                for g in [*new, *by_line.get(last.index, [])]:
+                    g.row = row if g.row == old and g.index == last.index else g.row
+                continue
             if row and cell == 0 and not done and k and not info.amounts and not info.labels \
                     and len(info.text) <= rules.settings["max_name_length"] \
                     and (continues_name(lines[k - 1].text, info.text, rules) or wraps_in_cell(widths, info.text)
@@ -391,16 +403,6 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
                 new.append(f)
             prev_on_line = last = f
     return new
-
-
-def wraps_in_cell(widths: list[int], text: str) -> bool:
-    """Does a name go on in a narrow cell: the lines it was read from so far
-    are two or more of one width (the cell's), and this one is no wider?
-
-    >>> wraps_in_cell([7, 7, 7], "改革の更なる加"), wraps_in_cell([5], "深海探査費"), wraps_in_cell([7, 6], "遇改善")
-    (True, False, False)
-    """
-    return len(widths) >= 2 and min(widths) == max(widths) >= 6 and len(text) <= widths[0]
 
 
 def cell_figure(k: int, info: LineInfo, cell: tuple[int, int, str], unit: int, unit_info: LineInfo,
