@@ -1785,3 +1785,12 @@ def test_a_ruled_table_whose_name_cells_wrap_onto_a_row_of_their_own(tmp_path):
     assert {("地方譲与税交付金", "enacted", 2028, 1310200 * 10**6), ("地方譲与税交付金", "request", 2029, 1340800 * 10**6),
             ("観光振興分野", "enacted", 2028, 48540 * 10**6), ("観光振興分野", "request", 2029, 61300 * 10**6)} <= got
     assert not {a["program"] for a in f.amounts} & {"地方譲与税", "観光振興分", "観光振興分野離島振興"}
+
+
+def test_a_budget_named_by_the_budget_it_is_in_keeps_only_its_own_name(tmp_path):
+    """「令和12年度予算（政府案）における農林水産関係予算は2兆3,140億円」: the year's
+    budget it is part of (における after a scope) is no part of its name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "ファイナンス 2030.2 ｜ 特集 令和12年度予算",
+        "　令和12年度予算（政府案）における農林水産関係予算は2兆3,140億円となっている。"]))
+    assert rows(f) == {("農林水産関係予算", "initial", "draft", 2030, 23140 * OKU)}

@@ -136,8 +136,13 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     True
     >>> topic_words("厚生労働省医政局の2023年度予算概算要求", load_rules())
     '厚生労働省医政局'
+    >>> topic_words("平成30年度予算(政府案)における文教及び科学振興費", load_rules())
+    '文教及び科学振興費'
     """
     raw = raw.strip()
+    head, joint, tail = raw.rpartition("における")   # 「令和5年度予算(案)における科学技術振興費」: the budget it is in
+    if joint and tail and struct(rules, "scope", head):
+        raw = tail
     if raw.endswith("」") and "「" in raw:
         raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
     elif "「" not in raw:
