@@ -1794,3 +1794,14 @@ def test_a_budget_named_by_the_budget_it_is_in_keeps_only_its_own_name(tmp_path)
         "ファイナンス 2030.2 ｜ 特集 令和12年度予算",
         "　令和12年度予算（政府案）における農林水産関係予算は2兆3,140億円となっている。"]))
     assert rows(f) == {("農林水産関係予算", "initial", "draft", 2030, 23140 * OKU)}
+
+
+def test_per_person_fees_and_grants_and_the_end_of_their_range_are_no_budgets(tmp_path):
+    """「授業料の標準額は年額53万5,800円」 and 「給付額は年額3万2,300円～13万8,000円」: a
+    fee or grant per person a year (年額, 月額), and the amount closing a range
+    that such an amount opens, are no budget figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "ファイナンス 2031.2 ｜ 特集 令和13年度予算",
+        "　令和13年度予算（政府案）における文教関係予算は4兆1,250億円となっている。"
+        "授業料の標準額は年額53万5,800円に据え置いている。奨学給付金の給付額は年額3万2,300円～13万8,000円である。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {41250 * OKU}

@@ -181,7 +181,8 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
     """(budget candidates, excluded amounts) of a line. ``context`` is the
     text of the lines the line continues (a note wrapped over lines), which
     the not-budget rules also read. An amount in a bracket opened after an
-    excluded one is excluded by the same rule."""
+    excluded one, or closing a range it opens (「年額3万2,300円~13万8,000円」), is
+    excluded by the same rule."""
     keep: list[Amount] = []
     dropped: list[Amount] = []
     amount = rules.role("amount", "amount")[0]
@@ -198,9 +199,10 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
         excluded = next((r["id"] for r in not_rules
                          if (r.get("re_pattern") is not None and search(r["re_pattern"], m.group(0), r["id"]))
                          or in_context(r, full, shift + m.start(), shift + m.end())), None)
+        between = text[prev.tail:m.start()] if prev is not None else ""
         if excluded is None and prev is not None and prev.excluded_by and prev.excluded_by != IMPLAUSIBLE \
-                and "(" in text[prev.tail:m.start()] and ")" not in text[prev.tail:m.start()]:
-            excluded = prev.excluded_by   # 「上限額 750万円(特例適用時 1,000万円)」: the bracket qualifies what is no budget
+                and ("(" in between and ")" not in between or between.strip() in ("~", "～", "〜")):
+            excluded = prev.excluded_by   # 「上限額 750万円(特例適用時 1,000万円)」, 「年額3万2,300円~13万8,000円」: the same
         yen = parse_amount(m.group(0))
         if excluded is None and abs(yen) > rules.settings["implausible_yen"]:
             excluded = IMPLAUSIBLE   # no budget is that large: a misread or a joke, reported by the facts stage
