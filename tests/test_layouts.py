@@ -1805,3 +1805,12 @@ def test_per_person_fees_and_grants_and_the_end_of_their_range_are_no_budgets(tm
         "　令和13年度予算（政府案）における文教関係予算は4兆1,250億円となっている。"
         "授業料の標準額は年額53万5,800円に据え置いている。奨学給付金の給付額は年額3万2,300円～13万8,000円である。"]))
     assert {a["amount_yen"] for a in f.amounts} == {41250 * OKU}
+
+
+def test_a_count_before_its_figure_is_no_name(tmp_path):
+    """「…輸送機C2は3機分として1,140億円」: 「3機分」 counts what is bought, it
+    names nothing; the figure is the topic's (the clause's は)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "防衛省、2030年度概算要求", "2029年8月31日",
+        "防衛省は31日、2030年度予算の概算要求を決めた。航空自衛隊の輸送機C2は3機分として1,140億円を求めた。"]))
+    assert {a["program"] for a in f.amounts if a["amount_yen"] == 1140 * OKU} == {"航空自衛隊の輸送機C2"}
