@@ -1814,3 +1814,14 @@ def test_a_count_before_its_figure_is_no_name(tmp_path):
         "防衛省、2030年度概算要求", "2029年8月31日",
         "防衛省は31日、2030年度予算の概算要求を決めた。航空自衛隊の輸送機C2は3機分として1,140億円を求めた。"]))
     assert {a["program"] for a in f.amounts if a["amount_yen"] == 1140 * OKU} == {"航空自衛隊の輸送機C2"}
+
+
+def test_a_grant_the_text_says_is_distributed_is_a_budget_not_an_allocation(tmp_path):
+    """「地方に配分する地方交付税交付金が15兆3,820億円となり、前年度当初（14兆9,316億円）から…」:
+    配分する says what the grant is for, not money already handed out (配分した,
+    配分額): both figures are the grant's budgets."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年4月2日 更新", "　3月28日に成立した令和13年度予算が1日、執行段階に入った。",
+        "総務省関係では、地方に配分する地方交付税交付金が17兆1,230億円となり、前年度当初（16兆9,020億円）から2,210億円増えた。"]))
+    assert rows(f) == {("地方交付税交付金", "initial", "enacted", 2031, 171230 * OKU),
+                       ("地方交付税交付金", "initial", "enacted", 2030, 169020 * OKU)}
