@@ -1825,3 +1825,22 @@ def test_a_grant_the_text_says_is_distributed_is_a_budget_not_an_allocation(tmp_
         "総務省関係では、地方に配分する地方交付税交付金が17兆1,230億円となり、前年度当初（16兆9,020億円）から2,210億円増えた。"]))
     assert rows(f) == {("地方交付税交付金", "initial", "enacted", 2031, 171230 * OKU),
                        ("地方交付税交付金", "initial", "enacted", 2030, 169020 * OKU)}
+
+
+def test_two_columns_headings_read_side_by_side_then_each_columns_figures(tmp_path):
+    """A converter that reads a two-column slide row by row writes both
+    columns' headings first (「① 海洋…」, 「② 極域…」), then the first column's
+    figures and text, then the second's: the k-th figure block under the
+    headings, down to the next heading of their kind (a sub-heading 「1. …」 is
+    none), is the k-th heading's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋・極域研究の推進", "令和13年度予算額(案) 428億円", "令和12年度補正予算及び令和13年度予算(案)の骨子",
+        "① 海洋 海洋観測事業", "② 極域 極域研究推進事業",
+        "410億円(前年度予算額 395億円)", "[令和12年度補正予算額 52億円]",
+        "全海域の観測を支援する研究者の自由な発想に基づく観測", "● 観測船による長期の定点観測を実施",
+        "1. 観測網の強化", "ブイと衛星による観測網を拡充し、データを公開",
+        "[令和12年度補正予算額 18億円]", "(※ 令和元年度補正予算から基金により支援実施中)"]))
+    got = {(a["program"].replace(" ", ""), a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("海洋海洋観測事業", "initial", "draft", 2031, 410 * OKU), ("海洋海洋観測事業", "initial", "enacted", 2030, 395 * OKU),
+            ("海洋海洋観測事業", "supplementary", "enacted", 2030, 52 * OKU),
+            ("極域極域研究推進事業", "supplementary", "enacted", 2030, 18 * OKU)} <= got

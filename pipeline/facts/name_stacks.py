@@ -3,7 +3,7 @@ columns of values (the detail walk's stacks): which name each value line is."""
 from __future__ import annotations
 
 from pipeline.facts.lines import FILLER, LineInfo, struct, without_leading_flags
-from pipeline.facts.names import is_name_like, name_of, opens_figure
+from pipeline.facts.names import is_enumerated, is_name_like, name_of, opens_figure
 from pipeline.facts.titles import skippable
 from pipeline.rules import RulePack
 
@@ -14,7 +14,12 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
     or section labels) are as many: the k-th value line is the k-th name's —
     a table whose rows came out as a column of names and columns of values.
     Value lines a budget box's label stack took by order (``boxed``: the
-    box's own figures, first in the run) are not rows.
+    box's own figures, first in the run) are not rows. When each value run
+    below names that are all headings (enumerated), down to the next heading
+    (runs_below), is one row and there are as many runs as names, the k-th
+    run is the k-th name's: two
+    columns' headings read side by side (「① 科研費」 / 「② 創発」), then each
+    column's figures under its own text.
 
     >>> from pipeline.extract import Line
     >>> from pipeline.facts.lines import analyze
@@ -67,6 +72,11 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
             names = [name_of(lines[j], rules) for j in items]   # 「○ A」 / what A does / 「○ B」 / … , then their figures
         if len(names) < 2:
             continue
+        headings = len(runs) == 1 and all(is_enumerated(info, rules) for info in lines[first + 1:top + 1])
+        blocks = runs + runs_below(lines, end + 1, value_line, rules, mark_kind(lines[top].text)) if headings else []
+        if len(blocks) == len(names) and all(len(value_rows(lines, range(a, b), rules)) == 1 for a, b in blocks):
+            out.update({j: names[n] for n, (a, b) in enumerate(blocks) for j in range(a, b)})
+            continue   # headings side by side, read one after the other, then each one's figures under its text
         for a, b in runs:
             rows = value_rows(lines, range(a, b), rules)
             if len(rows) % len(names) and boxed:   # the box's own figures first in the run: the rest are the rows
@@ -74,6 +84,42 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
             if len(rows) % len(names) == 0:   # one column of values, or several in turn
                 out.update({j: names[n % len(names)] for n, row in enumerate(rows) for j in row})
     return out
+
+
+def mark_kind(text: str) -> str:
+    """The kind of an enumerator: circled digits (①), digits (1.), or the mark itself ((, I).
+
+    >>> mark_kind("①科研費"), mark_kind("12.国際"), mark_kind("(3)支援")
+    ('circled', 'digit', '(')
+    """
+    c = text.lstrip()[:1]
+    return "circled" if "\u2460" <= c <= "\u2473" else "digit" if c.isdigit() else c
+
+
+def runs_below(lines: list[LineInfo], start: int, value_line, rules: RulePack, kind: str = "") -> list[tuple[int, int]]:
+    """The runs of value lines from line ``start`` down to the next heading
+    (an enumerated name line, of the enumerator kind ``kind`` when given: a
+    sub-heading 「1. …」 under 「①」 is no next heading) or the end: (first,
+    past the last) of each.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> texts = ["説明の文", "[補正予算額 133億円]", "説明", "③ 次の事業", "10億円"]
+    >>> runs_below([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], 0, lambda i: bool(i.amounts), rules)
+    [(1, 2)]
+    """
+    runs: list[tuple[int, int]] = []
+    for j in range(start, len(lines)):
+        if is_enumerated(lines[j], rules) and is_name_like(lines[j], rules) and (not kind or mark_kind(lines[j].text) == kind):
+            break
+        if value_line(lines[j]):
+            if runs and runs[-1][1] == j:
+                runs[-1] = (runs[-1][0], j + 1)
+            else:
+                runs.append((j, j + 1))
+    return runs
 
 
 def bulleted_items(lines: list[LineInfo], top: int, rules: RulePack, gap: int = 2) -> list[int]:
