@@ -1841,6 +1841,16 @@ def test_two_columns_headings_read_side_by_side_then_each_columns_figures(tmp_pa
         "1. 観測網の強化", "ブイと衛星による観測網を拡充し、データを公開",
         "[令和12年度補正予算額 18億円]", "(※ 令和元年度補正予算から基金により支援実施中)"]))
     got = {(a["program"].replace(" ", ""), a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
-    assert {("海洋海洋観測事業", "initial", "draft", 2031, 410 * OKU), ("海洋海洋観測事業", "initial", "enacted", 2030, 395 * OKU),
+    assert {("海洋海洋観測事業", "initial", "draft", 2031, 410 * OKU),
+            ("海洋海洋観測事業", "initial", "enacted", 2030, 395 * OKU),
             ("海洋海洋観測事業", "supplementary", "enacted", 2030, 52 * OKU),
             ("極域極域研究推進事業", "supplementary", "enacted", 2030, 18 * OKU)} <= got
+
+
+def test_a_notes_mark_is_no_part_of_the_name_the_note_gives(tmp_path):
+    """「※2 公立高校施設整備費は、別途令和13年度補正予算（案）において412億円を計上」:
+    the note's mark and number are no part of the name its sentence gives."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和14年度 文部科学関係予算（案）のポイント",
+        "※2 公立高校施設整備費は、別途令和13年度補正予算（案）において412億円を計上。"]))
+    assert rows(f) == {("公立高校施設整備費", "supplementary", "draft", 2031, 412 * OKU)}

@@ -138,8 +138,10 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     '厚生労働省医政局'
     >>> topic_words("平成30年度予算(政府案)における文教及び科学振興費", load_rules())
     '文教及び科学振興費'
+    >>> topic_words("※公立学校施設整備費", load_rules())
+    '公立学校施設整備費'
     """
-    raw = raw.strip()
+    raw = raw.strip().lstrip("※0123456789 ") if raw.startswith("※") else raw.strip()   # (a note's mark: 「※2 Xは、」)
     head, joint, tail = raw.rpartition("における")   # 「令和5年度予算(案)における科学技術振興費」: the budget it is in
     if joint and tail and struct(rules, "scope", head):
         raw = tail
