@@ -1854,3 +1854,18 @@ def test_a_notes_mark_is_no_part_of_the_name_the_note_gives(tmp_path):
         "令和14年度 文部科学関係予算（案）のポイント",
         "※2 公立高校施設整備費は、別途令和13年度補正予算（案）において412億円を計上。"]))
     assert rows(f) == {("公立高校施設整備費", "supplementary", "draft", 2031, 412 * OKU)}
+
+
+def test_a_boxs_parts_listed_under_its_labels_take_the_values_after_the_boxs_own(tmp_path):
+    """A box's label stack, then its parts (「うち、X」, 「うち、Y（新規）」), then
+    text, then the values: the box's own three, then one line for each part in
+    the order the parts were listed."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和13年度 観光庁予算（案）の概要", "観光地の再生と高付加価値化", "令和13年度予算額（案）", "（前年度予算額",
+        "令和12年度補正予算額（案）", "うち、観光地の廃屋撤去", "うち、宿泊施設の改修支援（新規）",
+        "背景・課題", "・観光地の多くで老朽化した施設の撤去が課題となっている。",
+        "118億円", "104億円）", "95億円", "32億円", "27億円（新規）"]))
+    got = {(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("観光地の廃屋撤去", "initial", "draft", 2031, 32 * OKU),
+            ("宿泊施設の改修支援", "initial", "draft", 2031, 27 * OKU)} <= got
+    assert ("観光地の再生と高付加価値化", "initial", "draft", 2031, 118 * OKU) in got

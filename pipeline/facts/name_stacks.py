@@ -2,8 +2,8 @@
 columns of values (the detail walk's stacks): which name each value line is."""
 from __future__ import annotations
 
-from pipeline.facts.lines import FILLER, LineInfo, struct, without_leading_flags
-from pipeline.facts.names import is_enumerated, is_name_like, name_of, opens_figure
+from pipeline.facts.lines import FILLER, LineInfo, is_pure_label, struct, without_leading_flags
+from pipeline.facts.names import is_enumerated, is_name_like, lead_stripped, name_of, opens_figure
 from pipeline.facts.titles import skippable
 from pipeline.rules import RulePack
 
@@ -83,6 +83,47 @@ def name_stacks(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozen
                 rows = value_rows(lines, [j for j in range(a, b) if j not in boxed], rules)
             if len(rows) % len(names) == 0:   # one column of values, or several in turn
                 out.update({j: names[n % len(names)] for n, row in enumerate(rows) for j in row})
+    return {**box_parts(lines, rules, boxed), **out} if boxed else out
+
+
+def box_parts(lines: list[LineInfo], rules: RulePack, boxed: set[int] | frozenset) -> dict[int, str]:
+    """Line -> name for a budget box whose label stack is followed by the
+    names of its parts or items (「うち、美術工芸品の保存修理」, 「・巡回公演事業」, two or
+    more), its values far below: after the box's own values (``boxed``, the
+    ones its labels took) come the parts' values, one line each (an
+    enumerated 「(1) 41億円(39億円)」 too) in the order the names were listed.
+
+    >>> from pipeline.extract import Line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> texts = ["令和8年度予算額(案)", "(前年度予算額", "・巡回公演事業", "・派遣事業", "事業概要", "子供たちに公演を届ける。",
+    ...          "58億円", "55億円)", "(1)41億円(39億円)", "(2)12億円(12億円)"]
+    >>> box_parts([analyze(Line(None, k, t, t), rules) for k, t in enumerate(texts)], rules, {6, 7})
+    {8: '巡回公演事業', 9: '派遣事業'}
+    """
+    out: dict[int, str] = {}
+    for k in range(1, len(lines)):
+        if not is_pure_label(lines[k - 1]) or is_pure_label(lines[k]):
+            continue
+        parts = []
+        while k < len(lines) and not lines[k].amounts and is_name_like(lines[k], rules) \
+                and (struct(rules, "part_of", lead_stripped(lines[k].text, rules)) or struct(rules, "bullet", lines[k].text)):
+            parts.append(k)
+            k += 1
+        own = next((j for j in range(k, len(lines)) if j in boxed), None)
+        if len(parts) < 2 or own is None:
+            continue
+        j = own
+        while j < len(lines) and j in boxed:
+            j += 1
+        rows: list[int] = []
+        while j < len(lines) and lines[j].amounts and len(rows) < len(parts) and not FILLER.sub(
+                "", without_leading_flags(lines[j].text[:lines[j].amounts[0].start], rules).lstrip("()（）0123456789")):
+            rows.append(j)
+            j += 1
+        if len(rows) == len(parts) and not (j < len(lines) and lines[j].amounts):
+            out.update({row: name_of(lines[n], rules) for row, n in zip(rows, parts)})
     return out
 
 
