@@ -1869,3 +1869,17 @@ def test_a_boxs_parts_listed_under_its_labels_take_the_values_after_the_boxs_own
     assert {("観光地の廃屋撤去", "initial", "draft", 2031, 32 * OKU),
             ("宿泊施設の改修支援", "initial", "draft", 2031, 27 * OKU)} <= got
     assert ("観光地の再生と高付加価値化", "initial", "draft", 2031, 118 * OKU) in got
+
+
+def test_an_undated_page_about_next_years_draft_is_not_made_a_past_years_enacted_one(tmp_path):
+    """A blog with no date: 「来年度予算案が決まりました」 names the stage it is about
+    (a draft, its year unknown); 「ちなみに、令和4年度当初予算は4,720億円でした」 after
+    the figures is a mention, not the release — so 「…に412億円」 is a draft of
+    no known year (check=conflict), never FY2022's enacted budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "来年度予算案が決まりました（観光関係）", "",
+        "　観光庁の来年度予算案は、受入環境整備の推進に412億円、地方誘客の促進に約200億円です。",
+        "　ちなみに、令和4年度当初予算は4,720億円でした。"]))
+    got = {(a["stage"], a["fiscal_year"], a["amount_yen"], a["check"]) for a in f.amounts}
+    assert ("draft", None, 412 * OKU, "conflict") in got and ("draft", None, 200 * OKU, "conflict") in got
+    assert ("enacted", 2022, 4720 * OKU) in {g[:3] for g in got}

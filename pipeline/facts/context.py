@@ -174,6 +174,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     year = stage = rule = supp = supp_stage = supp_rule = None
     western = False   # the release's year written 2025年度: era-less 「24年度」 is then 2024
     first_stage = baseline = None
+    titled_stage = mention = False   # a request or draft with no year before the figures; a year's label only after them
     era = None
     before_figures = True
     supp_titled = False   # a supplementary label before any figure and any initial one: what the release is about
@@ -200,12 +201,16 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
             if y is not None and (year is None or (stage == "enacted" and lab.stage != "enacted")):
                 year, stage, rule = y, lab.stage, lab.rule["id"]   # (an enacted label is mostly a comparison)
                 western = writes_western(lab, info, rules)
+                mention = not before_figures   # (a year's label only after the figures began)
             elif first_stage is None or (first_stage[0] == "enacted" and lab.stage in ("request", "draft")):
                 first_stage = (lab.stage, lab.rule["id"])   # (「予算額は…予算(案)額」: the draft it is about)
+                titled_stage = titled_stage or (before_figures and lab.stage in ("request", "draft"))
         if year is not None and stage != "enacted" and supp is not None:
             break
         if info.amounts:
             before_figures = False
+    if stage == "enacted" and mention and titled_stage and first_stage is not None:
+        year, stage, rule = None, *first_stage   # 「来年度予算案が決まりました」 then 「…令和4年度当初予算は…でした」: a mention
     if year is None and supp is None and baseline is not None and first_stage and first_stage[0] in ("request", "draft"):
         year = baseline + 1   # a request or draft compared with an enacted budget is the next year's
         stage, rule = first_stage
