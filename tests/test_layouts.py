@@ -1883,3 +1883,18 @@ def test_an_undated_page_about_next_years_draft_is_not_made_a_past_years_enacted
     got = {(a["stage"], a["fiscal_year"], a["amount_yen"], a["check"]) for a in f.amounts}
     assert ("draft", None, 412 * OKU, "conflict") in got and ("draft", None, 200 * OKU, "conflict") in got
     assert ("enacted", 2022, 4720 * OKU) in {g[:3] for g in got}
+
+
+def test_a_part_said_with_uchi_has_the_stage_of_its_whole_in_the_sentence(tmp_path):
+    """「先月成立した今年度の補正予算では、環境省分として4,210億円を計上しており、このうち
+    浄化槽の整備に320億円」: the part has the whole's stage (the supplementary
+    budget); a bracketed label of another figure (「(今年度90億円)」) gives a
+    part after it nothing (「…120億円(今年度90億円)を充て、うちXに15億円」: the release's)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年12月27日", "政府は27日、2032年度予算案を閣議決定した。",
+        "先月成立した今年度の補正予算では、環境省分として4,210億円を計上しており、このうち浄化槽の整備に320億円を充てた。",
+        "来年度は、循環経済の推進には120億円（今年度90億円）を充て、うち資源回収の高度化に15億円を計上した。"]))
+    got = {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("supplementary", "enacted", 2031, 4210 * OKU), ("supplementary", "enacted", 2031, 320 * OKU),
+            ("initial", "draft", 2032, 120 * OKU), ("initial", "enacted", 2031, 90 * OKU),
+            ("initial", "draft", 2032, 15 * OKU)} <= got

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.facts.brackets import in_closed_bracket
 from pipeline.facts.column_stacks import column_stack_figures
 from pipeline.facts.context import ReleaseContext, StageContext, context_of_label, prior_of
 from pipeline.facts.figure import Figure
@@ -120,13 +121,18 @@ def wholly_bracketed(fig: Figure, rules: RulePack) -> bool:
 
 def sentence_label(fig: Figure) -> Label | None:
     """A label earlier on the line, in the same sentence, with no other
-    amount in between: 「…4年度第2次補正予算で 11億円を計上」."""
+    amount in between (「…4年度第2次補正予算で 11億円を計上」) — or only the
+    amount this one is a part of (「…補正予算では、文科省分として8,920億円を計上しており、
+    このうち…に1,150億円」: a part has its whole's stage)."""
     text = fig.info.text
     for lab in reversed(fig.info.labels):
         if lab.end > fig.amount.start:
             continue
         between = text[lab.end:fig.amount.start]
-        if "。" in between or any(lab.end <= a.start < fig.amount.start for a in fig.info.amounts):
+        others = [a for a in fig.info.amounts if lab.end <= a.start < fig.amount.start]
+        if others and "。" not in between and in_closed_bracket(text[:fig.amount.start], lab.start, lab.end):
+            continue   # 「…138億円(今年度110億円)を充て、うち…24億円」: the bracket's label is its figure's only
+        if "。" in between or (others and "うち" not in text[others[-1].tail:fig.amount.start]):
             return None
         return lab
     return None
