@@ -1898,3 +1898,15 @@ def test_a_part_said_with_uchi_has_the_stage_of_its_whole_in_the_sentence(tmp_pa
     assert {("supplementary", "enacted", 2031, 4210 * OKU), ("supplementary", "enacted", 2031, 320 * OKU),
             ("initial", "draft", 2032, 120 * OKU), ("initial", "enacted", 2031, 90 * OKU),
             ("initial", "draft", 2032, 15 * OKU)} <= got
+
+
+def test_another_bodys_share_listed_as_to_ni_is_no_budget_and_ends_its_note(tmp_path):
+    """「なお、放課後児童対策は、こども家庭庁計上分として外に1,120億円」 and 「※このほか、地方
+    負担分として外に5,650億円」: another body's share listed 外に is no budget here;
+    a 「（参考）…」 line below such a note opens a line of its own (its figure stays)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "平成32年度 子育て支援について", "○32年度予算額　１兆２，１００億円（国費）",
+        "　※このほか、地方負担分として外に５，６５０億円",
+        "（参考）31年度第1次補正予算額（子育て応援特別給付）　１，４９５億円",
+        "なお、放課後児童対策は、こども家庭庁計上分として外に1,120億円がある。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {12100 * OKU, 1495 * OKU}

@@ -168,8 +168,8 @@ def continues_note(prev: LineInfo, line: Line, rules: RulePack) -> bool:
     text = prev.text
     if text.endswith("。") or line.text[:1] in "※○●◆■・-" or len(text) <= 10:
         return False
-    if struct(rules, "enumerator", line.text) or struct(rules, "bullet", line.text):
-        return False
+    if struct(rules, "enumerator", line.text) or struct(rules, "bullet", line.text) or struct(rules, "reference", line.text):
+        return False   # (「(参考)…」 opens a line of its own)
     said = prev.amounts or prev.excluded
     return not (said and text[-1] in "るたすいだ" and (said[-1].tail < len(text) - 1))
 
