@@ -1910,3 +1910,13 @@ def test_another_bodys_share_listed_as_to_ni_is_no_budget_and_ends_its_note(tmp_
         "（参考）31年度第1次補正予算額（子育て応援特別給付）　１，４９５億円",
         "なお、放課後児童対策は、こども家庭庁計上分として外に1,120億円がある。"]))
     assert {a["amount_yen"] for a in f.amounts} == {12100 * OKU, 1495 * OKU}
+
+
+def test_a_bond_issue_is_revenue_not_a_budget(tmp_path):
+    """「国が25兆円規模の「脱炭素移行債」を発行して先行投資を支える」: the money a bond
+    raises is revenue, no programme's budget; the budget of the same sentence stays."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2032年度予算案 Q&A", "2031年12月28日",
+        "政府は脱炭素投資を目標にしており、国が25兆円規模の「脱炭素移行債」を発行して先行投資を支える。"
+        "2032年度予算案では環境省分の脱炭素関連予算が820億円となった。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {820 * OKU}
