@@ -1920,3 +1920,19 @@ def test_a_bond_issue_is_revenue_not_a_budget(tmp_path):
         "政府は脱炭素投資を目標にしており、国が25兆円規模の「脱炭素移行債」を発行して先行投資を支える。"
         "2032年度予算案では環境省分の脱炭素関連予算が820億円となった。"]))
     assert {a["amount_yen"] for a in f.amounts} == {820 * OKU}
+
+
+def test_whose_budget_a_topic_names_stays_in_its_name(tmp_path):
+    """「政府の科学技術関係予算の2031度概算要求の総額が…4兆6,120億円」 and 「…そのうち
+    科学技術関係予算は2兆5,010億円」 of 文部科学省: two budgets of one name, told
+    apart by whose they are (政府の, not dropped as a scope word; the account
+    「一般会計の」 and a year are), never one conflicting figure; 「2031度」 (sic)
+    is a year, no name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2030.09.09 政策",
+        "内閣府は、政府の科学技術関係予算の2031度概算要求の総額が、4兆6,120億円になると公表した。",
+        "文部科学省は、一般会計で6兆1,030億円となる、2031年度予算概算要求を財務省に提出した。"
+        "そのうち科学技術関係予算は、2兆5,010億円となった。"]))
+    got = {(a["program"], a["amount_yen"], a["check"]) for a in f.amounts}
+    assert ("政府の科学技術関係予算", 46120 * OKU, "single") in got
+    assert ("科学技術関係予算", 25010 * OKU, "single") in got

@@ -161,8 +161,10 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     if year and year.start() == 0 and year.end() < len(pieces[0]) \
             and not struct(rules, "scope", pieces[0][year.end():]):
         pieces[0] = pieces[0][year.end():]   # 「令和7年度農林水産予算として」: the budget, its year aside
-    while pieces and struct(rules, "scope", pieces[0]):
-        pieces.pop(0)
+    while pieces and struct(rules, "scope", pieces[0]) and not (
+            len(pieces) > 1 and (head := clean_name(pieces[0], rules)) and (head == "政府" or struct(rules, "body", head))
+            and not struct(rules, "account", head)):
+        pieces.pop(0)   # (「内閣府の科学技術関係予算」: whose budget it is stays; 「2020年度の」 goes)
     while pieces and struct(rules, "scope", pieces[-1]):
         pieces.pop()   # 「…予算の2023年度概算要求の総額」
     name = clean_name("の".join(pieces), rules) or (bodies[0] if bodies else "")
