@@ -1936,3 +1936,16 @@ def test_whose_budget_a_topic_names_stays_in_its_name(tmp_path):
     got = {(a["program"], a["amount_yen"], a["check"]) for a in f.amounts}
     assert ("政府の科学技術関係予算", 46120 * OKU, "single") in got
     assert ("科学技術関係予算", 25010 * OKU, "single") in got
+
+
+def test_an_enumerated_item_with_its_figures_then_what_it_does(tmp_path):
+    """「(1) NAME 令和13年度予算額（案）412億円（前年度予算額 398億円）。1課題当たり…」: the
+    sentence after the item's figures says what it does; the figures are NAME's."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "ファイナンス 2031.2", "2．主な事項",
+        "(1) 海洋研究推進事業 令和13年度予算額（案）412億円（前年度予算額 398億円）。"
+        "1課題当たり年間最大1億円程度、新規採択は約80課題を予定。",
+        "(2) 極域観測の基盤整備（新規） 令和13年度予算額（案）21億円。"]))
+    assert rows(f) == {("海洋研究推進事業", "initial", "draft", 2031, 412 * OKU),
+                       ("海洋研究推進事業", "initial", "enacted", 2030, 398 * OKU),
+                       ("極域観測の基盤整備", "initial", "draft", 2031, 21 * OKU)}

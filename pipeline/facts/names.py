@@ -220,6 +220,9 @@ def _name_before_figures(info: LineInfo, rules: RulePack) -> str | None:
     # after the name only figures may follow: amounts with their flags, labels,
     # brackets and short notes such as (5年間)
     tail = info.text
+    stop = tail.find("。", max(a.tail for a in info.amounts))
+    if stop > 0 and is_enumerated(info, rules):   # 「(1) NAME 令和5年度予算額(案)428億円(…)。1課題当たり…」: what it does
+        tail = tail[:stop]
     spans = [(a.start, a.tail) for a in info.amounts + info.excluded] + [(lb.start, lb.end) for lb in info.labels]
     for s, e in sorted(spans, reverse=True):
         tail = tail[:s] + tail[e:]
