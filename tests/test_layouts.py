@@ -1949,3 +1949,13 @@ def test_an_enumerated_item_with_its_figures_then_what_it_does(tmp_path):
     assert rows(f) == {("海洋研究推進事業", "initial", "draft", 2031, 412 * OKU),
                        ("海洋研究推進事業", "initial", "enacted", 2030, 398 * OKU),
                        ("極域観測の基盤整備", "initial", "draft", 2031, 21 * OKU)}
+
+
+def test_a_settled_account_is_no_budget(tmp_path):
+    """「(令和11年度決算額 182億円)」, 「・令和11年度決算額 1兆5,198億円」, 「平成30年度決算額は
+    3,158億円」: what was spent after a year (決算額) is no budget at a stage."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和13年度 文教・科学技術予算のポイント",
+        "(3) 計算基盤の運用 令和13年度予算額（案）178億円（令和11年度決算額 182億円）。",
+        "・令和11年度決算額 1兆5,198億円", "　なお、平成30年度決算額は3,158億円である。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {178 * OKU}
