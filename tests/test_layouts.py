@@ -1959,3 +1959,15 @@ def test_a_settled_account_is_no_budget(tmp_path):
         "(3) 計算基盤の運用 令和13年度予算額（案）178億円（令和11年度決算額 182億円）。",
         "・令和11年度決算額 1兆5,198億円", "　なお、平成30年度決算額は3,158億円である。"]))
     assert {a["amount_yen"] for a in f.amounts} == {178 * OKU}
+
+
+def test_two_boxes_side_by_side_their_values_run_together(tmp_path):
+    """「科学技術振興費」 over 「令和13年度予算額（案） 令和12年度補正予算（案）」 over
+    「1兆4,512億円 5,210億円」: normalizing runs the two values together
+    (「…億円5,210億円」); the second value is no name of the first — both are the
+    name's above."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和13年度 文教・科学技術予算のポイント", "科学技術振興費",
+        "令和13年度予算額（案） 令和12年度補正予算（案）", "1兆4,512億円 5,210億円", "（前年度比 +108億円、+0.8％）"]))
+    assert {a["program"] for a in f.amounts} == {"科学技術振興費"}
+    assert {(a["budget"], a["amount_yen"]) for a in f.amounts} == {("initial", 14512 * OKU), ("supplementary", 5210 * OKU)}

@@ -154,7 +154,7 @@ def _name_after_figure(info: LineInfo, rules: RulePack) -> str | None:
     a = info.amounts[0]
     if any(lab.start < a.start for lab in info.labels) or clean_name(info.text[:a.start if a.lead is None else a.lead], rules):
         return None
-    ends = [b.start if b.lead is None else b.lead for b in info.amounts[1:] + info.excluded if b.start > a.tail]
+    ends = [b.start if b.lead is None else b.lead for b in info.amounts[1:] + info.excluded if b.start >= a.tail]
     ends += [lab.start for lab in info.labels if lab.start >= a.tail]
     rest = info.text[a.tail:min(ends, default=len(info.text))]
     opened = unmatched_open(rest)

@@ -139,11 +139,14 @@ def sentence_label(fig: Figure) -> Label | None:
 
 
 def starts_value(fig: Figure) -> bool:
-    """A figure that opens its line (nothing but filler before it, or only a
-    closed bracket: 「(前年度予算額 850億円) 176億円」, two columns on one line):
+    """A figure that opens its line (nothing but filler or other figures
+    before it, or only a closed bracket: 「(前年度予算額 850億円) 176億円」, two
+    columns on one line):
     a value box, the figure of a value stack — what a label elsewhere can
     pair with."""
     head = fig.info.text[:fig.amount.start]
+    for a in reversed([a for a in fig.info.amounts if a.tail <= fig.amount.start]):
+        head = head[:a.start] + head[a.tail:]   # 「1兆4,034億円 4,912億円」: a row of two boxes' values
     return not FILLER.sub("", head) or closed_groups("".join(head.split()))
 
 
