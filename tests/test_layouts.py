@@ -1971,3 +1971,16 @@ def test_two_boxes_side_by_side_their_values_run_together(tmp_path):
         "令和13年度予算額（案） 令和12年度補正予算（案）", "1兆4,512億円 5,210億円", "（前年度比 +108億円、+0.8％）"]))
     assert {a["program"] for a in f.amounts} == {"科学技術振興費"}
     assert {(a["budget"], a["amount_yen"]) for a in f.amounts} == {("initial", 14512 * OKU), ("supplementary", 5210 * OKU)}
+
+
+def test_two_columns_of_points_joined_line_by_line_are_read_as_two(tmp_path):
+    """「・海洋観測事業（基金） ・極域研究の推進」 over 「410億円（+2億円） 95億円（+6億円）」:
+    a second ・ after a space starts the other column's point (a ・ with no
+    space before it joins words of one name: 「宇宙・海洋」): the right column's
+    point takes the figure under it, and no name holds both points."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和13年度 文教・科学技術予算のポイント", "令和13年度予算（政府案）",
+        "○海洋研究の強化 ○宇宙・極域の重要分野の研究開発",
+        "・海洋観測事業（基金） ・極域研究の推進", "410億円（+2億円） 95億円（+6億円）"]))
+    assert ("極域研究の推進", 95 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert not any("海洋観測" in a["program"] and "極域" in a["program"] for a in f.amounts)
