@@ -1984,3 +1984,13 @@ def test_two_columns_of_points_joined_line_by_line_are_read_as_two(tmp_path):
         "・海洋観測事業（基金） ・極域研究の推進", "410億円（+2億円） 95億円（+6億円）"]))
     assert ("極域研究の推進", 95 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert not any("海洋観測" in a["program"] and "極域" in a["program"] for a in f.amounts)
+
+
+def test_a_name_listing_words_with_a_middle_dot_then_a_comma_is_one_name(tmp_path):
+    """「防災・減災、国土強靱化の推進につきましては、四千九百九十五億円」: a name that lists
+    words (防災・減災) and goes on after a comma (、国土強靱化の推進) is one name;
+    the comma a clause ends with still ends it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "○国土交通大臣 令和12年度の国土交通省関係予算について御説明申し上げます。",
+        "まず、防災・減災、国土強靱化の推進につきましては、四千九百九十五億円を計上しております。"]))
+    assert {a["program"] for a in f.amounts} == {"防災・減災、国土強靱化の推進"}
