@@ -1994,3 +1994,14 @@ def test_a_name_listing_words_with_a_middle_dot_then_a_comma_is_one_name(tmp_pat
         "○国土交通大臣 令和12年度の国土交通省関係予算について御説明申し上げます。",
         "まず、防災・減災、国土強靱化の推進につきましては、四千九百九十五億円を計上しております。"]))
     assert {a["program"] for a in f.amounts} == {"防災・減災、国土強靱化の推進"}
+
+
+def test_an_initial_budget_of_a_year_the_page_is_dated_in_is_enacted(tmp_path):
+    """「（環境、R11補正：135億円、R12当初：425億円）」 on a page dated 令和12年4月16日:
+    R12当初 is the initial budget of a year the page is dated in — enacted (the
+    page says no stage of its own)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "財政制度等審議会 財政制度分科会 令和12年4月16日", "予算執行の効率化・適正化",
+        "○ 地域脱炭素推進交付金", "（環境、R11補正：135億円、R12当初：425億円）"]))
+    got = {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert ("initial", "enacted", 2030, 425 * OKU) in got and ("supplementary", "enacted", 2029, 135 * OKU) in got

@@ -274,7 +274,8 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     compared with). A supplementary label without （案） of the year whose
     補正予算案 the release is about is that draft. A year alone before its
     figure (``relative: release``) has the release's stage for the
-    release's year, enacted for an earlier one, none for a later one."""
+    release's year, enacted for an earlier one, none for a later one — and
+    an initial budget of a year the page is dated in or after is enacted."""
     year = label_year(lab, info, rules, release.era, release.dated, release.titled)
     # 来年度 on an undated page: unknown
     counted = year is None and relative_year(lab, info, rules, release.dated, release.titled)[0]
@@ -293,6 +294,9 @@ def context_of_label(lab: Label, info: LineInfo, release: ReleaseContext, rules:
     if lab.year_only:   # 「8年度 1,245億円」 in a 令和9年度予算案 release: enacted; 「9年度 1,260億円」: the draft
         stage = release.stage if year == release.year else \
             "enacted" if year is not None and release.year is not None and year < release.year else None
+        if stage is None and lab.budget == "initial" and year is not None and release.dated is not None \
+                and year <= release.dated:
+            stage = "enacted"   # 「R6当初:425億円」 on a page dated 令和6年4月16日: that year's budget is in force
     elif lab.budget == "supplementary" and stage == "enacted" and release.supplementary_stage == "draft" \
             and year == release.supplementary_year and lab.rule.get("stage_if_draft"):
         stage = "draft"   # 「補正予算で…」 in a release of that year's 補正予算案: the draft it is about
