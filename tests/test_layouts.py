@@ -2005,3 +2005,12 @@ def test_an_initial_budget_of_a_year_the_page_is_dated_in_is_enacted(tmp_path):
         "○ 地域脱炭素推進交付金", "（環境、R11補正：135億円、R12当初：425億円）"]))
     got = {(a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     assert ("initial", "enacted", 2030, 425 * OKU) in got and ("supplementary", "enacted", 2029, 135 * OKU) in got
+
+
+def test_a_part_joined_to_its_figure_by_a_particle_loses_it(tmp_path):
+    """「うち、省力化投資補助金の拡充に500億円」: the part's name without the particle
+    that joins it to its figure (as 「・科研費に2,600億円」 is 科研費's)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度補正予算（案）の概要 経済産業省", "○中小企業生産性革命推進事業 2,000億円",
+        "　うち、省力化投資補助金の拡充に500億円"]))
+    assert "省力化投資補助金の拡充" in {a["program"] for a in f.amounts}

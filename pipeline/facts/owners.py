@@ -276,4 +276,6 @@ def part_name(info: LineInfo, fig: Figure, part, rules: RulePack) -> str:
     head = stripped[part.end():]
     first = min([lb.start for lb in info.labels] + [a.start for a in info.amounts if a.start <= fig.amount.start])
     cut = first - (len(text) - len(stripped)) - part.end()   # (the line's first figure or label ends the name)
-    return clean_name(head[:max(cut, 0)], rules)
+    name = clean_name(head[:max(cut, 0)], rules)
+    joint = struct(rules, "name_particle", name) if len(name) > 3 else None
+    return name[:joint.start()] if joint is not None else name   # 「うち、ものづくり補助金の拡充に500億円」
