@@ -97,6 +97,21 @@ _JAPANESE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〆\u3000-\u30
 _JAPANESE_CHARS: dict[str, bool] = {}   # character -> is_japanese: each character is matched once
 
 
+def range_mark() -> str:
+    """The one mark normalized text writes a range with (「令和3~11年度」; rules/normalization.yaml)."""
+    return _tables()["range_mark"]
+
+
+def is_cell_border(c: str) -> bool:
+    """Is the character a text table's cell border (rules/normalization.yaml
+    space_ranges: box drawing), which normalizing turns into a space?
+
+    >>> is_cell_border("│"), is_cell_border("一")
+    (True, False)
+    """
+    return any(lo <= ord(c) <= hi for lo, hi in _tables()["space"])
+
+
 def is_japanese(c: str) -> bool:
     """True for characters of Japanese text (kanji, kana, Japanese punctuation).
     The answer for a character is kept: a regex call costs ten times a look-up.

@@ -8,6 +8,7 @@ import regex
 from pipeline.facts.lines import FILLER, LineInfo, flags_after, sentence, struct
 from pipeline.facts.names import clean_name, is_name_like
 from pipeline.guard import finditer
+from pipeline.normalize import is_cell_border
 from pipeline.rules import RulePack
 
 WORD_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -151,9 +152,6 @@ def wraps_in_cell(widths: list[int], text: str) -> bool:
     return len(widths) >= 2 and min(widths) == max(widths) >= 6 and len(text) <= widths[0]
 
 
-RULED_CELL = regex.compile(r"[│|┃]")
-
-
 def name_cell_rest(info: LineInfo, rules: RulePack) -> str | None:
     """A line of a ruled or tab-separated table that only goes on with the
     name cell of the row above it, the name wrapped in its cell (「│ うち地方交付税
@@ -170,12 +168,11 @@ def name_cell_rest(info: LineInfo, rules: RulePack) -> str | None:
     >>> [name_cell_rest(analyze(make_line(1, 1, t), rules), rules) for t in ("│ 野 │  │ 12 │", "│ うち地域おこし │ ―│事項要求 │")]
     [None, None]
     """
-    raw = info.line.raw_text.strip()
-    ruled = RULED_CELL.search(raw) is not None
-    if not ruled and "\t" not in raw:
-        return None
-    cells = [c.strip() for c in (RULED_CELL.split(raw.strip("│|┃")) if ruled else raw.split("\t"))]
-    if len(cells) < 2 or not cells[0] or any(c and c[0] not in "+＋" for c in cells[1:]) \
+    raw = info.line.raw_text
+    if "\t" not in raw and raw.count("|") < 2 and not any(is_cell_border(c) for c in raw):
+        return None   # (a line of text, no table row)
+    cells = [c.strip() for c in info.text.split("\t")]   # (normalizing made the borders cell breaks)
+    if not cells[0] or cells[0].startswith("+") or any(c and not c.startswith("+") for c in cells[1:]) \
             or any(struct(rules, role, cells[0]) for role in ("part_of", "bullet", "enumerator")):
         return None   # (a cell of its own, 「―」 or 「事項要求」, or 「うち…」: a row of its own; 「＋事項要求」 goes on above)
-    return clean_name(info.text.split("\t")[0], rules) or None
+    return clean_name(cells[0], rules) or None

@@ -33,7 +33,7 @@ class Figure:
         (「今年度当初予算(5兆3,642億円)」): a figure given for comparison?"""
         lab, a = self.label, self.amount
         return lab is not None and self.label_info is None and lab.end <= (a.start if a.lead is None else a.lead) \
-            and self.info.text[lab.end:a.start if a.lead is None else a.lead].strip() in ("(", "（")
+            and self.info.text[lab.end:a.start if a.lead is None else a.lead].strip() == "("
 
     def raw(self, start: int, end: int, brackets: str) -> str:
         """The raw text behind text[start:end] of the figure's line, to the close of a bracket it opens."""

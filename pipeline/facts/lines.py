@@ -12,6 +12,7 @@ import regex
 
 from pipeline.extract import Line
 from pipeline.guard import finditer, first_search, may_match, search
+from pipeline.normalize import range_mark
 from pipeline.parse import kanji_to_int, parse_amount, year_of_groups
 from pipeline.rule_examples import in_context, stage_of
 from pipeline.rules import RulePack
@@ -201,7 +202,7 @@ def amounts_of(text: str, rules: RulePack, context: str = "") -> tuple[list[Amou
                          or in_context(r, full, shift + m.start(), shift + m.end())), None)
         between = text[prev.tail:m.start()] if prev is not None else ""
         if excluded is None and prev is not None and prev.excluded_by and prev.excluded_by != IMPLAUSIBLE \
-                and ("(" in between and ")" not in between or between.strip() in ("~", "～", "〜")):
+                and ("(" in between and ")" not in between or between.strip() == range_mark()):
             excluded = prev.excluded_by   # 「上限額 750万円(特例適用時 1,000万円)」, 「年額3万2,300円~13万8,000円」: the same
         yen = parse_amount(m.group(0))
         if excluded is None and abs(yen) > rules.settings["implausible_yen"]:

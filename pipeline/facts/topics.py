@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.facts.brackets import in_closed_bracket
-from pipeline.facts.lines import LineInfo, hit, struct
+from pipeline.facts.lines import NOTE_MARK, LineInfo, hit, struct
 from pipeline.facts.names import clean_name
 from pipeline.guard import finditer, search
 from pipeline.rules import RulePack
@@ -141,10 +141,10 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     >>> topic_words("※公立学校施設整備費", load_rules())
     '公立学校施設整備費'
     """
-    raw = raw.strip().lstrip("※0123456789 ") if raw.startswith("※") else raw.strip()   # (a note's mark: 「※2 Xは、」)
-    head, joint, tail = raw.rpartition("における")   # 「令和5年度予算(案)における科学技術振興費」: the budget it is in
-    if joint and tail and struct(rules, "scope", head):
-        raw = tail
+    raw = raw.strip().lstrip(NOTE_MARK + "0123456789 ") if raw.startswith(NOTE_MARK) else raw.strip()   # (「※2 Xは、」)
+    joints = [m for p, _, rid in rules.patterns("structure", "within") for m in finditer(p, raw, rid)]
+    if joints and raw[joints[-1].end():] and struct(rules, "scope", raw[:joints[-1].start()]):
+        raw = raw[joints[-1].end():]   # 「令和5年度予算(案)における科学技術振興費」: the budget it is in
     if raw.endswith("」") and "「" in raw:
         raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
     elif "「" not in raw:
