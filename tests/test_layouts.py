@@ -2014,3 +2014,18 @@ def test_a_part_joined_to_its_figure_by_a_particle_loses_it(tmp_path):
         "令和12年度補正予算（案）の概要 経済産業省", "○中小企業生産性革命推進事業 2,000億円",
         "　うち、省力化投資補助金の拡充に500億円"]))
     assert "省力化投資補助金の拡充" in {a["program"] for a in f.amounts}
+
+
+def test_a_tables_part_row_with_its_unit_figures_is_a_part_of_the_row_above(tmp_path):
+    """「　うちGX推進対策費  4,920億円  4,870億円  ▲50億円」 under a header
+    「2031年度当初予算 2032年度予算案 増減」: the part row's figures take their
+    columns' stages and years, and the part belongs to the row above it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "（参考）経済産業省関係 2032年度予算案の全体像",
+        "                               2031年度当初予算    2032年度予算案     増減",
+        " 一般会計                          3,092億円          3,041億円       ▲51億円",
+        " エネルギー対策特別会計            7,282億円          7,135億円      ▲147億円",
+        " 　うちGX推進対策費                4,920億円          4,870億円       ▲50億円"]))
+    got = {(a["program"], a["parent"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("GX推進対策費", "エネルギー対策特別会計", "enacted", 2031, 4920 * OKU),
+            ("GX推進対策費", "エネルギー対策特別会計", "draft", 2032, 4870 * OKU)} <= got

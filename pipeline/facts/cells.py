@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.facts.lines import FILLER, LineInfo, flags_after, sentence, struct
-from pipeline.facts.names import clean_name, is_name_like
+from pipeline.facts.names import clean_name, header_name, is_name_like, lead_stripped
 from pipeline.guard import finditer
 from pipeline.normalize import is_cell_border
 from pipeline.rules import RulePack
@@ -176,3 +176,22 @@ def name_cell_rest(info: LineInfo, rules: RulePack) -> str | None:
             or any(struct(rules, role, cells[0]) for role in ("part_of", "bullet", "enumerator")):
         return None   # (a cell of its own, 「―」 or 「事項要求」, or 「うち…」: a row of its own; 「＋事項要求」 goes on above)
     return clean_name(cells[0], rules) or None
+
+
+def row_name(info: LineInfo, rules: RulePack) -> str | None:
+    """The name of a table row written with its figures (names.header_name),
+    or of a part row (「うちGX推進対策費 4,920億円 4,870億円 ▲50億円」: its name
+    without うち, a part of the row above).
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> row_name(analyze(make_line(1, 1, "うちGX推進対策費\t4,920億円\t4,870億円"), rules), rules)
+    'GX推進対策費'
+    """
+    name = header_name(info, rules)
+    if name or not info.amounts or not struct(rules, "part_of", lead_stripped(info.text, rules)):
+        return name
+    return clean_name(info.text[:info.amounts[0].start], rules) or None
+

@@ -26,6 +26,7 @@ from pipeline.facts.cells import (
     name_column_width,
     number_tokens,
     one_cell_over_two_lines,
+    row_name,
     wraps_in_cell,
 )
 from pipeline.facts.context import ReleaseContext, StageContext, label_year
@@ -41,7 +42,7 @@ from pipeline.facts.lines import (
     struct,
     year_of,
 )
-from pipeline.facts.names import clean_name, continues_name, header_name, is_enumerated, is_name_like, name_of
+from pipeline.facts.names import clean_name, continues_name, is_enumerated, is_name_like, name_of
 from pipeline.facts.units import nearest, unit_for, unit_lines
 from pipeline.guard import finditer
 from pipeline.rules import RulePack
@@ -99,8 +100,7 @@ def header_columns(lines: list[LineInfo], k: int, rules: RulePack, release: Rele
     years, stage labels and difference words, no figures), or None."""
     years: list[tuple[int | None, str]] = []      # (year, how written: year / prior)
     stages: list[tuple[str, str, str]] = []       # (budget, stage, rule id)
-    # difference columns (増▲減額, 伸率: each its own column) and total columns (計: the sum of the columns
-    # before it), each as (the year column it stands before, the order written, whether a total)
+    # difference (増▲減額, 伸率) and total (計) columns: (the year column it stands before, order written, a total?)
     inserted: list[tuple[int, int, bool]] = []
     placed: dict[int, tuple[str, str, str]] = {}   # year index -> the stage label written in its cell
     other: set[int] = set()   # year indexes whose cell says its figures are no budget (決算額)
@@ -322,7 +322,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
             columns, row = None, None   # 「3 主な新規事業」 after the rows, no cells under it: a new section
             continue
         cells = number_tokens(info, rules) if units else None
-        named_row = header_name(info, rules) if columns and cells is None and info.amounts else None
+        named_row = row_name(info, rules) if columns and cells is None and info.amounts else None
         values = by_line.get(k, []) if columns and (is_bare_amount(info) or named_row) \
             and not any(f.ctx for f in by_line.get(k, [])) else []
         if values and named_row:
