@@ -2029,3 +2029,13 @@ def test_a_tables_part_row_with_its_unit_figures_is_a_part_of_the_row_above(tmp_
     got = {(a["program"], a["parent"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     assert {("GX推進対策費", "エネルギー対策特別会計", "enacted", 2031, 4920 * OKU),
             ("GX推進対策費", "エネルギー対策特別会計", "draft", 2032, 4870 * OKU)} <= got
+
+
+def test_payments_a_grant_has_made_are_no_budget(tmp_path):
+    """「支給決定額　12億4,600万円（前週比 △8.7％）」: what a grant has paid out (支給
+    決定額) is no budget at a stage, like 執行額 or 配分額."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "雇用調整助成金等の支給決定状況について（5月24日時点）", "令和12年5月31日",
+        "2　直近1週間の状況", "　　支給決定額　　　12億4,600万円（前週比 △8.7％）",
+        "令和12年度予算額 1,520億円"]))
+    assert {a["amount_yen"] for a in f.amounts} == {1520 * OKU}
