@@ -2039,3 +2039,13 @@ def test_payments_a_grant_has_made_are_no_budget(tmp_path):
         "2　直近1週間の状況", "　　支給決定額　　　12億4,600万円（前週比 △8.7％）",
         "令和12年度予算額 1,520億円"]))
     assert {a["amount_yen"] for a in f.amounts} == {1520 * OKU}
+
+
+def test_a_body_said_as_a_sentence_of_its_own_owns_the_next_sentences_figures(tmp_path):
+    """A column or a speech: 「まず観光庁。来年度予算案は812億円で、今年度当初予算（790億円）
+    から…」 — the sentence that is only a body's name is the heading of the figures
+    of the sentence after it that names nobody."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "来年度予算案が決まりました（観光関係）",
+        "　まず観光庁。来年度予算案は812億円で、今年度当初予算（790億円）から22億円の増となりました。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {("観光庁", 812 * OKU), ("観光庁", 790 * OKU)}

@@ -37,7 +37,7 @@ from pipeline.facts.names import (
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, row_above, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
-from pipeline.facts.topics import antecedent, bill_budget, sentence_subject, topic_name, topic_words
+from pipeline.facts.topics import antecedent, bill_budget, named_before, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
 
 
@@ -330,13 +330,11 @@ class DetailWalk(Walk):
         return None
 
     def unnamed(self, info: LineInfo, fig: Figure, sentence_start: tuple, start: int) -> Owner | None:
-        """The owner of a figure whose clause names nobody: its sentence's
-        topic (「Xの予算は、前年度の380億円から410億円に増えた」), what the text
-        says it is spent on (「新たに38億円を投入し、…Xに取り組む」,
-        struct.purpose_after), or — a baseline compared with (struct.baseline),
-        the prior year's figure in the same sentence, or another budget's
-        figure of the same thing (「…補正予算でも115億円」, struct.also_in) — the
-        owner of the figure before it."""
+        """The owner of a figure whose clause names nobody: its sentence's topic (「Xの予算は、前年度の
+        380億円から410億円に増えた」), what it is spent on (「新たに38億円を投入し、…Xに取り組む」,
+        struct.purpose_after), the owner of the figure before it for a baseline (struct.baseline), a
+        prior year's figure in its sentence or another budget's of the same thing (「…補正予算でも115億円」,
+        struct.also_in); a bill's title, a body said as a sentence before (「まずデジタル庁。」), the page's."""
         if self.topic and self.topic_sentence == sentence_start:
             return Owner(self.topic, "", "program", None, told=True)
         prev = self.claimed[-1] if self.claimed else None   # the figure before it, and its owner:
@@ -359,7 +357,8 @@ class DetailWalk(Walk):
         if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
                 and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
             return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
-        subject = (bill_budget(above, self.rules) if above is not None else None) or self.page_subject()
+        subject = (bill_budget(above, self.rules) if above is not None else None) \
+            or named_before(info.text[:fig.amount.start], self.rules) or self.page_subject()
         return Owner(subject, "", "program", None, told=True) if subject else None
 
     def page_subject(self) -> str | None:

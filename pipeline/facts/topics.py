@@ -222,3 +222,23 @@ def bill_budget(info: LineInfo, rules: RulePack) -> str | None:
     """
     m = struct(rules, "bill_title", info.text) if not info.amounts else None
     return clean_name(m.group("name"), rules) if m else None
+
+
+def named_before(text: str, rules: RulePack) -> str | None:
+    """The body a sentence of its own names just before the sentence of a
+    figure — a speaker's or a column's heading, 「まずデジタル庁。来年度予算案は4,962億円で…」:
+    the sentence before the figure's is only a ministry's or agency's name
+    (struct.body), after an opening word at most (struct.heading_lead).
+
+    >>> from pipeline.rules import load_rules
+    >>> named_before("まずデジタル庁。来年度予算案は", load_rules()), named_before("前の文。来年度予算案は", load_rules())
+    ('デジタル庁', None)
+    """
+    end = text.rfind("。")
+    if end < 0:
+        return None
+    before = text[text.rfind("。", 0, end) + 1:end].strip()
+    for pattern, _, _ in rules.patterns("structure", "heading_lead"):
+        before = pattern.sub("", before)
+    return before if struct(rules, "body", before) and not struct(rules, "account", before) else None
+
