@@ -2049,3 +2049,17 @@ def test_a_body_said_as_a_sentence_of_its_own_owns_the_next_sentences_figures(tm
         "来年度予算案が決まりました（観光関係）",
         "　まず観光庁。来年度予算案は812億円で、今年度当初予算（790億円）から22億円の増となりました。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {("観光庁", 812 * OKU), ("観光庁", 790 * OKU)}
+
+
+def test_a_ministry_in_lenticular_brackets_heads_its_section_and_owns_its_total(tmp_path):
+    """A blog's list of ministries' requests: 「【文部科学省】総額6兆1,204億円を要求。」 is
+    文部科学省's figure (not the page's 総額), 「【厚生労働省】総額は約34兆7,000億円で、…」
+    厚生労働省's; the items under each keep their own names."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2030年9月2日", "各省の概算要求が出そろいました",
+        "8月末に各省庁から来年度（令和13年度）予算の概算要求が出そろいました。", "",
+        "【文部科学省】総額6兆1,204億円を要求。", "・科研費に2,600億円（前年度2,379億円）", "",
+        "【厚生労働省】総額は約34兆7,000億円で、前年度比5％増。", "・医師偏在対策に180億円（前年度120億円）"]))
+    got = {(a["program"], a["amount_yen"]) for a in f.amounts}
+    assert {("文部科学省", 61204 * OKU), ("厚生労働省", 347000 * OKU), ("科研費", 2600 * OKU),
+            ("医師偏在対策", 180 * OKU)} <= got

@@ -21,7 +21,7 @@ from pipeline.facts.names import (
     wrapped_tail,
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, part_name, strict_sentence
-from pipeline.facts.topics import topic_name
+from pipeline.facts.topics import bracket_heading, topic_name
 from pipeline.rules import RulePack
 
 
@@ -111,6 +111,8 @@ class OverviewWalk(Walk):
                         return Owner(topic[0], "", "total", "", told=True)
                     if whole:   # 「…総額2兆9,416億円で、このうちXは5,180億円」: a part of that total
                         return Owner(topic[0], whole, "component", "", told=True)
+                if topic is None and (body := bracket_heading(info.text, rules)):
+                    return Owner(body, "", "total", "", told=True)   # 「【文部科学省】総額6兆1,204億円を要求。」
             return Owner(self.total, "", "total", "")
         if i in headers:
             return Owner(headers[i], "", "program", category)
@@ -137,6 +139,8 @@ class OverviewWalk(Walk):
                 return Owner(topic[0], prog.get("parent", ""), prog.get("level", "program"), "", told=True)
             if heading:   # 「■NAME」 over 「…の確保等に8億円程度を計上。」: the heading's, the に a purpose
                 return Owner(heading, "", "program", "", nearby=True)
+            if topic is None and (body := bracket_heading(info.text, rules)):
+                return Owner(body, "", "total", "", told=True)   # 「【厚生労働省】総額は約34兆7,000億円で、…」
         owner = last_owner or self.total
         prog = self.programs.known.get(owner, {})
         return Owner(owner, prog.get("parent", ""), prog.get("level", "program"), prog.get("category", category),

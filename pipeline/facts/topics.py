@@ -225,15 +225,19 @@ def bill_budget(info: LineInfo, rules: RulePack) -> str | None:
 
 
 def named_before(text: str, rules: RulePack) -> str | None:
-    """The body a sentence of its own names just before the sentence of a
-    figure — a speaker's or a column's heading, 「まずデジタル庁。来年度予算案は4,962億円で…」:
-    the sentence before the figure's is only a ministry's or agency's name
-    (struct.body), after an opening word at most (struct.heading_lead).
+    """The body a heading names before a figure (``text``: its line up to
+    it) — a heading in brackets opening the line (bracket_heading:
+    「【文部科学省】総額6兆1,204億円を要求。」), or a speaker's or a column's heading said
+    as a sentence of its own, 「まずデジタル庁。来年度予算案は4,962億円で…」: the sentence
+    before the figure's is only a ministry's or agency's name (struct.body),
+    after an opening word at most (struct.heading_lead).
 
     >>> from pipeline.rules import load_rules
     >>> named_before("まずデジタル庁。来年度予算案は", load_rules()), named_before("前の文。来年度予算案は", load_rules())
     ('デジタル庁', None)
     """
+    if (body := bracket_heading(text, rules)) is not None:
+        return body
     end = text.rfind("。")
     if end < 0:
         return None
@@ -241,4 +245,18 @@ def named_before(text: str, rules: RulePack) -> str | None:
     for pattern, _, _ in rules.patterns("structure", "heading_lead"):
         before = pattern.sub("", before)
     return before if struct(rules, "body", before) and not struct(rules, "account", before) else None
+
+
+def bracket_heading(text: str, rules: RulePack) -> str | None:
+    """The body a line's opening heading in lenticular brackets names
+    (struct.section_heading: 「【文部科学省】総額6兆1,204億円を要求。」), whose figure a
+    line naming nothing narrower gives.
+
+    >>> from pipeline.rules import load_rules
+    >>> bracket_heading("【厚生労働省】総額は約34兆7,000億円", load_rules()), bracket_heading("【事業概要】", load_rules())
+    ('厚生労働省', None)
+    """
+    m = struct(rules, "section_heading", text)
+    name = m.group("heading").strip() if m else ""
+    return name if name and struct(rules, "body", name) and not struct(rules, "account", name) else None
 
