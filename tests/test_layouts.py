@@ -2063,3 +2063,12 @@ def test_a_ministry_in_lenticular_brackets_heads_its_section_and_owns_its_total(
     got = {(a["program"], a["amount_yen"]) for a in f.amounts}
     assert {("文部科学省", 61204 * OKU), ("厚生労働省", 347000 * OKU), ("科研費", 2600 * OKU),
             ("医師偏在対策", 180 * OKU)} <= got
+
+
+def test_a_total_of_what_the_sentence_before_summarized_points_back_written_out(tmp_path):
+    """「国土交通省は10日、2031年度補正予算案の同省関係分を公表した。総額は2兆1,420億円」:
+    the total is of 同省関係分, written out as the ministry named before it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年11月10日",
+        "国土交通省は10日、2031年度補正予算案の同省関係分を公表した。総額は2兆1,420億円で、防災対策が柱となる。"]))
+    assert {a["program"] for a in f.amounts if a["amount_yen"] == 21420 * OKU} == {"国土交通省関係分"}

@@ -323,6 +323,7 @@ class DetailWalk(Walk):
             before = text[text.rfind("。", 0, opened) + 1:opened + 1]
             said = struct(rules, "summarized", before)
             name = topic_words(said.group("name"), rules) if said else None
+            name = antecedent(name, before, rules) if name else None   # 「経済産業省は…同省関係分を公表した。総額は…」
             if not name:   # 「防衛省は31日、…概算要求を決定した。総額は…」: what the sentence before was about
                 topic = topic_name(before, 0, len(before) - 1, rules)
                 name = topic[0] if topic else None
