@@ -2072,3 +2072,12 @@ def test_a_total_of_what_the_sentence_before_summarized_points_back_written_out(
         "2031年11月10日",
         "国土交通省は10日、2031年度補正予算案の同省関係分を公表した。総額は2兆1,420億円で、防災対策が柱となる。"]))
     assert {a["program"] for a in f.amounts if a["amount_yen"] == 21420 * OKU} == {"国土交通省関係分"}
+
+
+def test_a_figure_named_after_it_with_toshite_and_a_verb_is_that_names(tmp_path):
+    """「…推進費500億円のうち、35%に相当する175億円を調整費として充てる」: the figure is
+    the name it is set aside as (として充てる / 計上 / 要望)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年2月10日",
+        "さらに、内閣府が計上した科学技術振興推進費600億円のうち、30%に相当する180億円を調整費として充てる。"]))
+    assert ("調整費", 180 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
