@@ -162,8 +162,7 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
             and not struct(rules, "scope", pieces[0][year.end():]):
         pieces[0] = pieces[0][year.end():]   # 「令和7年度農林水産予算として」: the budget, its year aside
     while pieces and struct(rules, "scope", pieces[0]) and not (
-            len(pieces) > 1 and (head := clean_name(pieces[0], rules)) and (head == "政府" or struct(rules, "body", head))
-            and not struct(rules, "account", head)):
+            len(pieces) > 1 and (head := clean_name(pieces[0], rules)) and (head == "政府" or is_body(head, rules))):
         pieces.pop(0)   # (「内閣府の科学技術関係予算」: whose budget it is stays; 「2020年度の」 goes)
     while pieces and struct(rules, "scope", pieces[-1]):
         pieces.pop()   # 「…予算の2023年度概算要求の総額」
@@ -244,7 +243,7 @@ def named_before(text: str, rules: RulePack) -> str | None:
     before = text[text.rfind("。", 0, end) + 1:end].strip()
     for pattern, _, _ in rules.patterns("structure", "heading_lead"):
         before = pattern.sub("", before)
-    return before if struct(rules, "body", before) and not struct(rules, "account", before) else None
+    return before if is_body(before, rules) else None
 
 
 def bracket_heading(text: str, rules: RulePack) -> str | None:
@@ -258,5 +257,16 @@ def bracket_heading(text: str, rules: RulePack) -> str | None:
     """
     m = struct(rules, "section_heading", text)
     name = m.group("heading").strip() if m else ""
-    return name if name and struct(rules, "body", name) and not struct(rules, "account", name) else None
+    return name if name and is_body(name, rules) else None
+
+
+def is_body(name: str, rules: RulePack) -> bool:
+    """Is the name a ministry's, agency's or office's (struct.body), not an
+    account's (struct.account: 一般会計 is no body)?
+
+    >>> from pipeline.rules import load_rules
+    >>> is_body("内閣府", load_rules()), is_body("一般会計", load_rules())
+    (True, False)
+    """
+    return bool(struct(rules, "body", name)) and not struct(rules, "account", name)
 
