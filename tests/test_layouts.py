@@ -2081,3 +2081,20 @@ def test_a_figure_named_after_it_with_toshite_and_a_verb_is_that_names(tmp_path)
         "2031年2月10日",
         "さらに、内閣府が計上した科学技術振興推進費600億円のうち、30%に相当する180億円を調整費として充てる。"]))
     assert ("調整費", 180 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
+
+
+def test_a_row_of_numbered_boxes_joined_into_one_line_is_read_box_by_box(tmp_path):
+    """Plain text of a grid of numbered boxes: 「1．A 2．B」 over 「X（Y） Z（W）」 (one
+    space between the boxes). Each heading owns the figures under it; the
+    うち line below, which opens with the first box's words, is the first box's part."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 農林水産予算のポイント", "令和12年度予算（案） 農林水産関係予算 2兆2,700億円",
+        "1．スマート農業の推進 2．水産業の成長産業化",
+        "1,210億円（1,180億円） 845億円（830億円）",
+        "うち農業データ連携基盤 60億円（55億円） 漁船の省エネ化を支援",
+        "※ （ ）内は前年度予算額。"]))
+    assert {("スマート農業の推進", "draft", 2030, 1210 * OKU), ("スマート農業の推進", "enacted", 2029, 1180 * OKU),
+            ("水産業の成長産業化", "draft", 2030, 845 * OKU), ("水産業の成長産業化", "enacted", 2029, 830 * OKU)} \
+        <= {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    parts = {a["program"]: a["parent"] for a in f.amounts if a["amount_yen"] == 60 * OKU}
+    assert parts == {"農業データ連携基盤": "スマート農業の推進"}

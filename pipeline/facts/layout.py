@@ -8,6 +8,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.extract import Line, Page
+from pipeline.facts.box_rows import split_box_rows
 from pipeline.facts.flat_tables import split_flat_tables
 from pipeline.facts.items import join_item_figures, joined
 from pipeline.facts.lines import (
@@ -215,7 +216,8 @@ def slides(pages: list[Page], rules: RulePack) -> list[Slide]:
     portal wrote (struct.slide_start: 「[2/4]」)."""
     out: list[Slide] = []
     for page in pages:
-        lines = split_joined_items(split_flat_tables(split_text_columns(page.lines, rules), rules), rules)
+        lines = split_box_rows(split_text_columns(page.lines, rules), rules)
+        lines = split_joined_items(split_flat_tables(lines, rules), rules)
         lines = merge_listed_items(merge_wrapped_prose(lines, rules), rules)
         infos = join_item_figures(analyze_page(merge_split_labels(lines, rules), rules), rules)
         carry_trailing_flags(infos, rules)

@@ -1,0 +1,128 @@
+"""Layout strategy for text where a converter joined the boxes of one row of
+a slide into one line with a single space between them (the plain text of
+pdfplumber or PyMuPDF of a grid of numbered boxes, as a 財務省 「予算のポイント」
+page draws them):
+
+    1．学校教育の質の向上の推進 2．高等教育の修学支援の推進
+    1兆5,216億円（1兆5,251億円） 5,196億円（4,804億円）
+
+A line of k ≥ 2 headings, each opening with the next enumerator (1. 2.,
+(3) (4), ③ ④, III. IV.), right above a line of exactly k figure groups (a
+figure, and its bracketed figure), is read box by box: each heading over
+its own figures. The row's last box comes first and its first box last, so
+that the lines below — in joined text they open with the first box's words
+— follow the box they begin in. No gap wide enough for text_columns to see
+is needed; lines with positions (a PDF) are left as they are.
+"""
+from __future__ import annotations
+
+import re
+
+from pipeline.extract import Line, make_line
+from pipeline.facts.lines import struct
+from pipeline.guard import search
+from pipeline.normalize import normalize
+from pipeline.rules import RulePack
+
+GAP = re.compile(r"[ \u3000]+")
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+OPENERS = "(（[［【"
+
+
+def rank(enumerator: str) -> int | None:
+    """The number an enumerator counts (normalized text).
+
+    >>> rank("1."), rank("(12)"), rank("③"), rank("IV."), rank("Ⅱ"), rank("一、")
+    (1, 12, 3, 4, 2, None)
+    """
+    mark = enumerator.strip().strip(".()、 ")
+    if mark.isascii() and mark.isdigit():
+        return int(mark)
+    if len(mark) == 1 and "①" <= mark <= "⑳":
+        return ord(mark) - ord("①") + 1
+    if len(mark) == 1 and "Ⅰ" <= mark <= "Ⅻ":
+        return ord(mark) - ord("Ⅰ") + 1
+    return ROMAN.get(mark)
+
+
+def rank_at(raw: str, rules: RulePack) -> int | None:
+    """The number of the enumerator a raw piece of text opens with, when
+    words follow it (「2．高等教育」: 2; 「2．」 alone or 「2,377億円」: None)."""
+    text = normalize(raw[:40])
+    m = struct(rules, "enumerator", text)
+    if m is None or not text[m.end():m.end() + 1].strip() or "円" in text[:m.end() + 4]:
+        return None
+    return rank(m.group(0))
+
+
+def heading_row(raw: str, rules: RulePack) -> list[str] | None:
+    """The k ≥ 2 headings of a line, each opening with the enumerator after
+    the one before, with no figure on the line; None for any other line.
+
+    >>> from pipeline.rules import load_rules
+    >>> heading_row("1．学校教育の推進 2．高等教育の推進", load_rules())
+    ['1．学校教育の推進', '2．高等教育の推進']
+    >>> heading_row("1．学校教育の推進 3．高等教育の推進", load_rules()) is None
+    True
+    """
+    text = raw.strip()
+    if "円" in text or (first := rank_at(text, rules)) is None:
+        return None
+    cuts, want = [0], first + 1
+    for gap in GAP.finditer(text):
+        if rank_at(text[gap.end():], rules) == want:
+            cuts.append(gap.end())
+            want += 1
+    if len(cuts) < 2:
+        return None
+    return [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)])]
+
+
+def figure_groups(raw: str, rules: RulePack) -> list[str]:
+    """The pieces of a line of figures between single gaps, a bracket that
+    follows a figure after a gap kept with it; [] when a piece does not open
+    with an amount.
+
+    >>> from pipeline.rules import load_rules
+    >>> figure_groups("1兆5,216億円（1兆5,251億円） 5,196億円 （4,804億円）", load_rules())
+    ['1兆5,216億円（1兆5,251億円）', '5,196億円 （4,804億円）']
+    >>> figure_groups("5,196億円 を計上", load_rules())
+    []
+    """
+    amount = rules.role("amount", "amount")[0]
+    groups: list[str] = []
+    pieces = GAP.split(raw.strip())
+    spaces = GAP.findall(raw.strip())
+    for k, piece in enumerate(pieces):
+        if groups and piece[:1] in OPENERS:
+            groups[-1] += spaces[k - 1] + piece
+            continue
+        m = search(amount["re_pattern"], normalize(piece), amount["id"])
+        if m is None or m.start() != 0:
+            return []
+        groups.append(piece)
+    return groups
+
+
+def split_box_rows(lines: list[Line], rules: RulePack) -> list[Line]:
+    """The page's lines with each joined row of numbered boxes read box by
+    box (the module's docstring). Each piece keeps its line's number; its
+    raw text is the piece."""
+    out: list[Line] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        heads = heading_row(line.raw_text, rules) if line.bbox is None and k + 1 < len(lines) else None
+        values = figure_groups(lines[k + 1].raw_text, rules) if heads else []
+        if not heads or len(values) != len(heads):
+            out.append(line)
+            k += 1
+            continue
+        below = lines[k + 1]
+        for head, value in reversed(list(zip(heads, values))):
+            for source, piece in ((line, head), (below, value)):
+                made = make_line(source.page, source.number, piece, markdown=True)
+                if made is not None:
+                    out.append(made)
+        k += 2
+    return out
