@@ -2098,3 +2098,38 @@ def test_a_row_of_numbered_boxes_joined_into_one_line_is_read_box_by_box(tmp_pat
         <= {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     parts = {a["program"]: a["parent"] for a in f.amounts if a["amount_yen"] == 60 * OKU}
     assert parts == {"農業データ連携基盤": "スマート農業の推進"}
+
+
+def test_a_part_row_of_cells_under_an_overview_list_is_read(tmp_path):
+    """An overview list, then a unit header and 「うち X\t―\t180\t180」 (a part row whose
+    first cell is empty): the run went on (it stopped with an internal error) and
+    the part's name is no cell."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "　沖縄振興予算　R8予算（案） 2,702億円（R7当初 2,735億円）",
+        "　準天頂衛星システムの開発・整備・運用　R8予算（案） 198億円（R7当初 176億円）",
+        "　科学技術イノベーション創造推進費 555億円の内数",
+        "【地方創生】（単位：億円）", "うち 地域産業基盤整備型\t―\t180\t180"]))
+    assert "地域産業基盤整備型" in {a["program"] for a in f.amounts if a["amount_yen"] == 180 * OKU}
+
+
+def test_a_pdf_table_row_name_wrapped_in_its_cell_is_joined_over_its_centred_numbers(tmp_path):
+    """A PDF table whose row name wraps in its cell (「うち地域医療介護総合確保基金(医療」 /
+    「分)」) with the row's numbers centred between its two lines: the row is named
+    by both lines, not by the first alone."""
+    import pymupdf
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    put = lambda x, y, s, size=10: page.insert_text((x, y), s, fontname="japan", fontsize=size)  # noqa: E731
+    put(185, 90, "令和9年度医政局概算要求の概要", 15)
+    put(480, 138, "(単位:百万円)", 9.5)
+    put(118, 168, "事項"), put(255, 168, "前年度予算額"), put(330, 168, "令和9年度要求額"), put(400, 168, "比較増減")
+    put(46, 200, "1地域医療提供体制の確保"), put(268, 200, "98,520"), put(340, 200, "105,300"), put(422, 200, "6,780")
+    put(60, 226, "うち地域医療介護総合確保基金(医療", 9.5), put(60, 240, "分)", 9.5)
+    put(268, 233, "75,100"), put(346, 233, "79,800"), put(422, 233, "4,700")
+    put(46, 270, "2医療従事者の確保・養成"), put(268, 270, "12,340"), put(346, 270, "13,120"), put(430, 270, "780")
+    path = tmp_path / "wrapped-cell.pdf"
+    doc.save(path)
+    f = extract_facts(extract_pages(path), path.stem)
+    got = {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert {("地域医療介護総合確保基金(医療分)", "enacted", 2026, 75100 * 10**6),
+            ("地域医療介護総合確保基金(医療分)", "request", 2027, 79800 * 10**6)} <= got

@@ -274,8 +274,9 @@ def part_name(info: LineInfo, fig: Figure, part, rules: RulePack) -> str:
     text = info.text
     stripped = lead_stripped(text, rules)
     head = stripped[part.end():]
-    first = min([lb.start for lb in info.labels] + [a.start for a in info.amounts if a.start <= fig.amount.start])
+    first = min([lb.start for lb in info.labels] + [a.start for a in info.amounts if a.start <= fig.amount.start]
+                + [fig.amount.start])   # (a table cell's figure is none of the line's amounts)
     cut = first - (len(text) - len(stripped)) - part.end()   # (the line's first figure or label ends the name)
-    name = clean_name(head[:max(cut, 0)], rules)
+    name = clean_name(head[:max(cut, 0)].split("\t")[0], rules)   # (a tab: the next cell, 「うち X\t―\t180」)
     joint = struct(rules, "name_particle", name) if len(name) > 3 else None
     return name[:joint.start()] if joint is not None else name   # 「うち、ものづくり補助金の拡充に500億円」

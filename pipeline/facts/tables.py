@@ -336,7 +336,7 @@ def table_rows(slide: Slide, figures: list[Figure], release: ReleaseContext, rul
             if row and cell == 0 and not done and k and not info.amounts and not info.labels \
                     and len(info.text) <= rules.settings["max_name_length"] \
                     and (continues_name(lines[k - 1].text, info.text, rules) or wraps_in_cell(widths, info.text)
-                         or fills_name_cell(lines, k, name_width, rules)):
+                         or fills_name_cell(lines, k, name_width, rules) or one_cell_over_two_lines(lines, k, rules)):
                 row = clean_name(row + info.text, rules)   # a row name over lines (「教育の質の向上」 「に向けた、学校」 …)
                 widths.append(len(info.text))
                 continue
