@@ -30,6 +30,9 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
                ROOT / "tests" / "golden" / "probes-articles"),
               ("made-up tables", ROOT / "tests" / "fixtures" / "probes-tables", ROOT / "tests" / "golden" / "probes-tables"),
               ("made-up MOF pages", ROOT / "tests" / "fixtures" / "probes-mof", ROOT / "tests" / "golden" / "probes-mof"),
+              ("made-up reports", ROOT / "tests" / "fixtures" / "probes-reports", ROOT / "tests" / "golden" / "probes-reports"),
+              ("made-up agencies", ROOT / "tests" / "fixtures" / "probes-agencies",
+               ROOT / "tests" / "golden" / "probes-agencies"),
               # pages printed to PDF, scored as the PDF and as four converters' texts (NN.pdf, NN-<converter>.txt: golden NN.csv)
               ("made-up PDFs and texts", ROOT / "tests" / "fixtures" / "probes-converted",
                ROOT / "tests" / "golden" / "probes-converted"))
