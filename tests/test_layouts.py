@@ -2133,3 +2133,13 @@ def test_a_pdf_table_row_name_wrapped_in_its_cell_is_joined_over_its_centred_num
     got = {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     assert {("地域医療介護総合確保基金(医療分)", "enacted", 2026, 75100 * 10**6),
             ("地域医療介護総合確保基金(医療分)", "request", 2027, 79800 * 10**6)} <= got
+
+
+def test_era_less_years_on_a_page_that_writes_western_years_are_western(tmp_path):
+    """A column that writes 「2030年度は…、31年度は…、32年度予算案では…」 and no 令和 year:
+    31年度 is 2031 (not 令和31 = 2049)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2032年1月20日", "政府の海洋関係予算は、当初予算ベースで2030年度は1,210億円、31年度は1,260億円だった。"
+        "32年度予算案では1,330億円が計上された。"]))
+    assert {a["fiscal_year"] for a in f.amounts} <= {2030, 2031, 2032, None}
+    assert (2031, 1260 * OKU) in {(a["fiscal_year"], a["amount_yen"]) for a in f.amounts}

@@ -152,6 +152,23 @@ def writes_western(lab: Label, info: LineInfo, rules: RulePack) -> bool:
     return bool(last and last.groupdict().get("western"))
 
 
+def writes_only_western_years(infos: list[LineInfo], rules: RulePack) -> bool:
+    """Does the page write its fiscal years 2024年度 and never with an era
+    (令和6年度, R6, 平成28年度)? Then an era-less 「25年度」 on it is 2025:
+    a column that writes 「2024年度は…、25年度は…、26年度予算案では…」."""
+    western = False
+    for info in infos:
+        if "年" not in info.text and "R" not in info.text and "H" not in info.text:
+            continue
+        for rule in rules.role("year", "year"):
+            for m in finditer(rule["re_pattern"], info.text, rule["id"]):
+                g = m.groupdict()
+                if g.get("era") or g.get("letter"):
+                    return False
+                western = western or bool(g.get("western"))
+    return western
+
+
 def own_label(lab: Label, info: LineInfo) -> bool:
     """Is the label written right before a figure, its own (「R2補①:100億円」),
     or last on its line (its value on the next), rather than naming
@@ -214,6 +231,7 @@ def release_context(infos: list[LineInfo], rules: RulePack) -> ReleaseContext:
     if year is None and supp is None and baseline is not None and first_stage and first_stage[0] in ("request", "draft"):
         year = baseline + 1   # a request or draft compared with an enacted budget is the next year's
         stage, rule = first_stage
+    western = western or writes_only_western_years(infos, rules)
     if year is None and supp is None and dated is not None and era is None and not western:
         # no era written anywhere, a page dated 2016-02-02: 「二十八年度予算案」 is the date's era's (平成28)
         year, stage, rule = next(((y, lab.stage, lab.rule["id"]) for info in infos for lab in info.labels
