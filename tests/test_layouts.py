@@ -2143,3 +2143,16 @@ def test_era_less_years_on_a_page_that_writes_western_years_are_western(tmp_path
         "32年度予算案では1,330億円が計上された。"]))
     assert {a["fiscal_year"] for a in f.amounts} <= {2030, 2031, 2032, None}
     assert (2031, 1260 * OKU) in {(a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+
+
+def test_same_programme_said_as_dou_jigyou_is_the_one_named_before(tmp_path):
+    """「同事業に115億円を措置」: the 事業 the text named last, written out — a quoted name
+    whole (「こどもの居場所づくり支援事業」, kana inside), never a word inside a longer one
+    (「行政事業レビュー」) nor a bare 「新規事業」."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年3月17日",
+        "令和12年度予算案で、スマート農業加速化事業に246億円を計上した。令和11年度の行政事業レビューを受け、"
+        "新規事業の立ち上げは見送った。令和11年度補正予算で、同事業に115億円を措置した。",
+        "「こどもの居場所づくり支援事業」が対象です。来年度予算案では同事業に62億円が計上されています。"]))
+    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    assert got[115 * OKU] == "スマート農業加速化事業" and got[62 * OKU] == "こどもの居場所づくり支援事業"

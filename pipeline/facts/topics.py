@@ -152,6 +152,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
             raw = pattern.split(raw)[-1]
     for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…自らの独法等で行うインハウス研究予算」
         raw = pattern.sub("", raw)
+    if points_back(raw, rules):
+        return raw   # 「同事業」: written out by its reader (antecedent()), no scope word
     pieces = raw.split("の")
     for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
         pieces[0] = pattern.sub("", pieces[0])
@@ -180,6 +182,18 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     return name
 
 
+def points_back(name: str, rules: RulePack) -> bool:
+    """Is the name wholly one that points back (「同事業」, 「同交付金」: struct.anaphora)?
+    A topic keeps it for its reader to write out (antecedent()).
+
+    >>> from pipeline.rules import load_rules
+    >>> points_back("同事業", load_rules()), points_back("同時接種推進事業", load_rules())
+    (True, False)
+    """
+    m = struct(rules, "anaphora", name)
+    return m is not None and m.end() == len(name)
+
+
 def antecedent(name: str, before: str, rules: RulePack) -> str:
     """A name that points back (struct.anaphora: 「同省関係分」, 「同交付金」)
     written out with the last name the text before it gave that noun, else
@@ -200,12 +214,15 @@ def antecedent(name: str, before: str, rules: RulePack) -> str:
     if m is None:
         return name
     noun = m.group("noun")
-    found = [w for w in regex.findall(r"[\p{Han}\p{Katakana}ー・A-Za-z]+?" + regex.escape(noun), before)
-             if not w.startswith("同") and len(w) > len(noun)]
-    if found:
-        return found[-1] + name[m.end():]
-    quoted = regex.findall(r"「([^「」。]{2,40})」", before)
-    return quoted[-1] if quoted else name
+    named = [(w.end(), len(w.group()), w.group()) for w in regex.finditer(
+        r"[\p{Han}\p{Katakana}ー・A-Za-z]+?" + regex.escape(noun) + r"(?![\p{Han}\p{Katakana}ー])", before)
+        if not w.group().startswith("同") and len(w.group()) > len(noun)
+        and (not struct(rules, "scope", w.group()) or is_body(w.group(), rules))]   # (not 「新規事業」)
+    quoted = [(q.end(1), len(q.group(1)), q.group(1)) for q in regex.finditer(r"「([^「」。]{2,40})」", before)]
+    named += [q for q in quoted if q[2].endswith(noun)]   # (「こどもの居場所づくり支援事業」: kana inside, the whole)
+    if named:
+        return max(named)[2] + name[m.end():]   # the last named, the longest of those ending there
+    return quoted[-1][2] if quoted else name
 
 
 def bill_budget(info: LineInfo, rules: RulePack) -> str | None:
