@@ -2156,3 +2156,13 @@ def test_same_programme_said_as_dou_jigyou_is_the_one_named_before(tmp_path):
         "「こどもの居場所づくり支援事業」が対象です。来年度予算案では同事業に62億円が計上されています。"]))
     got = {a["amount_yen"]: a["program"] for a in f.amounts}
     assert got[115 * OKU] == "スマート農業加速化事業" and got[62 * OKU] == "こどもの居場所づくり支援事業"
+
+
+def test_a_polite_toshite_in_a_diet_answer_names_the_figure(tmp_path):
+    """A 国会 answer: 「…事業といたしまして二百四十六億三千万円を計上」 is that 事業's figure,
+    as 「…事業として」 is."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年3月17日", "○政府参考人（山田一郎君）　お答え申し上げます。",
+        "　令和十二年度予算案におきましては、林業成長産業化推進事業といたしまして百二十一億五千万円を計上しているところで"
+        "ございます。"]))
+    assert ("林業成長産業化推進事業", 12150000000) in {(a["program"], a["amount_yen"]) for a in f.amounts}
