@@ -2166,3 +2166,14 @@ def test_a_polite_toshite_in_a_diet_answer_names_the_figure(tmp_path):
         "　令和十二年度予算案におきましては、林業成長産業化推進事業といたしまして百二十一億五千万円を計上しているところで"
         "ございます。"]))
     assert ("林業成長産業化推進事業", 12150000000) in {(a["program"], a["amount_yen"]) for a in f.amounts}
+
+
+def test_a_dateline_is_no_name_and_tax_revenue_is_no_budget(tmp_path):
+    """A news page: headline 「補正予算案9.1兆円を閣議決定」, a dateline 「2031年11月28日 19:42　北国新聞デジタル
+    （経済部）」, the body's exact 9兆1,400億円: the headline's rounded figure is not the dateline's
+    (it restates the body's), and 「税収の上振れ分1兆2,000億円」 is revenue."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "補正予算案9.1兆円を閣議決定　物価高対策に重点", "", "2031年11月28日 19:42　北国新聞デジタル（経済部）", "",
+        "　政府は28日、2031年度補正予算案を閣議決定した。一般会計の歳出総額は9兆1,400億円で、"
+        "税収の上振れ分1兆2,000億円も充てる。"]))
+    assert {a["amount_yen"] for a in f.amounts} == {91400 * OKU}

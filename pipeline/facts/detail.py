@@ -291,7 +291,7 @@ class DetailWalk(Walk):
             return self.unnamed(info, fig, sentence_start, start)
         name, part = topic
         if name.startswith("同"):   # 「同省関係分は」: the ministry the text named before
-            before = "".join(line.text for line in self.lines[max(0, fig.index - 20):fig.index])
+            before = "\n".join(line.text for line in self.lines[max(0, fig.index - 20):fig.index]) + "\n"
             name = antecedent(name, before + info.text[:fig.amount.start], self.rules)
             if points_back(name, self.rules):   # 「同事業に62億円」 with no 事業 named before: nobody named
                 return self.unnamed(info, fig, sentence_start, start)
