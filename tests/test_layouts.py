@@ -2177,3 +2177,21 @@ def test_a_dateline_is_no_name_and_tax_revenue_is_no_budget(tmp_path):
         "　政府は28日、2031年度補正予算案を閣議決定した。一般会計の歳出総額は9兆1,400億円で、"
         "税収の上振れ分1兆2,000億円も充てる。"]))
     assert {a["amount_yen"] for a in f.amounts} == {91400 * OKU}
+
+
+def test_a_tab_table_row_is_named_by_its_jigyoumei_column_and_its_remark_is_no_cell(tmp_path):
+    """「No.\t事業名\t担当課\t…」: each row is named by its 事業名 cell (not the 担当課 cell before its
+    numbers); a numbered row (「8\t…」) is a row, not a new section; the last cell of words (備考:
+    「上限5,000千円/件」, 「うち移住支援金 120,000」) is a remark, and the row's cells are still read."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "南浜県 令和12年度当初予算案の概要", "（単位：千円）",
+        "No.\t事業名\t担当課\t令和12年度当初予算案\t令和11年度当初予算\t比較増減\t増減率\t備考",
+        "1\t第2子以降保育料無償化事業\tこども未来課\t1,284,500\t1,102,300\t182,200\t16.5%\t",
+        "4\t中小企業脱炭素経営支援補助金\t産業政策課\t450,000\t300,000\t150,000\t50.0%\t上限5,000千円/件",
+        "6\t移住・定住促進事業\t地域振興課\t152,380\t160,000\t△7,620\t△4.8%\tうち移住支援金 120,000",
+        "8\t木造住宅耐震化促進事業\t建築住宅課\t188,900\t175,500\t13,400\t7.6%\t約300戸"]))
+    got = {(a["program"], a["stage"], a["amount_yen"] // 1000) for a in f.amounts}
+    assert got == {("第2子以降保育料無償化事業", "draft", 1284500), ("第2子以降保育料無償化事業", "enacted", 1102300),
+                   ("中小企業脱炭素経営支援補助金", "draft", 450000), ("中小企業脱炭素経営支援補助金", "enacted", 300000),
+                   ("移住・定住促進事業", "draft", 152380), ("移住・定住促進事業", "enacted", 160000),
+                   ("木造住宅耐震化促進事業", "draft", 188900), ("木造住宅耐震化促進事業", "enacted", 175500)}

@@ -49,6 +49,13 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
                     if (not enumerator or m.start() >= enumerator.end()) and not glued_to_word(info.line, m.end())]
                    + [(m.start(), m.end(), "-") for m in DASH_CELL.finditer(text)])
+    last_tab = text.rfind("\t")
+    word = WORD_LETTER.search(text, last_tab) if last_tab > 0 else None
+    if word:
+        cut = max(last_tab, text.rfind(" ", last_tab, word.start())) + 1   # (「\t270 1機当たり」: 270 is a cell)
+        if text[cut:cut + 1] != "(" and any(c[1] < cut for c in cells if c[2] != "-"):   # (「(6年度 2,910,400)」: a cell)
+            text = text[:cut]   # 「…\t7.6%\t上限5,000千円/件」: a tab table's last words are its remark (備考)
+            cells = [c for c in cells if c[1] < cut]
     if not any(c[2] != "-" for c in cells) and not (len(cells) == 1 and len(text.strip()) <= 3):
         return None   # (a dash alone on its line is an empty cell of a table written one cell a line)
     head, rest = text[:cells[0][0]], text[cells[0][0]:]
@@ -195,3 +202,22 @@ def row_name(info: LineInfo, rules: RulePack) -> str | None:
         return name
     return clean_name(info.text[:info.amounts[0].start], rules) or None
 
+
+def stub_column(header: list[LineInfo], rules: RulePack) -> int | None:
+    """The tab cell of a tab table's header that stands over its row names
+    (struct.header_stub: 事業名, 事項, 区分), when other cells stand before it
+    (「No.\t事業名\t担当課\t…」: 1); None otherwise.
+
+    >>> from pipeline.extract import make_line
+    >>> from pipeline.facts.lines import analyze
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules()
+    >>> stub_column([analyze(make_line(None, 1, "No.\t事業名\t担当課\t令和8年度予算案"), rules)], rules)
+    1
+    """
+    for info in header:
+        cells = info.text.split("\t")
+        at = next((j for j, c in enumerate(cells) if struct(rules, "header_stub", c.strip())), None)
+        if at:
+            return at
+    return None

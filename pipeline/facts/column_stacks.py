@@ -24,7 +24,8 @@ from pipeline.facts.figure import Figure
 from pipeline.facts.layout import Slide
 from pipeline.facts.lines import FILLER, LineInfo, hit, struct
 from pipeline.facts.names import is_name_like, name_of
-from pipeline.facts.tables import Column, cell_figure, header_blocks, header_columns
+from pipeline.facts.table_headers import Column, header_blocks, header_columns
+from pipeline.facts.tables import cell_figure
 from pipeline.facts.units import nearest, unit_lines
 from pipeline.rules import RulePack
 

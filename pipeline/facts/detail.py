@@ -37,7 +37,7 @@ from pipeline.facts.names import (
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, row_above, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
-from pipeline.facts.topics import antecedent, bill_budget, named_before, points_back, sentence_subject, topic_name, topic_words
+from pipeline.facts.topics import antecedent, bill_budget, named_before, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
 
 
@@ -287,14 +287,12 @@ class DetailWalk(Walk):
         topic = topic_name(info.text, start, fig.amount.start, self.rules, fig.amount.tail) or (topic_name(
             lead + info.text, 0, len(lead) + fig.amount.start, self.rules, len(lead) + fig.amount.tail) if lead else None)
         sentence_start = (id(info), info.text.rfind("。", 0, fig.amount.start))
-        if topic is None:
-            return self.unnamed(info, fig, sentence_start, start)
-        name, part = topic
-        if name.startswith("同"):   # 「同省関係分は」: the ministry the text named before
+        name, part = topic if topic else ("", False)
+        if name.startswith("同"):   # 「同省関係分は」: the ministry the text named before (「同事業」, none: nobody)
             before = "\n".join(line.text for line in self.lines[max(0, fig.index - 20):fig.index]) + "\n"
-            name = antecedent(name, before + info.text[:fig.amount.start], self.rules)
-            if points_back(name, self.rules):   # 「同事業に62億円」 with no 事業 named before: nobody named
-                return self.unnamed(info, fig, sentence_start, start)
+            name = antecedent(name, before + info.text[:fig.amount.start], self.rules) or ""
+        if not name:
+            return self.unnamed(info, fig, sentence_start, start)
         if struct(self.rules, "account", name):   # 「一般会計の総額で…」 after 「厚生労働省は…」: the ministry's account
             opened = info.text.rfind("。", 0, fig.amount.start)
             subject = sentence_subject(info.text[info.text.rfind("。", 0, max(opened, 0)) + 1:max(opened, 0)],

@@ -194,19 +194,20 @@ def points_back(name: str, rules: RulePack) -> bool:
     return m is not None and m.end() == len(name)
 
 
-def antecedent(name: str, before: str, rules: RulePack) -> str:
+def antecedent(name: str, before: str, rules: RulePack) -> str | None:
     """A name that points back (struct.anaphora: 「同省関係分」, 「同交付金」)
     written out with the last name the text before it gave that noun, else
     with the last name it quoted (「…の目玉が、「東北メディカル・メガバンク」
-    である。同施策には…」); else the name as it is.
+    である。同施策には…」); else None for a name that only points back
+    (「同事業」: nobody named), the name as it is for any other.
 
     >>> from pipeline.rules import load_rules
     >>> antecedent("同省関係分", "経済産業省は10日、2023年度補正予算案の", load_rules())
     '経済産業省関係分'
     >>> antecedent("同交付金", "減収分は、地方特例交付金で全額補塡する。", load_rules())
     '地方特例交付金'
-    >>> antecedent("同事業", "予算の話。", load_rules())
-    '同事業'
+    >>> antecedent("同事業", "予算の話。", load_rules()) is None
+    True
     >>> antecedent("同施策", "復興のための施策の目玉が、「メディカル・バンク」である。", load_rules())
     'メディカル・バンク'
     """
@@ -222,7 +223,7 @@ def antecedent(name: str, before: str, rules: RulePack) -> str:
     named += [q for q in quoted if q[2].endswith(noun)]   # (「こどもの居場所づくり支援事業」: kana inside, the whole)
     if named:
         return max(named)[2] + name[m.end():]   # the last named, the longest of those ending there
-    return quoted[-1][2] if quoted else name
+    return quoted[-1][2] if quoted else None if points_back(name, rules) else name
 
 
 def bill_budget(info: LineInfo, rules: RulePack) -> str | None:
