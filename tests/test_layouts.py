@@ -2195,3 +2195,32 @@ def test_a_tab_table_row_is_named_by_its_jigyoumei_column_and_its_remark_is_no_c
                    ("中小企業脱炭素経営支援補助金", "draft", 450000), ("中小企業脱炭素経営支援補助金", "enacted", 300000),
                    ("移住・定住促進事業", "draft", 152380), ("移住・定住促進事業", "enacted", 160000),
                    ("木造住宅耐震化促進事業", "draft", 188900), ("木造住宅耐震化促進事業", "enacted", 175500)}
+
+
+def test_a_section_heading_naming_a_stage_governs_the_list_under_it(tmp_path):
+    """「■ 令和11年度補正予算（案）（令和11年11月28日閣議決定）」 over 「合計 1,286億円」 and 「・X 655億円」
+    items, on a page about the 令和12年度予算案: the items are supplementary drafts of 令和11, the
+    total is that section's (「令和11年度補正予算(案) 合計」); the next heading ends the section."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 海洋庁予算案の概要", "■ 総額", "令和12年度予算案　2,012.6億円（前年度当初予算額 1,863.2億円）",
+        "■ 令和11年度補正予算（案）（令和11年11月28日閣議決定）", "合計　1,286億円",
+        "・海洋観測網の更新　　　 655億円", "・海洋データ基盤の整備　　　 421億円", "・沿岸監視体制の強化　 210億円",
+        "■ 参考", "・海洋調査船の運航　　30億円"]))
+    got = {a["program"]: (a["budget"], a["stage"], a["fiscal_year"]) for a in f.amounts}
+    assert got["令和11年度補正予算(案) 合計"] == ("supplementary", "draft", 2029)
+    assert got["海洋観測網の更新"][:3] == got["沿岸監視体制の強化"][:3] == ("supplementary", "draft", 2029)
+    assert got["海洋調査船の運航"][:3] == ("initial", "draft", 2030)
+
+
+def test_numbered_items_under_a_total_on_a_list_page_are_their_own(tmp_path):
+    """A page whose total box comes first, then 「1. X 1,102.5億円（1,046.0億円）」 items, then a bulleted list:
+    the numbered items are programs of their own (parts of the total), never the total's figures."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 海洋庁予算案の概要", "■ 総額", "令和12年度予算案　2,012.6億円（前年度当初予算額 1,863.2億円）",
+        "■ 主な事項", "1. 海洋観測網の整備　　　 1,102.5億円（1,046.0億円）", "2. 海洋人材の育成　　 231.0億円（268.4億円）",
+        "■ 令和11年度補正予算（案）", "・観測船の更新　 655億円", "・沿岸レーダーの整備　 421億円",
+        "・離島監視の強化　 210億円"]))
+    got = {(a["program"], a["stage"], a["amount_yen"]) for a in f.amounts}
+    assert {("海洋観測網の整備", "draft", 110250000000), ("海洋観測網の整備", "enacted", 104600000000),
+            ("海洋人材の育成", "draft", 23100000000)} <= got
+    assert {a["amount_yen"] for a in f.amounts if a["program"] == "総額"} == {201260000000, 186320000000}

@@ -8,7 +8,7 @@ above them."""
 from __future__ import annotations
 
 from pipeline.facts.layout import Slide, beside
-from pipeline.facts.lines import is_bare_amount, label_starts_line, sentence, struct
+from pipeline.facts.lines import hit, is_bare_amount, label_starts_line, sentence, struct
 from pipeline.facts.name_stacks import name_stacks
 from pipeline.facts.names import (
     header_name,
@@ -45,13 +45,25 @@ def overview_headers(slide: Slide, rules: RulePack) -> dict[int, str]:
         name = header_name(info, rules)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if name and not is_enumerated(info, rules):   # (once per line: the detail walk asks it too)
-            heads[i] = name + wrapped_tail(lines, i, rules)
+            heads[i] = section_total(lines, i, rules) or name + wrapped_tail(lines, i, rules)
         elif nxt is not None and nxt.amounts and is_name_like(info, rules) \
                 and not struct(rules, "part_of", info.text) and not is_enumerated(info, rules) \
                 and ((label_starts_line(nxt) and opens_figure(nxt.text, rules))
                      or (is_bare_amount(nxt) and struct(rules, "bullet", info.text) and not struct(rules, "point", info.text))):
             heads[i] = name_of(info, rules)   # 「■NAME」 over 「385億円【425億円】」 or over its 【label amount】
     return heads
+
+
+def section_total(lines: list, i: int, rules: RulePack) -> str | None:
+    """The name of a bare total (「合計 1,286億円」, struct.total) right under a
+    section heading that names a stage (struct.section_stage): the heading's
+    budget and the total word, 「令和7年度補正予算(案) 合計」 — a page with
+    several sections has several 合計."""
+    name = header_name(lines[i], rules)
+    if not i or not name or not struct(rules, "total", name) or lines[i - 1].amounts or not lines[i - 1].labels \
+            or not hit(rules, "structure", "governing", lines[i - 1].text):
+        return None
+    return f"{name_of(lines[i - 1], rules).strip('【】')} {name}"
 
 
 class OverviewWalk(Walk):
@@ -113,6 +125,8 @@ class OverviewWalk(Walk):
                         return Owner(topic[0], whole, "component", "", told=True)
                 if topic is None and (body := bracket_heading(info.text, rules)):
                     return Owner(body, "", "total", "", told=True)   # 「【文部科学省】総額6兆1,204億円を要求。」
+            if is_enumerated(info, rules) and (name := header_name(info, rules)):
+                return Owner(name, self.total, "component", "")   # 「1. X 1,102.5億円」 listed under the total: its part
             return Owner(self.total, "", "total", "")
         if i in headers:
             return Owner(headers[i], "", "program", category)

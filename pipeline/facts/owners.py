@@ -174,8 +174,8 @@ class Walk:
               source: str | None = None) -> None:
         if owner.parent == owner.program:   # a header repeating the slide's own program
             owner = Owner(owner.program, "", "program", owner.category)
-        if owner.program and owner.level != "total" and struct(self.rules, "total", owner.program):
-            owner = Owner(owner.program, "", "total", "")   # 「合計 300億円」: the total the page states
+        if owner.program and owner.level != "total" and struct(self.rules, "total", owner.program.rsplit(" ", 1)[-1]):
+            owner = Owner(owner.program, "", "total", "")   # 「合計 300億円」 (「令和7年度補正予算(案) 合計」): a stated total
         prog = self.programs.get(owner.program, owner.parent, owner.level,
                                  owner.category if owner.category is not None else "") if owner.program else None
         if prog is not None and not prog["parent"] and owner.parent:

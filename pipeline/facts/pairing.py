@@ -331,7 +331,7 @@ def pair_slide(slide: Slide, release: ReleaseContext, rules: RulePack) -> list[F
     with_labels_elsewhere([f for f in waiting if f.ctx is None and f.how != "bracket"],
                           [lab for lab in found if not lab.governs], slide, release, rules)
     governed([f for f in figures if f.ctx is None and f.how in ("", "slide")],
-             [lab for lab in found if lab.governs], release, rules)
+             [lab for lab in found if lab.governs], slide.lines, release, rules)
     return figures
 
 
@@ -408,11 +408,13 @@ def with_labels_elsewhere(waiting: list[Figure], labels: list[OpenLabel], slide:
             fig.ctx = context_of_label(lab.label, lab.info, release, rules)
 
 
-def governed(figures: list[Figure], governing: list[OpenLabel], release: ReleaseContext, rules: RulePack) -> None:
+def governed(figures: list[Figure], governing: list[OpenLabel], lines: list[LineInfo], release: ReleaseContext,
+             rules: RulePack) -> None:
     """Strategy ``governed``: 「令和5年度補正予算において、以下について…」 gives its
     context to the figures below it that nothing else paired."""
     for fig in figures:
         lab = governed_by(fig, governing, rules.settings["stack_window"])
-        if lab is not None:
+        if lab is not None and not any(hit(rules, "structure", "governing", lines[j].text)
+                                       for j in range(lab.index + 1, fig.index)):   # (a heading between: its own)
             fig.label, fig.label_info, fig.how = lab.label, lab.info, "governed"
             fig.ctx = context_of_label(lab.label, lab.info, release, rules)
