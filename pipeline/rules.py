@@ -65,7 +65,8 @@ ROLES = {
                   "header_word", "prior_column", "named_value",
                   "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
                   "lead_conjunction", "also_in", "set_to", "set_object",
-                  "launched", "listed_bullet", "stage_suffix", "bill_title", "within", "heading_lead", "section_heading"},
+                  "launched", "listed_bullet", "stage_suffix", "bill_title", "within", "heading_lead", "section_heading",
+                  "budget_subject", "contrast_lead"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

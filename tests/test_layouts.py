@@ -2224,3 +2224,15 @@ def test_numbered_items_under_a_total_on_a_list_page_are_their_own(tmp_path):
     assert {("海洋観測網の整備", "draft", 110250000000), ("海洋観測網の整備", "enacted", 104600000000),
             ("海洋人材の育成", "draft", 23100000000)} <= got
     assert {a["amount_yen"] for a in f.amounts if a["program"] == "総額"} == {201260000000, 186320000000}
+
+
+def test_a_paragraph_that_opens_with_a_budget_as_its_subject_owns_its_unnamed_figures(tmp_path):
+    """「政府の海洋関係予算が急拡大している。…当初予算ベースで2030年度は1,210億円、…」: the figures are the
+    subject's; a sentence that turns away (「一方で、…補正予算で総額860億円」) is not."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2032年1月20日",
+        "　政府の海洋関係予算が急拡大している。事務局のとりまとめによれば、当初予算ベースで2030年度は1,210億円、"
+        "31年度は1,260億円だった。",
+        "　沿岸の漁業は厳しい。一方で、2031年度の補正予算で総額860億円が認められた。"]))
+    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    assert got[1210 * OKU] == got[1260 * OKU] == "政府の海洋関係予算" and got.get(860 * OKU) != "政府の海洋関係予算"

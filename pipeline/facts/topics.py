@@ -261,7 +261,26 @@ def named_before(text: str, rules: RulePack) -> str | None:
     before = text[text.rfind("。", 0, end) + 1:end].strip()
     for pattern, _, _ in rules.patterns("structure", "heading_lead"):
         before = pattern.sub("", before)
-    return before if is_body(before, rules) else None
+    if is_body(before, rules):
+        return before
+    return None if struct(rules, "contrast_lead", text[end + 1:]) else paragraph_subject(text[:end], rules)
+
+
+def paragraph_subject(text: str, rules: RulePack) -> str | None:
+    """The budget a sentence with no figure makes its subject, the last such
+    sentence of ``text`` (a paragraph up to the figure's sentence): 「政府の宇宙関係予算が
+    急拡大している。…2024年度は3,210億円」 (struct.budget_subject).
+
+    >>> from pipeline.rules import load_rules
+    >>> paragraph_subject("政府の宇宙関係予算が急拡大している。当初予算ベースで", load_rules())
+    '政府の宇宙関係予算'
+    """
+    amount = rules.role("amount", "amount")[0]
+    for said in reversed(text.split("。")):
+        m = struct(rules, "budget_subject", said.strip())
+        if m and not finditer(amount["re_pattern"], said, amount["id"]) and (name := topic_words(m.group("name"), rules)):
+            return name
+    return None
 
 
 def bracket_heading(text: str, rules: RulePack) -> str | None:
