@@ -2236,3 +2236,14 @@ def test_a_paragraph_that_opens_with_a_budget_as_its_subject_owns_its_unnamed_fi
         "　沿岸の漁業は厳しい。一方で、2031年度の補正予算で総額860億円が認められた。"]))
     got = {a["amount_yen"]: a["program"] for a in f.amounts}
     assert got[1210 * OKU] == got[1260 * OKU] == "政府の海洋関係予算" and got.get(860 * OKU) != "政府の海洋関係予算"
+
+
+def test_a_question_names_the_budget_its_answer_gives(tmp_path):
+    """A Q&A page: 「Q1. 海洋庁の来年度予算案はいくら？」 over 「A. …2,421億円です。今年度当初の2,296億円より…」:
+    both figures are 海洋庁's, the second this fiscal year's enacted initial budget (今年度当初, from the date)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年1月15日更新", "Q1. 海洋庁の来年度予算案はいくら？",
+        "A. 一般会計と特別会計を合わせて2,421億円です。今年度当初の2,296億円より125億円（5.4％）増えました。",
+        "Q2. いちばん大きいのは？", "A. 海洋観測です。"]))
+    assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋庁", "draft", 2031, 2421 * OKU), ("海洋庁", "enacted", 2030, 2296 * OKU)}

@@ -37,7 +37,7 @@ from pipeline.facts.names import (
 )
 from pipeline.facts.owners import Claimed, Owner, Walk, note_literals, part_name, row_above, split_part, strict_sentence
 from pipeline.facts.titles import body_in_title, just_above, skippable, title_after_box, title_lines
-from pipeline.facts.topics import antecedent, bill_budget, named_before, sentence_subject, topic_name, topic_words
+from pipeline.facts.topics import antecedent, asked_about, bill_budget, named_before, sentence_subject, topic_name, topic_words
 from pipeline.rules import RulePack
 
 
@@ -358,7 +358,7 @@ class DetailWalk(Walk):
         if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
                 and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
             return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
-        subject = (bill_budget(above, self.rules) if above is not None else None) \
+        subject = (bill_budget(above, self.rules) or asked_about(above.text, self.rules) if above is not None else None) \
             or named_before(info.text[:fig.amount.start], self.rules) or self.page_subject()
         return Owner(subject, "", "program", None, told=True) if subject else None
 

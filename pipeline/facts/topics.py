@@ -283,6 +283,19 @@ def paragraph_subject(text: str, rules: RulePack) -> str | None:
     return None
 
 
+def asked_about(text: str, rules: RulePack) -> str | None:
+    """The budget a question line asks about (struct.question, its Q mark
+    gone): 「Q1. こども家庭庁の来年度予算案はいくら？」 → こども家庭庁, whose figures the
+    answer below it gives.
+
+    >>> from pipeline.rules import load_rules
+    >>> asked_about("Q1.こども家庭庁の来年度予算案はいくら?", load_rules()), asked_about("Q2.いちばん大きいのは?", load_rules())
+    ('こども家庭庁', None)
+    """
+    m = struct(rules, "question", clean_name(text, rules))
+    return topic_words(m.group("name"), rules) if m else None
+
+
 def bracket_heading(text: str, rules: RulePack) -> str | None:
     """The body a line's opening heading in lenticular brackets names
     (struct.section_heading: 「【文部科学省】総額6兆1,204億円を要求。」), whose figure a
