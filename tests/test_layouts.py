@@ -2247,3 +2247,11 @@ def test_a_question_names_the_budget_its_answer_gives(tmp_path):
         "Q2. いちばん大きいのは？", "A. 海洋観測です。"]))
     assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋庁", "draft", 2031, 2421 * OKU), ("海洋庁", "enacted", 2030, 2296 * OKU)}
+
+
+def test_the_whole_of_an_account_is_the_accounts(tmp_path):
+    """「一般会計の歳出総額は9兆1,400億円」 is 一般会計's figure (as 「デジタル庁の要求総額」 is デジタル庁's)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年11月28日", "　政府は28日、2031年度補正予算案を閣議決定した。",
+        "一般会計の歳出総額は9兆1,400億円で、前年度を上回った。"]))
+    assert {a["program"] for a in f.amounts if a["amount_yen"] == 91400 * OKU} == {"一般会計"}

@@ -155,6 +155,9 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     if points_back(raw, rules):
         return raw   # 「同事業」: written out by its reader (antecedent()), no scope word
     pieces = raw.split("の")
+    if len(pieces) >= 2 and struct(rules, "total_word", pieces[-1]) \
+            and (struct(rules, "account", pieces[-2]) or is_body(pieces[-2], rules)):
+        return clean_name(pieces[-2], rules)   # 「一般会計の歳出総額」, 「デジタル庁の要求総額」: the account's, the body's
     for pattern, _, _ in rules.patterns("structure", "adnominal"):   # 「…などが行うインハウス研究機関経費」
         pieces[0] = pattern.sub("", pieces[0])
     bodies = [p for p in pieces if struct(rules, "body", p)] \
