@@ -2255,3 +2255,18 @@ def test_the_whole_of_an_account_is_the_accounts(tmp_path):
         "2031年11月28日", "　政府は28日、2031年度補正予算案を閣議決定した。",
         "一般会計の歳出総額は9兆1,400億円で、前年度を上回った。"]))
     assert {a["program"] for a in f.amounts if a["amount_yen"] == 91400 * OKU} == {"一般会計"}
+
+
+def test_an_encyclopedia_page_on_one_programme(tmp_path):
+    """An encyclopedia page about a programme: its title, a first sentence naming it with its reading in
+    brackets; 「その後は令和5年度の予算額が44億円」 is the programme's (その後 is no name); a cumulative sum
+    (累計予算額), a market value (時価総額) and a figure in a footnote's cited headline are no budgets."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋資源探査推進事業", "出典: フリー百科事典『ウィキペディア（Wikipedia）』",
+        "海洋資源探査推進事業（かいようしげんたんさすいしんじぎょう）は、海洋庁が実施している事業。",
+        "", "沿革", "", "その後は令和5年度の予算額が44億円、令和6年度が45億3,000万円と漸増した。",
+        "", "評価", "", "令和元年度から令和6年度までの累計予算額は約260億円にのぼり、",
+        "関連企業の時価総額の合計は約900億円とされる。",
+        "", "脚注", "", "1. ^ 「海洋探査に36億円 海洋庁が新事業」『海事新報』2018年12月26日"]))
+    assert {(a["program"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋資源探査推進事業", 2023, 44 * OKU), ("海洋資源探査推進事業", 2024, 4530000000)}

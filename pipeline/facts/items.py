@@ -116,6 +116,8 @@ def sentence_lead(lines: list[LineInfo], i: int, rules: RulePack, most: int = 6)
             break
         if lines[j].amounts or lines[j].labels or struct(rules, "bill_title", text):
             return ""
+        if struct(rules, "furniture", text) or struct(rules, "not_title", text):
+            break   # 「沿革」 over 「その後は…」, an office's line: a heading, no part of the sentence below
         lead.append(text)
     else:
         if i - 1 - most >= 0:
