@@ -2270,3 +2270,17 @@ def test_an_encyclopedia_page_on_one_programme(tmp_path):
         "", "脚注", "", "1. ^ 「海洋探査に36億円 海洋庁が新事業」『海事新報』2018年12月26日"]))
     assert {(a["program"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋資源探査推進事業", 2023, 44 * OKU), ("海洋資源探査推進事業", 2024, 4530000000)}
+
+
+def test_a_years_budget_named_in_running_text_is_that_years(tmp_path):
+    """A programme's history in sentences: 「平成24年度予算において新規事業として36億円が計上され」 is the enacted
+    budget of 2012, 「令和元年度予算では前年度と同額の41億5,000万円が措置された」 of 2019, on a page whose latest
+    budget is a 令和7年度概算要求."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋探査事業", "", "海洋探査事業は、海洋庁が実施している制度。",
+        "平成24年度予算において新規事業として36億円が計上された。",
+        "令和元年度予算では前年度と同額の41億5,000万円が措置された。",
+        "令和7年度概算要求では58億円を要求したが、政府案では46億円にとどまった。"]))
+    assert {(a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("enacted", 2012, 36 * OKU), ("enacted", 2019, 4150000000), ("request", 2025, 58 * OKU),
+        ("draft", 2025, 46 * OKU)}
