@@ -2284,3 +2284,15 @@ def test_a_years_budget_named_in_running_text_is_that_years(tmp_path):
     assert {(a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("enacted", 2012, 36 * OKU), ("enacted", 2019, 4150000000), ("request", 2025, 58 * OKU),
         ("draft", 2025, 46 * OKU)}
+
+
+def test_a_cleft_names_its_figure_and_a_bare_hosei_is_no_name(tmp_path):
+    """「1,268億円を計上したのが、無人アセット防衛能力だ。」: that name's; 「伸びを支えるのが宇宙戦略基金だ。31年度補正で
+    3,000億円を計上して始まり」: the fund's; 「30年度補正では海洋庁に826億円が計上され」: 海洋庁's (補正 is no name);
+    「関連の総額は1兆円を優に超える」 is a bound."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2032年2月7日", "　1,268億円を計上したのが、無人アセット防衛能力だ。3年前の約5倍の規模である。",
+        "　伸びを支えるのが宇宙戦略基金だ。31年度補正で3,000億円を計上して始まった。",
+        "　30年度補正では海洋庁に826億円が計上された。ミサイル関連の総額は1兆円を優に超える。"]))
+    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    assert got == {1268 * OKU: "無人アセット防衛能力", 3000 * OKU: "宇宙戦略基金", 826 * OKU: "海洋庁"}
