@@ -33,6 +33,9 @@ PROBE_SETS = (("made-up probes", ROOT / "tests" / "fixtures" / "probes", ROOT / 
               ("made-up reports", ROOT / "tests" / "fixtures" / "probes-reports", ROOT / "tests" / "golden" / "probes-reports"),
               ("made-up agencies", ROOT / "tests" / "fixtures" / "probes-agencies",
                ROOT / "tests" / "golden" / "probes-agencies"),
+              # kept aside: scored, never tuned to (tests/golden/probes-aside/README.md)
+              ("made-up aside (never tuned)", ROOT / "tests" / "fixtures" / "probes-aside",
+               ROOT / "tests" / "golden" / "probes-aside"),
               # pages printed to PDF, scored as the PDF and as four converters' texts (NN.pdf, NN-<converter>.txt: golden NN.csv)
               ("made-up PDFs and texts", ROOT / "tests" / "fixtures" / "probes-converted",
                ROOT / "tests" / "golden" / "probes-converted"))

@@ -2296,3 +2296,12 @@ def test_a_cleft_names_its_figure_and_a_bare_hosei_is_no_name(tmp_path):
         "　30年度補正では海洋庁に826億円が計上された。ミサイル関連の総額は1兆円を優に超える。"]))
     got = {a["amount_yen"]: a["program"] for a in f.amounts}
     assert got == {1268 * OKU: "無人アセット防衛能力", 3000 * OKU: "宇宙戦略基金", 826 * OKU: "海洋庁"}
+
+
+def test_a_title_line_ending_in_an_adnominal_verb_goes_on_below(tmp_path):
+    """A slide title broken after 「…を担う」: the name is both lines, and the components adding up to
+    its figure do not vouch for a cut name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和9年度概算要求", "次世代蓄電池の開発を担う", "人材育成拠点形成事業",
+        "令和9年度要求・要望額 48億円（新規）", "① 拠点形成 30億円", "② 人材育成 18億円"]))
+    assert {a["program"] for a in f.amounts if a["amount_yen"] == 48 * OKU} == {"次世代蓄電池の開発を担う人材育成拠点形成事業"}

@@ -36,6 +36,7 @@ BARS = {   # (recall, precision) at least: a little under what the pipeline reac
     "made-up MOF pages (12)": (0.83, 0.83),
     "made-up reports (12)": (0.57, 0.46),
     "made-up agencies (12)": (0.72, 0.82),
+    "made-up aside (never tuned) (12)": (0.66, 0.67),   # kept aside: its bar stays under its first run (0.669 / 0.677)
     "made-up PDFs and texts (40)": (0.79, 0.85),
     "bundled via converters (9)": (0.94, 0.94),
 }
