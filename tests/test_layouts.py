@@ -2305,3 +2305,16 @@ def test_a_title_line_ending_in_an_adnominal_verb_goes_on_below(tmp_path):
         "令和9年度概算要求", "次世代蓄電池の開発を担う", "人材育成拠点形成事業",
         "令和9年度要求・要望額 48億円（新規）", "① 拠点形成 30億円", "② 人材育成 18億円"]))
     assert {a["program"] for a in f.amounts if a["amount_yen"] == 48 * OKU} == {"次世代蓄電池の開発を担う人材育成拠点形成事業"}
+
+
+def test_a_tab_table_of_amounts_under_a_stub_header_and_year_labels(tmp_path):
+    """「区分\t令和11年度当初予算額\t令和12年度予算案」 over rows of amounts with their units (no unit header, no
+    difference column): each column gives its stage and year; 「★」 marks an item, no part of its name; a
+    「令和11年12月」 line under the title is no name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度海洋財政の概要", "令和11年12月　海洋庁財政課",
+        "区分\t令和11年度当初予算額\t令和12年度予算案",
+        "海洋交付金\t18兆2,300億円\t18兆5,650億円", "★海洋特例交付金\t1,520億円\t1,260億円"]))
+    assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
+        ("海洋交付金", "enacted", 2029, 182300 * OKU), ("海洋交付金", "draft", 2030, 185650 * OKU),
+        ("海洋特例交付金", "enacted", 2029, 1520 * OKU), ("海洋特例交付金", "draft", 2030, 1260 * OKU)}

@@ -44,6 +44,16 @@ def two_years_and_a_change(text: str, year_literals: list[str], rules: RulePack)
         and hit(rules, "structure", "delta_column", text) is not None
 
 
+def stub_header(info: LineInfo, rules: RulePack) -> bool:
+    """A tab table's header line: its first cell stands over the row names
+    (struct.header_stub: 区分, 事項) and two or more stage labels stand in the
+    others (「区分\t令和7年度当初予算額\t令和8年度予算案」) — a header with no
+    difference column and no unit of its own (its cells carry 億円)."""
+    if "\t" not in info.text or info.amounts or len(info.labels) < 2:
+        return False
+    return struct(rules, "header_stub", info.text.split("\t", 1)[0].strip()) is not None
+
+
 def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
     """One cheap pass: a line with no amount holds a unit rule's literal, or
     two lines with neither amount nor stage label hold a year rule's literal
@@ -55,6 +65,8 @@ def could_hold_a_table(slide: Slide, rules: RulePack) -> bool:
     years = 0
     for info in slide.lines:
         text = info.text
+        if stub_header(info, rules):
+            return True
         if info.amounts or info.excluded or "。" in text or len(text) > rules.settings["max_name_length"]:
             continue   # header cells are short and hold no figure
         if unit_gate and year_gate and not unit_gate.search(text) and not year_gate.search(text):
@@ -229,7 +241,7 @@ def header_blocks(slide: Slide, rules: RulePack, release: ReleaseContext,
     # a header names two years (or a unit stands over it): most slides' years are in box labels and periods
     year_literals = [n for r in rules.role("year", "year") for n in (r.get("requires") or ("",))]
     if not has_unit and not any(not info.amounts and two_years_and_a_change(info.text, year_literals, rules)
-                                for info in lines) \
+                                or stub_header(info, rules) for info in lines) \
             and sum("年度" in info.text and not info.amounts
                     and not any(lab.year(release.era) is not None for lab in info.labels)
                     and not hit(rules, "year", "range", info.text) for info in lines) < 2:
