@@ -2318,3 +2318,11 @@ def test_a_tab_table_of_amounts_under_a_stub_header_and_year_labels(tmp_path):
     assert {(a["program"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts} == {
         ("海洋交付金", "enacted", 2029, 182300 * OKU), ("海洋交付金", "draft", 2030, 185650 * OKU),
         ("海洋特例交付金", "enacted", 2029, 1520 * OKU), ("海洋特例交付金", "draft", 2030, 1260 * OKU)}
+
+
+def test_examples_before_nado_no_are_no_part_of_the_name(tmp_path):
+    """「装備品の購入や施設整備などの物件費は3兆835億円」: the figure is 物件費's (「…などの事業」 keeps its examples:
+    a bare generic head names nothing)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年08月31日", "　このうち人件・糧食費は2兆1745億円、装備品の購入や施設整備などの物件費は3兆835億円。"]))
+    assert ("物件費", 30835 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
