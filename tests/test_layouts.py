@@ -2326,3 +2326,12 @@ def test_examples_before_nado_no_are_no_part_of_the_name(tmp_path):
     f = facts_of_text(tmp_path, "\n".join([
         "2031年08月31日", "　このうち人件・糧食費は2兆1745億円、装備品の購入や施設整備などの物件費は3兆835億円。"]))
     assert ("物件費", 30835 * OKU) in {(a["program"], a["amount_yen"]) for a in f.amounts}
+
+
+def test_a_quoted_programmes_fund_is_the_programmes_and_a_per_project_cap_no_budget(tmp_path):
+    """「『海洋ベンチャー強化事業』の基金に1,200億円」 is that 事業's figure; 「1プロジェクト最大50億円」 is a cap per
+    project, no budget."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "2031年2月10日", "　2030年度補正予算では『海洋ベンチャー強化事業』の基金に1,200億円を積み増した。",
+        "　新目標の公募は1プロジェクト最大50億円で、5年間支援する。"]))
+    assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {("海洋ベンチャー強化事業", 1200 * OKU)}
