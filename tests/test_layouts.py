@@ -2335,3 +2335,15 @@ def test_a_quoted_programmes_fund_is_the_programmes_and_a_per_project_cap_no_bud
         "2031年2月10日", "　2030年度補正予算では『海洋ベンチャー強化事業』の基金に1,200億円を積み増した。",
         "　新目標の公募は1プロジェクト最大50億円で、5年間支援する。"]))
     assert {(a["program"], a["amount_yen"]) for a in f.amounts} == {("海洋ベンチャー強化事業", 1200 * OKU)}
+
+
+def test_a_periodicals_running_head_and_a_breadcrumb_are_no_rows_and_an_aside_note_is_no_budget(tmp_path):
+    """「ファイナンス 2031.2 33」 between a table's rows is the magazine's running head and its page number, not a
+    row 「ファイナンス 2031.2」 of 33; 「(注2)上記の外に、…68億円がある。」 is another body's figure."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "ファイナンス 2031.2", "令和13年度 海洋振興費について", "表3 海洋振興費の府省別内訳（単位：億円）",
+        "事項 令和12年度予算額 令和13年度予算額（案） 増△減額", "海洋振興費 計 13,788 13,942 154", "ファイナンス 2031.2 33",
+        "海洋庁 1,230 1,255 25", "（注2）上記の外に、デジタル庁計上の情報システム関係経費68億円がある。"]))
+    assert {a["program"] for a in f.amounts} == {"海洋振興費 計", "海洋庁"} or \
+        {a["program"] for a in f.amounts} == {"海洋振興費", "海洋庁"}
+    assert not [a for a in f.amounts if a["amount_yen"] in (33 * OKU, 68 * OKU)]

@@ -45,6 +45,8 @@ def number_tokens(info: LineInfo, rules: RulePack) -> list[tuple[int, int, str]]
         return None
     if not text.strip()[-1:].isdigit() and struct(rules, "page_number", text):
         return None   # 「- 1 -」: the page's foot (「- - - - 10」 is a row of empty cells and a 10)
+    if struct(rules, "furniture", text):
+        return None   # 「ファイナンス 2023.2 33」: a periodical's running head and its page number
     enumerator = struct(rules, "enumerator", text)   # 「1議会費 612,480 …」: the 1 numbers the row
     cells = sorted([(m.start(), m.end(), m.group(0)) for m in finditer(rule["re_pattern"], text, rule["id"])
                     if (not enumerator or m.start() >= enumerator.end()) and not glued_to_word(info.line, m.end())]
