@@ -2347,3 +2347,17 @@ def test_a_periodicals_running_head_and_a_breadcrumb_are_no_rows_and_an_aside_no
     assert {a["program"] for a in f.amounts} == {"海洋振興費 計", "海洋庁"} or \
         {a["program"] for a in f.amounts} == {"海洋振興費", "海洋庁"}
     assert not [a for a in f.amounts if a["amount_yen"] in (33 * OKU, 68 * OKU)]
+
+
+def test_a_row_of_bulleted_boxes_joined_into_one_line_is_read_box_by_box(tmp_path):
+    """Two columns of bulleted boxes joined line by line: 「○A ○B」 over 「X億円（+411億円） Y億円（±0）」, a line of
+    points, then the next row 「○C ○D」 over its figures: each bullet's heading owns the figure under it."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 海洋予算のポイント", "令和12年度予算額（案）: 5,384億円（前年度比 +113億円）",
+        "【海洋関係】 【科学技術関係】",
+        "○海洋観測費国庫負担金 ○海洋研究助成事業（海研費）", "1兆5,627億円（+411億円） 2,377億円（±0）",
+        "・観測員定数の改善 +2,430人 ・新規採択率 30％を目指す",
+        "○海洋大学法人運営費交付金 ○海洋航空分野の研究開発", "1兆784億円（±0） 1,539億円（+12億円）"]))
+    got = {a["program"]: a["amount_yen"] for a in f.amounts}
+    assert got.get("海洋観測費国庫負担金") == 15627 * OKU and got.get("海洋研究助成事業(海研費)") == 2377 * OKU
+    assert got.get("海洋大学法人運営費交付金") == 10784 * OKU and got.get("海洋航空分野の研究開発") == 1539 * OKU

@@ -57,20 +57,29 @@ def rank_at(raw: str, rules: RulePack) -> int | None:
 
 def heading_row(raw: str, rules: RulePack) -> list[str] | None:
     """The k ≥ 2 headings of a line, each opening with the enumerator after
-    the one before, with no figure on the line; None for any other line.
+    the one before, or each with the bullet the first opens with (「○A ○B」),
+    with no figure on the line; None for any other line.
 
     >>> from pipeline.rules import load_rules
     >>> heading_row("1．学校教育の推進 2．高等教育の推進", load_rules())
     ['1．学校教育の推進', '2．高等教育の推進']
     >>> heading_row("1．学校教育の推進 3．高等教育の推進", load_rules()) is None
     True
+    >>> heading_row("○義務教育費国庫負担金 ○科学研究費助成事業（科研費）", load_rules())
+    ['○義務教育費国庫負担金', '○科学研究費助成事業（科研費）']
     """
     text = raw.strip()
-    if "円" in text or (first := rank_at(text, rules)) is None:
+    if "円" in text:
+        return None
+    bullet = struct(rules, "bullet", normalize(text[:2]))
+    mark = text[0] if bullet is not None and text[1:2].strip() else None
+    first = rank_at(text, rules) if mark is None else 0
+    if first is None:
         return None
     cuts, want = [0], first + 1
     for gap in GAP.finditer(text):
-        if rank_at(text[gap.end():], rules) == want:
+        rest = text[gap.end():]
+        if (rest[:1] == mark and rest[1:2].strip()) if mark else rank_at(rest, rules) == want:
             cuts.append(gap.end())
             want += 1
     if len(cuts) < 2:

@@ -262,13 +262,17 @@ def reanalyze(info: LineInfo, rules: RulePack, context: str) -> LineInfo:
 
 # ------------------------------------------------------------ line shapes
 
+SIGNS = "+±△▲"   # the sign before a change written as a figure (「(+411億円)」, 「(△5億円)」)
+
+
 def residue(info: LineInfo) -> str:
     """What is left of a line once its amounts, labels, flags, brackets and a
     trailing ※ note go."""
     text = info.text
     if info.amounts and NOTE_MARK in text[info.amounts[-1].tail:]:   # 30百万円(15百万円)※()内は…
         text = text[:text.index(NOTE_MARK, info.amounts[-1].tail)]
-    spans = [(a.start if a.lead is None else a.lead, a.tail) for a in info.amounts + info.excluded]
+    spans = [(a.start if a.lead is None else a.lead, a.tail) for a in info.amounts]
+    spans += [(a.start - (a.start > 0 and text[a.start - 1] in SIGNS), a.tail) for a in info.excluded]   # 「(+411億円)」
     spans += [(lab.start, lab.end) for lab in info.labels]
     for s, e in sorted(spans, reverse=True):
         text = text[:s] + text[e:]
