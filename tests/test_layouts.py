@@ -2361,3 +2361,14 @@ def test_a_row_of_bulleted_boxes_joined_into_one_line_is_read_box_by_box(tmp_pat
     got = {a["program"]: a["amount_yen"] for a in f.amounts}
     assert got.get("海洋観測費国庫負担金") == 15627 * OKU and got.get("海洋研究助成事業(海研費)") == 2377 * OKU
     assert got.get("海洋大学法人運営費交付金") == 10784 * OKU and got.get("海洋航空分野の研究開発") == 1539 * OKU
+
+
+def test_a_joined_row_whose_first_box_holds_its_own_label(tmp_path):
+    """「・A ・B」 over 「令和11年度補正予算（案）300億円 42億円」: A's figure is its supplementary draft, B's the
+    release's own (the first box carries its own label)."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "令和12年度 海洋予算のポイント", "令和12年度予算額（案） 1兆4,034億円",
+        "・海洋研究支援事業（基金） ・次世代観測基盤の開発（新規）", "令和11年度補正予算（案）300億円 42億円"]))
+    got = {a["program"]: (a["budget"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
+    assert got.get("海洋研究支援事業(基金)") == ("supplementary", 2029, 300 * OKU)
+    assert got.get("次世代観測基盤の開発") == ("initial", 2030, 42 * OKU)

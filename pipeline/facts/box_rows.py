@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import Line, make_line
-from pipeline.facts.lines import struct
+from pipeline.facts.lines import labels_of, struct
 from pipeline.guard import search
 from pipeline.normalize import normalize
 from pipeline.rules import RulePack
@@ -90,13 +90,15 @@ def heading_row(raw: str, rules: RulePack) -> list[str] | None:
 def figure_groups(raw: str, rules: RulePack) -> list[str]:
     """The pieces of a line of figures between single gaps, a bracket that
     follows a figure after a gap kept with it; [] when a piece does not open
-    with an amount.
+    with an amount or with a stage label right before its amount.
 
     >>> from pipeline.rules import load_rules
     >>> figure_groups("1兆5,216億円（1兆5,251億円） 5,196億円 （4,804億円）", load_rules())
     ['1兆5,216億円（1兆5,251億円）', '5,196億円 （4,804億円）']
     >>> figure_groups("5,196億円 を計上", load_rules())
     []
+    >>> figure_groups("令和6年度補正予算（案）300億円 42億円", load_rules())
+    ['令和6年度補正予算（案）300億円', '42億円']
     """
     amount = rules.role("amount", "amount")[0]
     groups: list[str] = []
@@ -106,9 +108,11 @@ def figure_groups(raw: str, rules: RulePack) -> list[str]:
         if groups and piece[:1] in OPENERS:
             groups[-1] += spaces[k - 1] + piece
             continue
-        m = search(amount["re_pattern"], normalize(piece), amount["id"])
-        if m is None or m.start() != 0:
-            return []
+        text = normalize(piece)
+        m = search(amount["re_pattern"], text, amount["id"])
+        if m is None or (m.start() and not any(lab.start == 0 and m.start() - lab.end <= 1
+                                               for lab in labels_of(text, rules))):
+            return []   # (a piece opens with its figure, or with its own label: 「令和6年度補正予算（案）300億円」)
         groups.append(piece)
     return groups
 
