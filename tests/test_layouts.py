@@ -2372,3 +2372,15 @@ def test_a_joined_row_whose_first_box_holds_its_own_label(tmp_path):
     got = {a["program"]: (a["budget"], a["fiscal_year"], a["amount_yen"]) for a in f.amounts}
     assert got.get("海洋研究支援事業(基金)") == ("supplementary", 2029, 300 * OKU)
     assert got.get("次世代観測基盤の開発") == ("initial", 2030, 42 * OKU)
+
+
+def test_a_numbered_heading_over_its_paragraph_owns_the_figure_that_names_nobody(tmp_path):
+    """「1．X事業」 over 「　要求額84億円（前年度62億円）。…」: X's figures; and a numbered heading over a sentence
+    that names its own topic (「2．研究基盤」 / 「Yには…59億円」) is no part of that topic's name."""
+    f = facts_of_text(tmp_path, "\n".join([
+        "海洋庁 令和9年度概算要求の概要（当会まとめ）", "2026年9月5日",
+        "1．洋上観測の導入促進に向けた調査事業", "　要求額84億円（前年度62億円）。22億円の増額で、調査を拡充します。",
+        "2．研究拠点と研究基盤", "海洋研究拠点プログラムには、前年度比2億円減の59億円を要求した。"]))
+    got = {(a["program"], a["stage"], a["amount_yen"]) for a in f.amounts}
+    name = "洋上観測の導入促進に向けた調査事業"
+    assert {(name, "request", 84 * OKU), (name, "enacted", 62 * OKU), ("海洋研究拠点プログラム", "request", 59 * OKU)} <= got

@@ -355,9 +355,9 @@ class DetailWalk(Walk):
             if last.program and last.level == "program":
                 return Owner(last.program, "", "program", None, told=True)
         above = self.lines[fig.index - 1] if fig.index else None
-        if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts \
-                and struct(self.rules, "bullet", above.text) and is_name_like(above, self.rules):
-            return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」 over 「2,381億円(…)。…」
+        if above is not None and "。" not in info.text[:fig.amount.start] and not above.amounts and (struct(
+                self.rules, "bullet", above.text) or is_enumerated(above, self.rules)) and is_name_like(above, self.rules):
+            return Owner(name_of(above, self.rules), "", "program", None, nearby=True)   # 「◇NAME」, 「1．NAME」 over it
         subject = (bill_budget(above, self.rules) or asked_about(above.text, self.rules) if above is not None else None) \
             or named_before(info.text[:fig.amount.start], self.rules) or self.page_subject()
         return Owner(subject, "", "program", None, told=True) if subject else None

@@ -116,8 +116,9 @@ def sentence_lead(lines: list[LineInfo], i: int, rules: RulePack, most: int = 6)
             break
         if lines[j].amounts or lines[j].labels or struct(rules, "bill_title", text):
             return ""
-        if struct(rules, "furniture", text) or struct(rules, "not_title", text):
-            break   # 「沿革」 over 「その後は…」, an office's line: a heading, no part of the sentence below
+        if struct(rules, "furniture", text) or struct(rules, "not_title", text) \
+                or (struct(rules, "enumerator", text) and "、" not in text and len(text) <= rules.settings["max_name_length"]):
+            break   # 「沿革」, 「2．研究拠点と研究基盤」 over 「その後は…」, an office's line: no part of the sentence below
         lead.append(text)
     else:
         if i - 1 - most >= 0:
