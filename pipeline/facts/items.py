@@ -117,7 +117,8 @@ def sentence_lead(lines: list[LineInfo], i: int, rules: RulePack, most: int = 6)
         if lines[j].amounts or lines[j].labels or struct(rules, "bill_title", text):
             return ""
         if struct(rules, "furniture", text) or struct(rules, "not_title", text) \
-                or (struct(rules, "enumerator", text) and "、" not in text and len(text) <= rules.settings["max_name_length"]):
+                or (struct(rules, "enumerator", text) and "、" not in text and len(text) <= rules.settings["max_name_length"]
+                    and not (lead and struct(rules, "enumerator", lead[-1]))):   # (items listed in the sentence go on)
             break   # 「沿革」, 「2．研究拠点と研究基盤」 over 「その後は…」, an office's line: no part of the sentence below
         lead.append(text)
     else:
