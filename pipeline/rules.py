@@ -66,7 +66,7 @@ ROLES = {
                   "wraps", "purpose_after", "list_total", "total_topic", "summarized", "amount_breaks",
                   "lead_conjunction", "also_in", "set_to", "set_object",
                   "launched", "listed_bullet", "stage_suffix", "bill_title", "within", "heading_lead", "section_heading",
-                  "budget_subject", "contrast_lead", "question", "total_word"},
+                  "budget_subject", "contrast_lead", "question", "total_word", "quoted_owner"},
 }
 REQUIRED_ROLES = (("amount", "amount"), ("year", "year"))
 

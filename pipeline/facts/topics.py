@@ -145,8 +145,8 @@ def topic_words(raw: str, rules: RulePack) -> str | None:
     joints = [m for p, _, rid in rules.patterns("structure", "within") for m in finditer(p, raw, rid)]
     if joints and raw[joints[-1].end():] and struct(rules, "scope", raw[:joints[-1].start()]):
         raw = raw[joints[-1].end():]   # 「令和5年度予算(案)における科学技術振興費」: the budget it is in
-    if (owned := regex.search(r"[「『]([^「」『』]{2,40})[」』]の(?:基金|予算|経費|事業費|関係予算)$", raw)) is not None:
-        return owned.group(1)   # 「『X』の基金」: X's budget
+    if (owned := struct(rules, "quoted_owner", raw)) is not None:
+        return owned.group("name")   # 「『X』の基金」: X's budget
     if raw.endswith("」") and "「" in raw:
         raw = raw[raw.rindex("「") + 1:-1]   # 「…を目指す「X」」: the quoted name is the name, one name
     elif "「" not in raw:
