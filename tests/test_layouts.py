@@ -50,6 +50,11 @@ def rows(facts) -> set[tuple]:
     return {(a["program"], a["budget"], a["stage"], a["fiscal_year"], a["amount_yen"]) for a in facts.amounts}
 
 
+def owner_by_amount(facts) -> dict[int, str]:
+    """amount in yen -> its figure's program (for pages whose amounts differ)."""
+    return {a["amount_yen"]: a["program"] for a in facts.amounts}
+
+
 def test_label_stack_and_value_stack_apart_with_text_between(tmp_path):
     """The two labels, then a note and a section label, then the two values:
     the first value takes the first label; the value closing the bracket the
@@ -2154,7 +2159,7 @@ def test_same_programme_said_as_dou_jigyou_is_the_one_named_before(tmp_path):
         "令和12年度予算案で、スマート農業加速化事業に246億円を計上した。令和11年度の行政事業レビューを受け、"
         "新規事業の立ち上げは見送った。令和11年度補正予算で、同事業に115億円を措置した。",
         "「こどもの居場所づくり支援事業」が対象です。来年度予算案では同事業に62億円が計上されています。"]))
-    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    got = owner_by_amount(f)
     assert got[115 * OKU] == "スマート農業加速化事業" and got[62 * OKU] == "こどもの居場所づくり支援事業"
 
 
@@ -2234,7 +2239,7 @@ def test_a_paragraph_that_opens_with_a_budget_as_its_subject_owns_its_unnamed_fi
         "　政府の海洋関係予算が急拡大している。事務局のとりまとめによれば、当初予算ベースで2030年度は1,210億円、"
         "31年度は1,260億円だった。",
         "　沿岸の漁業は厳しい。一方で、2031年度の補正予算で総額860億円が認められた。"]))
-    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    got = owner_by_amount(f)
     assert got[1210 * OKU] == got[1260 * OKU] == "政府の海洋関係予算" and got.get(860 * OKU) != "政府の海洋関係予算"
 
 
@@ -2294,7 +2299,7 @@ def test_a_cleft_names_its_figure_and_a_bare_hosei_is_no_name(tmp_path):
         "2032年2月7日", "　1,268億円を計上したのが、無人アセット防衛能力だ。3年前の約5倍の規模である。",
         "　伸びを支えるのが宇宙戦略基金だ。31年度補正で3,000億円を計上して始まった。",
         "　30年度補正では海洋庁に826億円が計上された。ミサイル関連の総額は1兆円を優に超える。"]))
-    got = {a["amount_yen"]: a["program"] for a in f.amounts}
+    got = owner_by_amount(f)
     assert got == {1268 * OKU: "無人アセット防衛能力", 3000 * OKU: "宇宙戦略基金", 826 * OKU: "海洋庁"}
 
 

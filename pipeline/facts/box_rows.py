@@ -7,8 +7,9 @@ page draws them):
     1兆5,216億円（1兆5,251億円） 5,196億円（4,804億円）
 
 A line of k ≥ 2 headings, each opening with the next enumerator (1. 2.,
-(3) (4), ③ ④, III. IV.), right above a line of exactly k figure groups (a
-figure, and its bracketed figure), is read box by box: each heading over
+(3) (4), ③ ④, III. IV.) or each with the same bullet (「○A ○B」), right
+above a line of exactly k figure groups (a figure and its bracketed figure,
+the first perhaps after its own stage label), is read box by box: each heading over
 its own figures. The row's last box comes first and its first box last, so
 that the lines below — in joined text they open with the first box's words
 — follow the box they begin in. No gap wide enough for text_columns to see
@@ -118,8 +119,8 @@ def figure_groups(raw: str, rules: RulePack) -> list[str]:
 
 
 def split_box_rows(lines: list[Line], rules: RulePack) -> list[Line]:
-    """The page's lines with each joined row of numbered boxes read box by
-    box (the module's docstring). Each piece keeps its line's number; its
+    """The page's lines with each joined row of numbered or bulleted boxes
+    read box by box (the module's docstring). Each piece keeps its line's number; its
     raw text is the piece."""
     out: list[Line] = []
     k = 0
